@@ -1,0 +1,104 @@
+"""Fetch the map's JavaScript and CSS from the npm registry into static/vendor/.
+
+The app serves these files itself so that maps draw with no internet. For each package
+the script keeps the files the map uses, the package's licence, and a record (version,
+licence, npm integrity, sha256 of each kept file) in static/vendor/assets.json.
+
+Run: ``make vendor`` (needs ``npm``); the result is committed, so users never run it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+VENDOR_DIR = Path(__file__).resolve().parents[1] / "static" / "vendor"
+
+#: npm package -> (version, licence, files kept from the package's directory).
+PACKAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "leaflet": (
+        "1.9.4",
+        "BSD-2-Clause",
+        (
+            "dist/leaflet.js",
+            "dist/leaflet.css",
+            "dist/images/layers.png",
+            "dist/images/layers-2x.png",
+            "dist/images/marker-icon.png",
+            "dist/images/marker-icon-2x.png",
+            "dist/images/marker-shadow.png",
+            "LICENSE",
+        ),
+    ),
+    # folium builds popups with jQuery: `$(`<div>…</div>`)[0]`.
+    "jquery": ("3.7.1", "MIT", ("dist/jquery.min.js", "LICENSE.txt")),
+    "leaflet.markercluster": (
+        "1.5.3",
+        "MIT",
+        (
+            "dist/leaflet.markercluster.js",
+            "dist/MarkerCluster.css",
+            "dist/MarkerCluster.Default.css",
+            "MIT-LICENCE.txt",
+        ),
+    ),
+}
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def vendor(name: str, version: str, licence: str, files: tuple[str, ...]) -> dict:
+    target = VENDOR_DIR / f"{name}-{version}"
+    meta = json.loads(
+        subprocess.run(
+            ["npm", "view", f"{name}@{version}", "dist", "--json"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            ["npm", "pack", f"{name}@{version}", "--silent"],
+            cwd=tmp,
+            check=True,
+            capture_output=True,
+        )
+        tarball = next(Path(tmp).glob("*.tgz"))
+        with tarfile.open(tarball) as archive:
+            archive.extractall(tmp, filter="data")
+        if target.exists():
+            shutil.rmtree(target)
+        for relative in files:
+            source = Path(tmp) / "package" / relative
+            destination = target / relative.removeprefix("dist/")
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, destination)
+    kept = sorted(p for p in target.rglob("*") if p.is_file())
+    return {
+        "package": name,
+        "version": version,
+        "licence": licence,
+        "npm_integrity": meta["integrity"],
+        "directory": target.name,
+        "files": {str(p.relative_to(target)): sha256_of(p) for p in kept},
+    }
+
+
+def main() -> None:
+    VENDOR_DIR.mkdir(parents=True, exist_ok=True)
+    records = [vendor(name, *spec) for name, spec in PACKAGES.items()]
+    manifest = VENDOR_DIR / "assets.json"
+    manifest.write_text(json.dumps(records, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {manifest}")
+
+
+if __name__ == "__main__":
+    main()
