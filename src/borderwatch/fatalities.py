@@ -1,0 +1,61 @@
+"""Fatality figures as ranges: per incident and summed over a selection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class FatalityRange:
+    """Summed deaths over a set of incidents.
+
+    ``low`` and ``high`` bracket the total using each incident's lowest and highest
+    sourced figure (falling back to its single figure); ``best`` sums the most-cited
+    figures. ``unknown`` counts incidents with no figure at all, which are in none of the
+    sums.
+    """
+
+    low: int
+    best: int
+    high: int
+    unknown: int
+
+    def label(self) -> str:
+        """'1,204–1,530' or a single figure when the range is closed."""
+        return f"{self.low:,}" if self.low == self.high else f"{self.low:,}–{self.high:,}"
+
+
+def incident_bounds(incidents: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Per-incident (low, best, high), each filled from the others where missing."""
+    low, best, high = (incidents[f"fatalities_{k}"] for k in ("low", "best", "high"))
+    lo = low.fillna(best).fillna(high)
+    hi = high.fillna(best).fillna(low)
+    mid = best.fillna(lo)
+    return lo, mid, hi
+
+
+def sum_fatalities(incidents: pd.DataFrame) -> FatalityRange:
+    lo, mid, hi = incident_bounds(incidents)
+    return FatalityRange(
+        low=int(lo.sum()),
+        best=int(mid.sum()),
+        high=int(hi.sum()),
+        unknown=int(lo.isna().sum()),
+    )
+
+
+def format_incident_fatalities(low: object, best: object, high: object) -> str:
+    """'38 (37–67)', '12', or 'unknown' for one incident."""
+    values = [None if pd.isna(v) else int(v) for v in (low, best, high)]
+    lo, mid, hi = values
+    if mid is None and lo is None and hi is None:
+        return "unknown"
+    lo = lo if lo is not None else (mid if mid is not None else hi)
+    hi = hi if hi is not None else (mid if mid is not None else lo)
+    if lo == hi:
+        return f"{lo}"
+    if mid is None:
+        return f"{lo}–{hi}"
+    return f"{mid} (range {lo}–{hi})"

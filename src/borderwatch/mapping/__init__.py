@@ -1,0 +1,1 @@
+"""Build folium maps from BorderWatch data: pure functions, no Streamlit."""

@@ -1,0 +1,147 @@
+"""The map's layers: country basemap, border lines, incident markers, labels."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
+from folium.plugins import MarkerCluster
+
+from borderwatch.mapping import style
+from borderwatch.mapping.popups import escape, format_dates, incident_popup_html
+
+#: Display simplification of country outlines in degrees (~1 km); analysis uses full detail.
+DISPLAY_TOLERANCE_DEG = 0.01
+
+
+def simplify_for_display(
+    countries: gpd.GeoDataFrame, *, tolerance: float = DISPLAY_TOLERANCE_DEG
+) -> gpd.GeoDataFrame:
+    """Lighter outlines for drawing: fewer vertices, same topology, still valid."""
+    out = countries.copy()
+    out["geometry"] = shapely.make_valid(
+        shapely.simplify(out.geometry.values, tolerance, preserve_topology=True)
+    )
+    return out
+
+
+def _country_style(feature: dict) -> dict:
+    props = feature["properties"]
+    if props["disputed"]:
+        fill = style.DISPUTED_FILL
+    elif props["focus"]:
+        fill = style.FOCUS_FILL
+    else:
+        fill = style.NEIGHBOUR_FILL
+    return {
+        "fillColor": fill,
+        "fillOpacity": 1.0,
+        "color": style.COUNTRY_OUTLINE,
+        "weight": 0.6,
+        "dashArray": "4 3" if props["disputed"] else None,
+        "className": "bw-country",
+    }
+
+
+def add_countries(m: folium.Map, countries: gpd.GeoDataFrame) -> None:
+    """Country polygons as the basemap, with a tooltip naming each in three languages."""
+    folium.GeoJson(
+        countries[
+            [
+                "iso3",
+                "name_en",
+                "name_fr",
+                "name_ar",
+                "focus",
+                "disputed",
+                "status_note",
+                "geometry",
+            ]
+        ],
+        name="Countries",
+        style_function=_country_style,
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name_en", "name_fr", "name_ar", "status_note"],
+            aliases=["", "", "", ""],
+            labels=False,
+        ),
+        control=False,
+    ).add_to(m)
+
+
+def add_country_labels(m: folium.Map, countries: gpd.GeoDataFrame) -> None:
+    """Names of the focus countries; disputed territory is labelled as such."""
+    labels = folium.FeatureGroup(name="Country names", control=True)
+    for row in countries[countries["focus"]].itertuples():
+        point = row.geometry.representative_point()
+        text = f"{row.name_en} (disputed)" if row.disputed else row.name_en
+        css = "bw-label bw-label-disputed" if row.disputed else "bw-label"
+        folium.Marker(
+            location=(point.y, point.x),
+            icon=folium.DivIcon(
+                html=f'<div class="{css}">{escape(text)}</div>',
+                icon_size=(140, 16),
+                icon_anchor=(70, 8),
+            ),
+            interactive=False,
+        ).add_to(labels)
+    labels.add_to(m)
+
+
+def add_borders(m: folium.Map, borders: gpd.GeoDataFrame) -> None:
+    """International land borders; disputed or indeterminate ones dashed."""
+    folium.GeoJson(
+        borders[["pair", "name", "length_km", "disputed", "geometry"]],
+        name="International borders",
+        style_function=lambda f: {
+            "color": style.BORDER_COLOR,
+            "weight": 2.2,
+            "opacity": 0.9,
+            "dashArray": "6 5" if f["properties"]["disputed"] else None,
+            "className": "bw-border",
+        },
+        highlight_function=lambda f: {"weight": 5},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "length_km"], aliases=["Border", "Length (km, geodesic)"]
+        ),
+    ).add_to(m)
+
+
+def add_incidents(
+    m: folium.Map,
+    incidents: pd.DataFrame,
+    country_names: Mapping[str, str],
+    *,
+    cluster_radius_px: int = 30,
+) -> None:
+    """Incidents as circles coloured by type and sized by deaths, clustered where dense."""
+    cluster = MarkerCluster(
+        name="Incidents",
+        options={
+            "maxClusterRadius": cluster_radius_px,
+            "spiderfyOnMaxZoom": True,
+            "showCoverageOnHover": False,
+        },
+    )
+    for record in incidents.to_dict("records"):
+        color = style.EVENT_COLORS.get(record["event_type"], style.UNKNOWN_COLOR)
+        tooltip = (
+            f"{record['name']} — "
+            f"{format_dates(record['date_start'], record['date_end'], record['date_precision'])}"
+        )
+        folium.CircleMarker(
+            location=(record["latitude"], record["longitude"]),
+            radius=style.radius_for_fatalities(record["fatalities_best"]),
+            color="#333333",
+            weight=1,
+            fill=True,
+            fill_color=color,
+            fill_opacity=0.85,
+            className=f"bw-incident bw-type-{record['event_type']}",
+            popup=folium.Popup(incident_popup_html(record, country_names), max_width=380),
+            tooltip=folium.Tooltip(escape(tooltip)),
+        ).add_to(cluster)
+    cluster.add_to(m)

@@ -1,0 +1,92 @@
+"""HTML shown when an incident is clicked. Every value is escaped: data is text, never markup."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from html import escape as html_escape
+
+import pandas as pd
+
+from borderwatch.fatalities import format_incident_fatalities
+from borderwatch.schemas import EVENT_TYPES, LOCATION_PRECISION, LOCATION_SOURCES
+
+
+def escape(text: str) -> str:
+    """HTML-escape ``text`` for a popup.
+
+    folium places popup HTML inside a JavaScript template literal, where ``${...}`` would
+    run as code, so ``$`` is escaped too (backticks are escaped by folium).
+    """
+    return html_escape(text, quote=True).replace("$", "&#36;")
+
+
+def format_dates(start: pd.Timestamp, end: pd.Timestamp, precision: str) -> str:
+    """'2013-01-16 to 2013-01-19', 'March 2016 (day unknown)', '2013-01-17 (approximate)'."""
+    if precision == "month":
+        return f"{start:%B %Y} (day unknown)"
+    text = f"{start:%Y-%m-%d}" if start == end else f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"
+    return f"{text} (approximate)" if precision == "approximate" else text
+
+
+def _row(label: str, value: str) -> str:
+    return f"<tr><th>{escape(label)}</th><td>{value}</td></tr>"
+
+
+def incident_popup_html(incident: Mapping[str, object], country_names: Mapping[str, str]) -> str:
+    """The popup body for one incident (a row of the incidents table)."""
+    country = str(incident["country_iso3"])
+    event_type = EVENT_TYPES.get(str(incident["event_type"]), str(incident["event_type"]))
+    subtype = str(incident.get("event_subtype") or "")
+    precision = int(incident["location_precision"])
+    fatalities = format_incident_fatalities(
+        incident["fatalities_low"], incident["fatalities_best"], incident["fatalities_high"]
+    )
+    origins = ", ".join(country_names.get(c, c) for c in incident.get("origin_countries") or ())
+    rows = [
+        _row(
+            "Date",
+            escape(
+                format_dates(
+                    incident["date_start"], incident["date_end"], str(incident["date_precision"])
+                )
+            ),
+        ),
+        _row("Place", escape(f"{incident['place_name']}, {country_names.get(country, country)}")),
+        _row("Type", escape(event_type + (f" ({subtype})" if subtype else ""))),
+        _row("Perpetrator", escape(str(incident.get("perpetrator") or "not attributed"))),
+        _row(
+            "Fatalities",
+            escape(fatalities)
+            + (
+                f"<br><small>{escape(str(incident['fatalities_note']))}</small>"
+                if incident.get("fatalities_note")
+                else ""
+            ),
+        ),
+    ]
+    if incident.get("other_casualties"):
+        rows.append(_row("Other casualties", escape(str(incident["other_casualties"]))))
+    rows.append(
+        _row(
+            "Location",
+            escape(
+                f"precision {precision}: {LOCATION_PRECISION[precision]}; "
+                f"{LOCATION_SOURCES[str(incident['location_source'])]}"
+            ),
+        )
+    )
+    if origins:
+        note = str(incident.get("cross_border_note") or "")
+        rows.append(_row("Cross-border origin", escape(origins + (f" — {note}" if note else ""))))
+    sources = "".join(f"<li>{escape(s)}</li>" for s in incident["sources"])
+    unverified = str(incident.get("unverified") or "")
+    return (
+        '<div class="bw-popup">'
+        f"<h4>{escape(str(incident['name']))}</h4>"
+        f'<table class="bw-popup-table">{"".join(rows)}</table>'
+        f"<p>{escape(str(incident['summary']))}</p>"
+        + (f'<p class="bw-unverified">Not verified: {escape(unverified)}</p>' if unverified else "")
+        + f"<div><b>Sources</b><ul>{sources}</ul></div>"
+        f'<div class="bw-id">{escape(str(incident["incident_id"]))}</div>'
+        "</div>"
+    )

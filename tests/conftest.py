@@ -1,0 +1,31 @@
+"""Shared fixtures: the committed data layer and small hand-made tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from borderwatch import loading
+from borderwatch.loading import GeoData
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def geodata() -> GeoData:
+    return loading.load_geodata()
+
+
+@pytest.fixture(scope="session")
+def small_incidents():
+    return loading.load_incidents(FIXTURES / "incidents_small.csv")
+
+
+def edit_csv_cell(path: Path, row: int, column: str, value: str) -> None:
+    """Set one cell of a CSV file (``row`` 1-based, header excluded), keeping all else."""
+    import pandas as pd
+
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.loc[row - 1, column] = value
+    table.to_csv(path, index=False)

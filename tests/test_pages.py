@@ -1,0 +1,110 @@
+"""Every page runs in Streamlit's AppTest: content, filters from the URL, bad data."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from borderwatch import paths
+
+from .conftest import edit_csv_cell
+
+APP = str(paths.REPO_ROOT / "app.py")
+TIMEOUT_S = 60
+
+
+def _map_script(at: AppTest) -> str:
+    components = at.get("component_instance")
+    assert components, "the map component was not rendered"
+    return json.loads(components[0].proto.json_args)["script"]
+
+
+def _run(query: dict[str, list[str] | str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_map_page_draws_all_incidents(geodata):
+    at = _run()
+    script = _map_script(at)
+    assert script.count("L.circleMarker(") == len(geodata.incidents)
+    assert "/app/static/vendor/" not in script or "cdn.jsdelivr" not in script
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Incidents"] == str(len(geodata.incidents))
+    assert len(at.dataframe[0].value) == len(geodata.incidents)
+
+
+def test_filters_come_from_the_url(geodata):
+    at = _run({"country": ["TUN"], "years": ["2015", "2016"]})
+    incidents = geodata.incidents
+    expected = incidents[
+        (incidents["country_iso3"] == "TUN")
+        & (incidents["date_end"].dt.year >= 2015)
+        & (incidents["date_start"].dt.year <= 2016)
+    ]
+    assert at.multiselect(key="country").value == ["TUN"]
+    assert at.slider(key="years").value == (2015, 2016)
+    assert len(at.dataframe[0].value) == len(expected) > 0
+    assert _map_script(at).count("L.circleMarker(") == len(expected)
+
+
+def test_changing_a_filter_changes_map_and_table(geodata):
+    at = _run()
+    at.multiselect(key="type").set_value(["bombing"]).run()
+    bombings = (geodata.incidents["event_type"] == "bombing").sum()
+    assert len(at.dataframe[0].value) == bombings
+    assert _map_script(at).count("L.circleMarker(") == bombings
+
+
+def test_empty_selection_explains_itself():
+    at = _run({"country": ["TCD"], "type": ["seizure"]})
+    assert not at.get("component_instance")
+    assert "No incidents match these filters" in at.info[0].value
+    assert "Chad" in at.info[0].value
+
+
+def test_data_sources_page():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.run()
+    at.switch_page("pages/data_sources.py").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Natural Earth" in text and "5.1.1" in text
+    assert any("leaflet" in str(df.value) for df in at.dataframe)
+
+
+@pytest.fixture
+def broken_layer(tmp_path, monkeypatch):
+    for path in paths.GEODATA_DIR.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    monkeypatch.setenv(paths.GEODATA_DIR_VARIABLE, str(tmp_path))
+    return tmp_path
+
+
+@pytest.mark.parametrize("page", ["pages/incident_map.py", "pages/data_sources.py"])
+def test_broken_row_shows_file_row_field_and_remedy(broken_layer, page):
+    edit_csv_cell(broken_layer / "incidents.csv", 1, "date_start", "2013-13-45")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.run()
+    if page != "pages/incident_map.py":
+        at.switch_page(page).run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "geodata/incidents.csv" in message
+    assert "row 1, field 'date_start'" in message
+    assert "What to do" in message
+
+
+def test_missing_file_shows_rebuild_command(broken_layer):
+    (broken_layer / "countries.geojson").unlink()
+    at = _run()
+    message = at.error[0].value
+    assert "countries.geojson" in message and "missing" in message
+    assert paths.REBUILD_COMMAND in message
