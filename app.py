@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from borderwatch.ui.data import geodata_or_stop
 from borderwatch.ui.sidebar import render_sidebar
 
-st.set_page_config(page_title="BorderWatch", page_icon=":material/travel_explore:", layout="wide")
+# A local file: Material-icon and emoji favicons are fetched from Google/CDN hosts.
+ICON = Path(__file__).parent / "static" / "brand" / "borderwatch-icon.png"
 
+st.set_page_config(page_title="BorderWatch", page_icon=str(ICON), layout="wide")
+
+# url_path differs from the file names on purpose: Streamlit still recognises a `pages/`
+# folder as a legacy multipage app before st.navigation runs, and a URL path equal to a file
+# stem would let it run that page alone, without this frame (seen with deep links on a fresh
+# server and on AppTest reruns). Unknown paths fall back to this script instead.
 pages = [
-    st.Page("pages/incident_map.py", title="Incident map", icon=":material/map:", default=True),
-    st.Page("pages/data_sources.py", title="Data & sources", icon=":material/menu_book:"),
+    st.Page(
+        "pages/incident_map.py",
+        title="Incident map",
+        icon=":material/map:",
+        url_path="map",
+        default=True,
+    ),
+    st.Page(
+        "pages/data_sources.py",
+        title="Data & sources",
+        icon=":material/menu_book:",
+        url_path="sources",
+    ),
 ]
 navigation = st.navigation(pages)
 

@@ -5,7 +5,7 @@ import streamlit as st
 from borderwatch.filters import filter_incidents
 from borderwatch.mapping.incident_map import build_incident_map
 from borderwatch.tables import incident_table
-from borderwatch.ui.data import display_countries, geodata_or_stop
+from borderwatch.ui.data import display_layers, geodata_or_stop
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import current_basemap, current_filter
 from borderwatch.ui.widgets import explain_empty, incident_counters
@@ -26,9 +26,10 @@ if selected.empty:
     explain_empty(selection, names)
     st.stop()
 
+countries, borders = display_layers()
 incident_map = build_incident_map(
-    countries=display_countries(),
-    borders=geodata.borders,
+    countries=countries,
+    borders=borders,
     incidents=selected,
     country_names=names,
     focus_countries=selection.countries,

@@ -21,10 +21,18 @@ def display_countries(geodata):
     return simplify_for_display(geodata.countries)
 
 
+def test_display_simplification_keeps_every_feature_valid(geodata, display_countries):
+    assert len(display_countries) == len(geodata.countries)
+    assert display_countries.is_valid.all()
+    borders = simplify_for_display(geodata.borders)
+    assert list(borders["pair"]) == list(geodata.borders["pair"])
+    assert len(display_countries.to_json()) < len(geodata.countries.to_json()) / 3
+
+
 def _build(geodata, display_countries, incidents, **options):
     return build_incident_map(
         countries=display_countries,
-        borders=geodata.borders,
+        borders=simplify_for_display(geodata.borders),
         incidents=incidents,
         country_names=geodata.country_names(),
         **options,

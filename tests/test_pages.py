@@ -42,7 +42,8 @@ def test_map_page_draws_all_incidents(geodata):
 
 
 def test_filters_come_from_the_url(geodata):
-    at = _run({"country": ["TUN"], "years": ["2015", "2016"]})
+    # Bound multiselects carry their display labels in the URL: ?country=Tunisia
+    at = _run({"country": ["Tunisia"], "years": ["2015", "2016"]})
     incidents = geodata.incidents
     expected = incidents[
         (incidents["country_iso3"] == "TUN")
@@ -64,10 +65,27 @@ def test_changing_a_filter_changes_map_and_table(geodata):
 
 
 def test_empty_selection_explains_itself():
-    at = _run({"country": ["TCD"], "type": ["seizure"]})
+    at = _run({"country": ["Chad"], "type": ["Arms seizure / interdiction"]})
     assert not at.get("component_instance")
     assert "No incidents match these filters" in at.info[0].value
     assert "Chad" in at.info[0].value
+
+
+def test_reruns_keep_the_shared_sidebar(geodata):
+    at = _run()
+    at.multiselect(key="country").set_value(["TUN"]).run()
+    at.slider(key="years").set_value((2015, 2015)).run()
+    assert at.sidebar.multiselect, "the sidebar must render on every rerun"
+    assert at.multiselect(key="country").value == ["TUN"]
+    assert at.metric[0].value == str(
+        int(
+            (
+                (geodata.incidents["country_iso3"] == "TUN")
+                & (geodata.incidents["date_start"].dt.year <= 2015)
+                & (geodata.incidents["date_end"].dt.year >= 2015)
+            ).sum()
+        )
+    )
 
 
 def test_data_sources_page():

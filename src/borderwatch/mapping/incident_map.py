@@ -26,8 +26,8 @@ ATTRIBUTION = "Borders: Natural Earth (public domain) · Incidents: BorderWatch,
 MAP_CSS = f"""
 <style>
 .leaflet-container {{ background: {style.SEA_COLOR}; font-family: sans-serif; }}
-.bw-legend {{ background: rgba(255,255,255,0.93); padding: 8px 10px; border-radius: 4px;
-  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 12px; line-height: 1.35;
+.bw-legend {{ background: rgba(255,255,255,0.93); padding: 6px 8px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 11px; line-height: 1.3;
   max-height: 60vh; overflow-y: auto; }}
 .bw-legend b {{ display: block; margin-top: 4px; }}
 .bw-legend-row {{ display: flex; align-items: center; gap: 6px; }}
@@ -40,11 +40,21 @@ MAP_CSS = f"""
 .bw-area {{ width: 16px; height: 11px; border: 1px dashed #b9ad95; display: inline-block; }}
 .bw-legend-sizes {{ display: flex; align-items: center; gap: 7px; }}
 .bw-size-item {{ display: inline-flex; align-items: center; gap: 2px; }}
-.bw-legend-note {{ color: #555; margin-top: 4px; font-style: italic; }}
+.bw-cluster {{ background: rgba(60, 60, 60, 0.25); border-radius: 50%; }}
+.bw-cluster div {{ background: rgba(255, 255, 255, 0.92); border: 2px solid #444;
+  border-radius: 50%; width: calc(100% - 8px); height: calc(100% - 8px); margin: 4px;
+  display: flex; align-items: center; justify-content: center; box-sizing: border-box; }}
+.bw-cluster span {{ font: 600 12px sans-serif; color: #222; }}
+.bw-cluster-swatch {{ display: inline-flex; width: 16px; height: 16px; border-radius: 50%;
+  border: 2px solid #444; font-size: 9px; font-weight: 600; align-items: center;
+  justify-content: center; box-sizing: border-box; }}
 .bw-label {{ font-size: 11px; font-weight: 600; color: #5a4d38; text-align: center;
   white-space: nowrap; text-shadow: 0 0 3px #fff; pointer-events: none; }}
 .bw-label-disputed {{ font-style: italic; color: #8a6d1f; }}
-.bw-popup h4 {{ margin: 0 0 4px; font-size: 14px; }}
+.bw-popup {{ font: 12px/1.35 sans-serif; }}
+.bw-popup h4 {{ margin: 0 0 4px; font-size: 13px; }}
+.bw-popup p {{ margin: 4px 0; }}
+.bw-popup-table {{ font-size: 12px; }}
 .bw-popup-table th {{ text-align: left; vertical-align: top; padding-right: 6px;
   white-space: nowrap; color: #444; }}
 .bw-popup ul {{ margin: 2px 0 0 16px; padding: 0; }}
@@ -113,6 +123,7 @@ def build_incident_map(
         prefer_canvas=False,
     )
     m.options["maxZoom"] = MAX_ZOOM
+    m.options["zoomSnap"] = 0.25  # fit the region tightly instead of a whole zoom level
     m.get_root().header.add_child(Element(MAP_CSS), name="borderwatch_css")
     if basemap == "openstreetmap":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False).add_to(m)

@@ -13,19 +13,31 @@ from folium.plugins import MarkerCluster
 from borderwatch.mapping import style
 from borderwatch.mapping.popups import escape, format_dates, incident_popup_html
 
-#: Display simplification of country outlines in degrees (~1 km); analysis uses full detail.
-DISPLAY_TOLERANCE_DEG = 0.01
+#: Display simplification in degrees: ~1 km for the focus countries and borders, coarser
+#: for clipped neighbours. Analysis always uses the full-detail layer.
+FOCUS_TOLERANCE_DEG = 0.01
+NEIGHBOUR_TOLERANCE_DEG = 0.04
+#: Coordinates sent to the browser: 3 decimals (~100 m), below the display tolerance.
+DISPLAY_GRID_DEG = 0.001
 
 
-def simplify_for_display(
-    countries: gpd.GeoDataFrame, *, tolerance: float = DISPLAY_TOLERANCE_DEG
-) -> gpd.GeoDataFrame:
-    """Lighter outlines for drawing: fewer vertices, same topology, still valid."""
-    out = countries.copy()
-    out["geometry"] = shapely.make_valid(
-        shapely.simplify(out.geometry.values, tolerance, preserve_topology=True)
+def simplify_for_display(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Lighter geometries for drawing: fewer vertices and digits, still valid.
+
+    Rows with a true ``focus`` column (focus countries) keep more detail; frames without
+    that column (borders) get the focus tolerance throughout.
+    """
+    out = frame.copy()
+    focus = out["focus"].to_numpy(bool) if "focus" in out else None
+    tolerance = (
+        FOCUS_TOLERANCE_DEG
+        if focus is None
+        else [FOCUS_TOLERANCE_DEG if f else NEIGHBOUR_TOLERANCE_DEG for f in focus]
     )
-    return out
+    simplified = shapely.simplify(out.geometry.values, tolerance, preserve_topology=True)
+    gridded = shapely.set_precision(simplified, DISPLAY_GRID_DEG, mode="valid_output")
+    out["geometry"] = shapely.make_valid(gridded)
+    return out[~out.geometry.is_empty]
 
 
 def _country_style(feature: dict) -> dict:
@@ -110,6 +122,20 @@ def add_borders(m: folium.Map, borders: gpd.GeoDataFrame) -> None:
     ).add_to(m)
 
 
+#: Neutral cluster icons, so they cannot be read as an event-type colour.
+CLUSTER_ICON_JS = """
+function(cluster) {
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 28 : (n < 50 ? 34 : 40);
+    return L.divIcon({
+        html: '<div><span>' + n + '</span></div>',
+        className: 'marker-cluster bw-cluster',
+        iconSize: L.point(size, size)
+    });
+}
+"""
+
+
 def add_incidents(
     m: folium.Map,
     incidents: pd.DataFrame,
@@ -120,6 +146,7 @@ def add_incidents(
     """Incidents as circles coloured by type and sized by deaths, clustered where dense."""
     cluster = MarkerCluster(
         name="Incidents",
+        icon_create_function=CLUSTER_ICON_JS,
         options={
             "maxClusterRadius": cluster_radius_px,
             "spiderfyOnMaxZoom": True,
@@ -141,7 +168,9 @@ def add_incidents(
             fill_color=color,
             fill_opacity=0.85,
             className=f"bw-incident bw-type-{record['event_type']}",
-            popup=folium.Popup(incident_popup_html(record, country_names), max_width=380),
+            popup=folium.Popup(
+                incident_popup_html(record, country_names), max_width=360, max_height=360
+            ),
             tooltip=folium.Tooltip(escape(tooltip)),
         ).add_to(cluster)
     cluster.add_to(m)

@@ -13,7 +13,7 @@ _TEMPLATE = Template(
     """
 {% macro script(this, kwargs) %}
 (function() {
-    var legend = L.control({position: "bottomright"});
+    var legend = L.control({position: "topright"});
     legend.onAdd = function() {
         var div = L.DomUtil.create("div", "bw-legend");
         div.innerHTML = {{ this.html|tojson }};
@@ -66,9 +66,8 @@ class Legend(MacroElement):
         self.html = (
             "<b>Incident type</b>"
             + types
-            + "<b>Deaths (best estimate)</b>"
-            + sizes
-            + '<div class="bw-legend-row"><span class="bw-size"></span>unknown</div>'
+            + "<b>Deaths (best estimate; ? = unknown)</b>"
+            + f'<div class="bw-legend-sizes">{sizes}</div>'
             + "<b>Lines and areas</b>"
             + f'<div class="bw-legend-row"><span class="bw-line" style="border-color:'
             f'{style.BORDER_COLOR}"></span>International land border</div>'
@@ -76,7 +75,8 @@ class Legend(MacroElement):
             f'{style.BORDER_COLOR}"></span>Disputed / indeterminate boundary</div>'
             + f'<div class="bw-legend-row"><span class="bw-area" style="background:'
             f'{style.DISPUTED_FILL}"></span>Disputed territory (Western Sahara)</div>'
-            + '<div class="bw-legend-note">Numbers on circles: clustered incidents</div>'
+            + '<div class="bw-legend-row"><span class="bw-cluster-swatch">3</span>'
+            "Cluster: number of incidents (zoom in or click)</div>"
         )
 
 

@@ -27,8 +27,9 @@ def _load(fingerprint: tuple) -> GeoData:
 
 
 @st.cache_resource
-def _display_countries(fingerprint: tuple) -> gpd.GeoDataFrame:
-    return simplify_for_display(_load(fingerprint).countries)
+def _display_layers(fingerprint: tuple) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    geodata = _load(fingerprint)
+    return simplify_for_display(geodata.countries), simplify_for_display(geodata.borders)
 
 
 def show_data_error(error: DataFileError) -> None:
@@ -54,6 +55,6 @@ def geodata_or_stop() -> GeoData:
         raise  # unreachable: st.stop() raises; keeps type checkers informed
 
 
-def display_countries() -> gpd.GeoDataFrame:
-    """Country polygons simplified for drawing (cached)."""
-    return _display_countries(_fingerprint())
+def display_layers() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Country polygons and border lines simplified for drawing (cached)."""
+    return _display_layers(_fingerprint())

@@ -1,7 +1,8 @@
 """The sidebar every page shares: incident filters and the basemap choice, kept in the URL.
 
 Each widget is bound to a query parameter (``bind="query-params"``), so a copied link
-reopens the same view: ``?country=DZA&country=TUN&years=2013&years=2016&type=bombing``.
+reopens the same view. Streamlit writes bound multiselects with their display labels:
+``?country=Algeria&country=Tunisia&years=2013&years=2016&type=Bombing``.
 """
 
 from __future__ import annotations
