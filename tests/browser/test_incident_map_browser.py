@@ -16,7 +16,7 @@ MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
 # rather than read one.
 COUNT_DRAWN_JS = (
     """() => {
-    const frame = document.querySelector("%s");
+    const frame = document.querySelector("MAP_IFRAME");
     const doc = frame && frame.contentDocument;
     if (!doc || !doc.querySelector('.leaflet-container')) return -1;
     const singles = doc.querySelectorAll('path.bw-incident').length;
@@ -24,8 +24,7 @@ COUNT_DRAWN_JS = (
         .reduce((n, s) => n + parseInt(s.textContent, 10), 0);
     return singles + clustered;
 }"""
-    % MAP_IFRAME
-)
+).replace("MAP_IFRAME", MAP_IFRAME)
 
 
 def wait_for_incidents_drawn(page: Page, expected: int) -> None:
