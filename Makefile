@@ -24,7 +24,7 @@ setup: $(VENV)/.installed
 setup-dev: $(VENV)/.installed-dev
 
 run: setup
-	$(VENV)/bin/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
+	$(PY) -m borderwatch.ui.launcher --server.address $(ADDRESS) --server.port $(PORT)
 
 chromium:
 	@scripts/ensure_chromium.sh

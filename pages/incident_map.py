@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from borderwatch.filters import filter_incidents
+from borderwatch.filters import filter_incidents, year_span
 from borderwatch.mapping.incident_map import build_incident_map
 from borderwatch.tables import incident_table
 from borderwatch.ui.data import display_layers, geodata_or_stop
@@ -23,7 +23,7 @@ st.caption(
 incident_counters(selected)
 
 if selected.empty:
-    explain_empty(selection, names)
+    explain_empty(selection, names, covered_years=year_span(geodata.incidents))
     st.stop()
 
 countries, borders = display_layers()

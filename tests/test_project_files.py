@@ -24,9 +24,7 @@ def test_vendored_files_match_their_record(record):
 
 
 def test_every_local_asset_is_recorded():
-    recorded = {
-        f"{r['directory']}/{name}" for r in vendored_assets() for name in r["files"]
-    }
+    recorded = {f"{r['directory']}/{name}" for r in vendored_assets() for name in r["files"]}
     assert set(LOCAL_FILES.values()) <= recorded
 
 

@@ -1,4 +1,4 @@
-"""Start the app with ``streamlit run`` on a free local port (browser tests, benchmarks)."""
+"""Start the app on a free local port, as ``make run`` does (browser tests, benchmarks)."""
 
 from __future__ import annotations
 
@@ -59,16 +59,14 @@ class RunningApp:
 def running_app(
     *, timeout_s: float = 60.0, env: dict[str, str] | None = None
 ) -> Iterator[RunningApp]:
-    """Run ``streamlit run app.py`` on 127.0.0.1 and a free port until the block ends."""
+    """Run the app (as ``make run`` does) on 127.0.0.1 and a free port until the block ends."""
     port = free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            str(paths.REPO_ROOT / "app.py"),
+            "borderwatch.ui.launcher",
             "--server.address",
             "127.0.0.1",
             "--server.port",

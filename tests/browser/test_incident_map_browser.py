@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from borderwatch.devserver import running_app
+
 from .conftest import ARTIFACTS
 
 TIMEOUT_MS = 60_000
@@ -98,3 +100,16 @@ def test_clicking_an_incident_shows_its_sources(page_and_log, app):
     page.wait_for_timeout(400)  # let the popup fade in before the screenshot
     page.screenshot(path=ARTIFACTS / "incident-popup.png")
     assert log.foreign(app.host) == []
+
+
+def test_deep_link_as_first_request_opens_the_page(page_and_log):
+    # Its own server: the first request after a start is the case that used to fail.
+    page, log = page_and_log
+    with running_app() as fresh:
+        page.goto(f"{fresh.url}/sources", wait_until="domcontentloaded")
+        heading = page.get_by_role("heading", name="Data & sources")
+        expect(heading).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.get_by_text("Natural Earth").first).to_be_visible()
+        page.wait_for_timeout(500)
+        assert page.get_by_text("Page not found").count() == 0
+        assert log.foreign(fresh.host) == []

@@ -30,6 +30,7 @@ MAP_CSS = f"""
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 11px; line-height: 1.3;
   max-height: 60vh; overflow-y: auto; }}
 .bw-legend b {{ display: block; margin-top: 4px; }}
+.bw-legend summary {{ cursor: pointer; font-weight: 600; }}
 .bw-legend-row {{ display: flex; align-items: center; gap: 6px; }}
 .bw-dot {{ width: 12px; height: 12px; border-radius: 50%; border: 1px solid #333;
   display: inline-block; }}

@@ -63,7 +63,9 @@ class Legend(MacroElement):
             for t in event_types
         )
         sizes = "".join(_size_item(n) for n in (*style.LEGEND_FATALITIES, None))
+        # <details> lets the analyst fold the legend away when it hides part of the map.
         self.html = (
+            "<details open><summary>Legend</summary>"
             "<b>Incident type</b>"
             + types
             + "<b>Deaths (best estimate; ? = unknown)</b>"
@@ -77,6 +79,7 @@ class Legend(MacroElement):
             f'{style.DISPUTED_FILL}"></span>Disputed territory (Western Sahara)</div>'
             + '<div class="bw-legend-row"><span class="bw-cluster-swatch">3</span>'
             "Cluster: number of incidents (zoom in or click)</div>"
+            "</details>"
         )
 
 

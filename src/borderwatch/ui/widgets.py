@@ -27,13 +27,14 @@ def incident_counters(selected: pd.DataFrame) -> None:
     col_countries.metric("Countries", selected["country_iso3"].nunique())
 
 
-def explain_empty(selection: IncidentFilter, country_names: dict[str, str]) -> None:
+def explain_empty(
+    selection: IncidentFilter, country_names: dict[str, str], *, covered_years: tuple[int, int]
+) -> None:
     """Say why nothing is shown and how to get results back."""
     st.info(
         "**No incidents match these filters.**\n\n"
         f"Current filters — {selection.describe(country_names)}.\n\n"
         "Widen the year range, add event types, or clear the country selection in the "
-        "sidebar. The curated layer covers 2011–2019; bring more data on the Data page "
-        "once it is available.",
+        f"sidebar. The incident data covers {covered_years[0]}–{covered_years[1]}.",
         icon=":material/search_off:",
     )
