@@ -32,10 +32,9 @@ curated from public reporting (shown on their own page in a later release).
 )
 
 st.subheader("How precisely incidents are placed")
-st.table(
-    pd.DataFrame(
-        {"Code": list(LOCATION_PRECISION), "Meaning": list(LOCATION_PRECISION.values())}
-    ).set_index("Code")
+st.dataframe(
+    pd.DataFrame({"Code": list(LOCATION_PRECISION), "Meaning": list(LOCATION_PRECISION.values())}),
+    hide_index=True,
 )
 
 st.subheader("Files of the data layer")

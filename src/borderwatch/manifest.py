@@ -24,9 +24,11 @@ def describe_file(path: Path) -> dict[str, Any]:
     entry: dict[str, Any] = {"file": path.name, "sha256": sha256_of(path)}
     if path.suffix in (".geojson", ".gpkg"):
         info = pyogrio.read_info(path)
+        # GDAL says "Unknown" for mixed layers; list the types actually present instead.
+        geometry_types = sorted(set(pyogrio.read_dataframe(path).geom_type))
         entry.update(
             rows=int(info["features"]),
-            geometry_type=info["geometry_type"],
+            geometry_type=" / ".join(geometry_types),
             crs=info["crs"],
         )
     elif path.suffix == ".csv":
