@@ -120,6 +120,14 @@ ARRANGEMENT_SCOPES = ("bilateral", "multilateral", "unilateral")
 END_STATUSES = ("ongoing", "ended", "unknown")
 START_PRECISIONS = ("day", "month", "year")
 
+DATES_IN_ORDER = Rule("date_end", "is before date_start", lambda t: t["date_end"] < t["date_start"])
+
+
+def _not_above(lower: str, upper: str) -> Rule:
+    """``lower`` may not exceed ``upper`` where both are given (a range of figures)."""
+    return Rule(lower, f"is larger than {upper}", lambda t: t[lower] > t[upper])
+
+
 INCIDENTS = TableSchema(
     name="incidents",
     id_column="incident_id",
@@ -150,22 +158,10 @@ INCIDENTS = TableSchema(
         Column("unverified"),
     ),
     rules=(
-        Rule("date_end", "is before date_start", lambda t: t["date_end"] < t["date_start"]),
-        Rule(
-            "fatalities_low",
-            "is larger than fatalities_best",
-            lambda t: t["fatalities_low"] > t["fatalities_best"],
-        ),
-        Rule(
-            "fatalities_best",
-            "is larger than fatalities_high",
-            lambda t: t["fatalities_best"] > t["fatalities_high"],
-        ),
-        Rule(
-            "fatalities_low",
-            "is larger than fatalities_high",
-            lambda t: t["fatalities_low"] > t["fatalities_high"],
-        ),
+        DATES_IN_ORDER,
+        _not_above("fatalities_low", "fatalities_best"),
+        _not_above("fatalities_best", "fatalities_high"),
+        _not_above("fatalities_low", "fatalities_high"),
         Rule(
             "location_precision",
             "a geocoded place cannot have precision 1 (the site itself)",
@@ -194,7 +190,7 @@ COOPERATION = TableSchema(
         Column("unverified"),
     ),
     rules=(
-        Rule("date_end", "is before date_start", lambda t: t["date_end"] < t["date_start"]),
+        DATES_IN_ORDER,
         Rule(
             "date_end",
             "end_status is 'ended' but no date_end is given",

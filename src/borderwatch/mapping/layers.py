@@ -12,6 +12,7 @@ from folium.plugins import MarkerCluster
 
 from borderwatch.mapping import style
 from borderwatch.mapping.popups import escape, format_dates, incident_popup_html
+from borderwatch.schemas import COUNTRY_PROPERTIES
 
 #: Display simplification in degrees: ~1 km for the focus countries and borders, coarser
 #: for clipped neighbours. Analysis always uses the full-detail layer.
@@ -61,18 +62,7 @@ def _country_style(feature: dict) -> dict:
 def add_countries(m: folium.Map, countries: gpd.GeoDataFrame) -> None:
     """Country polygons as the basemap, with a tooltip naming each in three languages."""
     folium.GeoJson(
-        countries[
-            [
-                "iso3",
-                "name_en",
-                "name_fr",
-                "name_ar",
-                "focus",
-                "disputed",
-                "status_note",
-                "geometry",
-            ]
-        ],
+        countries[[*COUNTRY_PROPERTIES, "geometry"]],
         name="Countries",
         style_function=_country_style,
         tooltip=folium.GeoJsonTooltip(
