@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from borderwatch.ui.data import geodata_or_stop
+from borderwatch.ui.data import data_or_stop
 from borderwatch.ui.sidebar import render_sidebar
 
 # A local file: Material-icon and emoji favicons are fetched from Google/CDN hosts.
@@ -27,6 +27,12 @@ pages = [
         default=True,
     ),
     st.Page(
+        "pages/borders.py",
+        title="Borders",
+        icon=":material/border_style:",
+        url_path="border",
+    ),
+    st.Page(
         "pages/data_sources.py",
         title="Data & sources",
         icon=":material/menu_book:",
@@ -35,6 +41,5 @@ pages = [
 ]
 navigation = st.navigation(pages)
 
-geodata = geodata_or_stop()
-render_sidebar(geodata)
+render_sidebar(data_or_stop())
 navigation.run()

@@ -7,9 +7,9 @@ from borderwatch import paths
 from borderwatch.manifest import read_manifest
 from borderwatch.mapping.assets import vendored_assets
 from borderwatch.schemas import LOCATION_PRECISION
-from borderwatch.ui.data import geodata_or_stop
+from borderwatch.ui.data import data_or_stop
 
-geodata = geodata_or_stop()
+geodata = data_or_stop().geodata
 manifest = read_manifest(paths.geodata_dir() / paths.MANIFEST_FILE.name)
 natural_earth = manifest["sources"]["natural_earth"]
 

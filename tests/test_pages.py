@@ -126,3 +126,49 @@ def test_missing_file_shows_rebuild_command(broken_layer):
     message = at.error[0].value
     assert "countries.geojson" in message and "missing" in message
     assert paths.REBUILD_COMMAND in message
+
+
+def _borders_page(query: dict[str, list[str] | str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/borders.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_borders_page_for_one_pair():
+    at = _borders_page({"border": "Libya – Tunisia", "regime_year": "2016"})
+    assert at.selectbox(key="border").value == "LBY-TUN"
+    script = _map_script(at)
+    assert "bw-zone" in script
+    assert "bw-border-selected" in script
+    assert "bw-crossing-marker" in script  # Ras Jedir and Dehiba
+    assert "bw-barrier" in script  # the Tunisian barrier, in force in 2016
+    assert "Ben Guerdane" in script or "Ben Gardane" in script
+    ranking = next(df.value for df in at.dataframe if "Border" in df.value.columns)
+    assert {"Border", "Incidents", "Deaths (low)", "Deaths (high)"} <= set(ranking.columns)
+
+
+def test_borders_page_regimes_follow_the_year():
+    before = _map_script(_borders_page({"border": "Libya – Tunisia", "regime_year": "2012"}))
+    assert "bw-barrier" not in before
+    closed = _map_script(_borders_page({"border": "Algeria – Morocco", "regime_year": "2013"}))
+    assert "bw-closure" in closed
+
+
+def test_borders_page_all_borders_and_links():
+    at = _borders_page({"links": "true"})
+    script = _map_script(at)
+    assert "bw-link" in script
+    assert any("Cross-border links" in h.value for h in at.subheader)
+
+
+def test_zone_filter_on_the_map_page(geodata):
+    at = _run({"near_border": "true", "zone_km": "50"})
+    count = int(at.metric[0].value)
+    assert 0 < count < len(geodata.incidents)
+    table = at.dataframe[0].value
+    assert (table["Border distance (km)"] <= 50).all()
+    assert "within 50 km of a border" in at.caption[0].value

@@ -21,11 +21,15 @@ class IncidentFilter:
         Inclusive (first, last) year; an incident counts if any of its days falls in it.
     event_types
         Keys of :data:`borderwatch.schemas.EVENT_TYPES`.
+    border_zone_km
+        Keep only incidents within this many km of an international land border
+        (needs the ``border_distance_km`` column); ``None`` keeps all.
     """
 
     countries: tuple[str, ...] = field(default=())
     years: tuple[int, int] | None = None
     event_types: tuple[str, ...] = field(default=())
+    border_zone_km: float | None = None
 
     def describe(self, country_names: dict[str, str] | None = None) -> str:
         """One line saying what the filter keeps, for captions and empty states."""
@@ -41,6 +45,8 @@ class IncidentFilter:
                 else "all"
             ),
         ]
+        if self.border_zone_km is not None:
+            parts.append(f"within {self.border_zone_km:g} km of a border")
         return "; ".join(parts)
 
 
@@ -59,4 +65,6 @@ def filter_incidents(incidents: pd.DataFrame, selection: IncidentFilter) -> pd.D
         keep &= (incidents["date_end"].dt.year >= first) & (incidents["date_start"].dt.year <= last)
     if selection.event_types:
         keep &= incidents["event_type"].isin(selection.event_types)
+    if selection.border_zone_km is not None:
+        keep &= (incidents["border_distance_km"] <= selection.border_zone_km).fillna(False)
     return incidents[keep]

@@ -19,9 +19,11 @@ import shapely
 from borderwatch import paths
 from borderwatch.errors import DataFileError, Problem
 from borderwatch.schemas import (
+    BARRIER_PROPERTIES,
     BORDER_PROPERTIES,
     COOPERATION,
     COUNTRY_PROPERTIES,
+    CROSSINGS,
     INCIDENTS,
     TableSchema,
 )
@@ -84,6 +86,11 @@ def load_borders(path: Path = paths.BORDERS_FILE) -> gpd.GeoDataFrame:
     return _read_vector(path, BORDER_PROPERTIES)
 
 
+def load_barriers(path: Path = paths.BARRIERS_FILE) -> gpd.GeoDataFrame:
+    """Schematic lines of border barriers, tied to the arrangement that built them."""
+    return _read_vector(path, BARRIER_PROPERTIES)
+
+
 def _read_table(path: Path, schema: TableSchema) -> pd.DataFrame:
     remedy = _curated_remedy(path)
     _require_file(path, remedy)
@@ -110,6 +117,13 @@ def load_cooperation(path: Path = paths.COOPERATION_FILE) -> pd.DataFrame:
     return _read_table(path, COOPERATION)
 
 
+def load_crossings(path: Path = paths.CROSSINGS_FILE) -> gpd.GeoDataFrame:
+    """Border crossing points with status notes and sources."""
+    table = _read_table(path, CROSSINGS)
+    points = shapely.points(table["longitude"].to_numpy(), table["latitude"].to_numpy())
+    return gpd.GeoDataFrame(table, geometry=points, crs="EPSG:4326")
+
+
 @dataclass(frozen=True)
 class GeoData:
     """The whole committed data layer, loaded and checked."""
@@ -118,6 +132,8 @@ class GeoData:
     borders: gpd.GeoDataFrame
     incidents: gpd.GeoDataFrame
     cooperation: pd.DataFrame
+    crossings: gpd.GeoDataFrame
+    barriers: gpd.GeoDataFrame
 
     def country_names(self) -> dict[str, str]:
         return dict(zip(self.countries["iso3"], self.countries["name_en"], strict=True))
@@ -155,4 +171,14 @@ def load_geodata(directory: Path = paths.GEODATA_DIR) -> GeoData:
     if problems:
         raise DataFileError(incidents_path, problems, remedy=_curated_remedy(incidents_path))
     cooperation = load_cooperation(directory / paths.COOPERATION_FILE.name)
-    return GeoData(countries, borders, incidents, cooperation)
+    crossings_path = directory / paths.CROSSINGS_FILE.name
+    crossings = load_crossings(crossings_path)
+    unknown_pairs = [
+        Problem(int(i) + 1, "border_pair", f"'{pair}' is not a border in borders.geojson")
+        for i, pair in crossings["border_pair"].items()
+        if pair not in set(borders["pair"])
+    ]
+    if unknown_pairs:
+        raise DataFileError(crossings_path, unknown_pairs, remedy=_curated_remedy(crossings_path))
+    barriers = load_barriers(directory / paths.BARRIERS_FILE.name)
+    return GeoData(countries, borders, incidents, cooperation, crossings, barriers)

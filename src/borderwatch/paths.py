@@ -15,6 +15,8 @@ COUNTRIES_FILE = GEODATA_DIR / "countries.geojson"
 BORDERS_FILE = GEODATA_DIR / "borders.geojson"
 INCIDENTS_FILE = GEODATA_DIR / "incidents.csv"
 COOPERATION_FILE = GEODATA_DIR / "cooperation.csv"
+CROSSINGS_FILE = GEODATA_DIR / "crossings.csv"
+BARRIERS_FILE = GEODATA_DIR / "barriers.geojson"
 MANIFEST_FILE = GEODATA_DIR / "manifest.json"
 
 #: Environment variable that points the app at another copy of the data layer.

@@ -96,6 +96,10 @@ LOCATION_PRECISION: dict[int, str] = {
     4: "only a region or stretch of border is known (50 km or more)",
 }
 
+#: Error to assume for each precision code, in km, when deciding whether an incident could
+#: lie in a border zone (upper ends of the ranges above; 100 km for "region only").
+LOCATION_ERROR_KM: dict[int, float] = {1: 1.0, 2: 30.0, 3: 50.0, 4: 100.0}
+
 LOCATION_SOURCES: dict[str, str] = {
     "reported": "coordinate from the cited source",
     "geocoded": "named place geocoded by BorderWatch",
@@ -197,6 +201,36 @@ COOPERATION = TableSchema(
             lambda t: (t["end_status"] == "ended") & t["date_end"].isna(),
         ),
     ),
+)
+
+CROSSING_KINDS = ("road", "rail", "other")
+
+CROSSINGS = TableSchema(
+    name="crossings",
+    id_column="crossing_id",
+    columns=(
+        Column("crossing_id", required=True),
+        Column("name", required=True),
+        Column("border_pair", required=True),
+        Column("latitude", "float", required=True, minimum=-90, maximum=90),
+        Column("longitude", "float", required=True, minimum=-180, maximum=180),
+        Column("location_precision", "int", required=True, minimum=1, maximum=4),
+        Column("location_source", required=True, allowed=tuple(LOCATION_SOURCES)),
+        Column("kind", required=True, allowed=CROSSING_KINDS),
+        Column("status_note"),
+        Column("sources", "citations", required=True),
+        Column("unverified"),
+    ),
+)
+
+#: Properties every feature of ``geodata/barriers.geojson`` carries.
+BARRIER_PROPERTIES = (
+    "barrier_id",
+    "arrangement_id",
+    "border_pair",
+    "from_crossing",
+    "to_crossing",
+    "geometry_note",
 )
 
 #: Properties every feature of ``geodata/countries.geojson`` carries.

@@ -13,7 +13,7 @@ from borderwatch.schemas import EVENT_TYPES
 def incident_table(incidents: pd.DataFrame, country_names: Mapping[str, str]) -> pd.DataFrame:
     """One row per incident with the columns an analyst scans first."""
     low, best, high = incident_bounds(incidents)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "ID": incidents["incident_id"],
             "Start": incidents["date_start"].dt.date,
@@ -32,4 +32,8 @@ def incident_table(incidents: pd.DataFrame, country_names: Mapping[str, str]) ->
             ),
             "Sources": incidents["sources"].map(" | ".join),
         }
-    ).reset_index(drop=True)
+    )
+    if "border_distance_km" in incidents:
+        table.insert(8, "Nearest border", incidents["nearest_border"])
+        table.insert(9, "Border distance (km)", incidents["border_distance_km"].round(1))
+    return table.reset_index(drop=True)

@@ -10,6 +10,7 @@ import pandas as pd
 import shapely
 from folium.plugins import MarkerCluster
 
+from borderwatch.links import arc_coordinates, arrow_bearing_deg
 from borderwatch.mapping import style
 from borderwatch.mapping.popups import escape, format_dates, incident_popup_html
 from borderwatch.schemas import COUNTRY_PROPERTIES
@@ -93,18 +94,29 @@ def add_country_labels(m: folium.Map, countries: gpd.GeoDataFrame) -> None:
     labels.add_to(m)
 
 
-def add_borders(m: folium.Map, borders: gpd.GeoDataFrame) -> None:
-    """International land borders; disputed or indeterminate ones dashed."""
+def add_borders(
+    m: folium.Map, borders: gpd.GeoDataFrame, *, highlight: tuple[str, ...] = ()
+) -> None:
+    """International land borders; disputed or indeterminate ones dashed.
+
+    Pairs in ``highlight`` are drawn heavier, in a stronger colour.
+    """
+
+    def line_style(feature: dict) -> dict:
+        props = feature["properties"]
+        chosen = props["pair"] in highlight
+        return {
+            "color": style.HIGHLIGHT_BORDER_COLOR if chosen else style.BORDER_COLOR,
+            "weight": 4.5 if chosen else 2.2,
+            "opacity": 0.9,
+            "dashArray": "6 5" if props["disputed"] else None,
+            "className": "bw-border bw-border-selected" if chosen else "bw-border",
+        }
+
     folium.GeoJson(
         borders[["pair", "name", "length_km", "disputed", "geometry"]],
         name="International borders",
-        style_function=lambda f: {
-            "color": style.BORDER_COLOR,
-            "weight": 2.2,
-            "opacity": 0.9,
-            "dashArray": "6 5" if f["properties"]["disputed"] else None,
-            "className": "bw-border",
-        },
+        style_function=line_style,
         highlight_function=lambda f: {"weight": 5},
         tooltip=folium.GeoJsonTooltip(
             fields=["name", "length_km"], aliases=["Border", "Length (km, geodesic)"]
@@ -143,7 +155,8 @@ def add_incidents(
             "showCoverageOnHover": False,
         },
     )
-    for record in incidents.to_dict("records"):
+    placed = incidents.dropna(subset=["latitude", "longitude"])
+    for record in placed.to_dict("records"):
         color = style.EVENT_COLORS.get(record["event_type"], style.UNKNOWN_COLOR)
         tooltip = (
             f"{record['name']} — "
@@ -164,3 +177,132 @@ def add_incidents(
             tooltip=folium.Tooltip(escape(tooltip)),
         ).add_to(cluster)
     cluster.add_to(m)
+
+
+def add_border_zones(m: folium.Map, zones: gpd.GeoDataFrame) -> None:
+    """Border zones as translucent bands under the borders and incidents."""
+    folium.GeoJson(
+        zones[["pair", "name", "width_km", "geometry"]],
+        name="Border zones",
+        style_function=lambda f: {
+            "color": style.ZONE_COLOR,
+            "weight": 1,
+            "fillColor": style.ZONE_FILL,
+            "fillOpacity": 0.35,
+            "className": "bw-zone",
+        },
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "width_km"], aliases=["Border zone", "Width either side (km)"]
+        ),
+    ).add_to(m)
+
+
+def add_links(m: folium.Map, links: pd.DataFrame, country_names: Mapping[str, str]) -> None:
+    """Directed arcs from the origin country to the incident, evidence in the popup."""
+    group = folium.FeatureGroup(name="Cross-border links")
+    for link in links.itertuples():
+        path = arc_coordinates(
+            (link.origin_lon, link.origin_lat), (link.target_lon, link.target_lat)
+        )
+        origin = country_names.get(link.origin_iso3, link.origin_iso3)
+        popup = (
+            f"<div class='bw-popup'><h4>{escape(origin)} → {escape(link.incident_name)}</h4>"
+            f"<p>{escape(str(link.evidence or 'No evidence note.'))}</p>"
+            "<p><small>The arc starts at a point inside the origin country, not at a "
+            f"documented staging site.</small></p><div class='bw-id'>{escape(link.incident_id)}"
+            "</div></div>"
+        )
+        tooltip = escape(f"{origin} → {link.incident_name}")
+        folium.PolyLine(
+            path,
+            color=style.LINK_COLOR,
+            weight=2.5,
+            opacity=0.85,
+            dash_array="1 0",
+            className="bw-link",
+            popup=folium.Popup(popup, max_width=320),
+            tooltip=tooltip,
+        ).add_to(group)
+        # A CSS triangle, rotated along the arc: stays the same size at every zoom.
+        folium.Marker(
+            location=path[-1],
+            icon=folium.DivIcon(
+                html=f'<div class="bw-arrow" style="transform: rotate('
+                f'{arrow_bearing_deg(path):.1f}deg); border-left-color:{style.LINK_COLOR}">'
+                "</div>",
+                icon_size=(14, 14),
+                icon_anchor=(7, 7),
+                class_name="bw-link-head",
+            ),
+            tooltip=tooltip,
+        ).add_to(group)
+    group.add_to(m)
+
+
+def add_crossings(m: folium.Map, crossings: pd.DataFrame) -> None:
+    """Border crossing points with their status notes and sources."""
+    group = folium.FeatureGroup(name="Border crossings")
+    for crossing in crossings.itertuples():
+        sources = "".join(f"<li>{escape(s)}</li>" for s in crossing.sources)
+        note = escape(crossing.status_note) if crossing.status_note else "No status reported."
+        popup = (
+            f"<div class='bw-popup'><h4>{escape(crossing.name)}</h4><p>{note}</p>"
+            + (
+                f"<p class='bw-unverified'>Not verified: {escape(crossing.unverified)}</p>"
+                if crossing.unverified
+                else ""
+            )
+            + f"<div><b>Sources</b><ul>{sources}</ul></div></div>"
+        )
+        # A CSS diamond in a DivIcon: no extra Leaflet plugin to vendor.
+        folium.Marker(
+            location=(crossing.latitude, crossing.longitude),
+            icon=folium.DivIcon(
+                html=f'<div class="bw-crossing-marker" style="background:{style.CROSSING_COLOR}">'
+                "</div>",
+                icon_size=(14, 14),
+                icon_anchor=(7, 7),
+                class_name="bw-crossing-icon",
+            ),
+            popup=folium.Popup(popup, max_width=320),
+            tooltip=escape(f"Crossing: {crossing.name}"),
+        ).add_to(group)
+    group.add_to(m)
+
+
+def add_border_regimes(m: folium.Map, regimes: gpd.GeoDataFrame, *, year: int) -> None:
+    """Closures and barriers in force in ``year``, drawn over the border lines."""
+    group = folium.FeatureGroup(name=f"Border regimes ({year})")
+    for regime in regimes.itertuples():
+        closure = regime.kind == "border_closure"
+        sources = "".join(f"<li>{escape(s)}</li>" for s in regime.sources)
+        popup = (
+            f"<div class='bw-popup'><h4>{escape(regime.name)}</h4>"
+            f"<p>{escape(regime.description)}</p>"
+            f"<p>In force from {regime.date_start:%Y-%m-%d}"
+            + (f" to {regime.date_end:%Y-%m-%d}" if pd.notna(regime.date_end) else "")
+            + f" ({escape(regime.end_status)})</p>"
+            + (
+                f"<p class='bw-unverified'>{escape(regime.geometry_note)}</p>"
+                if regime.geometry_note
+                else ""
+            )
+            + f"<div><b>Sources</b><ul>{sources}</ul></div></div>"
+        )
+        folium.GeoJson(
+            regime.geometry.__geo_interface__,
+            name=regime.name,
+            style_function=(
+                lambda _f, closure=closure: {
+                    "color": style.CLOSED_COLOR if closure else style.BARRIER_COLOR,
+                    "weight": 6,
+                    "opacity": 0.75,
+                    "dashArray": None if closure else "2 7",
+                    "lineCap": "butt",
+                    "className": "bw-regime bw-closure" if closure else "bw-regime bw-barrier",
+                }
+            ),
+            popup=folium.Popup(popup, max_width=340),
+            tooltip=escape(regime.name),
+        ).add_to(group)
+    group.add_to(m)

@@ -44,18 +44,38 @@ def _size_item(fatalities: int | None) -> str:
     )
 
 
+def _row(symbol: str, label: str) -> str:
+    return f'<div class="bw-legend-row">{symbol}{escape(label)}</div>'
+
+
 class Legend(MacroElement):
-    """Legend for the incident map.
+    """Legend for BorderWatch maps: only what the map actually shows.
 
     Parameters
     ----------
     event_types
-        The event types to list (those present on the map), in display order.
+        The event types present, in display order.
+    zone_km
+        Width of the border zones drawn, or ``None`` when none are.
+    links
+        Whether cross-border arcs are drawn.
+    crossings
+        Whether border crossing points are drawn.
+    regimes
+        Whether border regimes (closures, barriers) are drawn.
     """
 
     _template = _TEMPLATE
 
-    def __init__(self, *, event_types: list[str]) -> None:
+    def __init__(
+        self,
+        *,
+        event_types: list[str],
+        zone_km: float | None = None,
+        links: bool = False,
+        crossings: bool = False,
+        regimes: bool = False,
+    ) -> None:
         super().__init__()
         self._name = "Legend"
         types = "".join(
@@ -63,23 +83,70 @@ class Legend(MacroElement):
             for t in event_types
         )
         sizes = "".join(_size_item(n) for n in (*style.LEGEND_FATALITIES, None))
+        line = f'<span class="bw-line" style="border-color:{style.BORDER_COLOR}"></span>'
+        dashed = (
+            f'<span class="bw-line bw-dashed" style="border-color:{style.BORDER_COLOR}"></span>'
+        )
+        rows = [
+            _row(line, "International land border"),
+            _row(dashed, "Disputed / indeterminate boundary"),
+            _row(
+                f'<span class="bw-area" style="background:{style.DISPUTED_FILL}"></span>',
+                "Disputed territory (Western Sahara)",
+            ),
+        ]
+        if zone_km is not None:
+            rows.append(
+                _row(
+                    f'<span class="bw-area" style="background:{style.ZONE_FILL};'
+                    f'border-color:{style.ZONE_COLOR}"></span>',
+                    f"Border zone ({zone_km:g} km either side)",
+                )
+            )
+        if regimes:
+            rows.append(
+                _row(
+                    f'<span class="bw-line" style="border-color:{style.CLOSED_COLOR};'
+                    'border-top-width:5px"></span>',
+                    "Closed border (in the year shown)",
+                )
+            )
+            rows.append(
+                _row(
+                    f'<span class="bw-line bw-dotted" style="border-color:{style.BARRIER_COLOR};'
+                    'border-top-width:5px"></span>',
+                    "Border barrier (schematic)",
+                )
+            )
+        if crossings:
+            rows.append(
+                _row(
+                    f'<span class="bw-crossing" style="background:{style.CROSSING_COLOR}"></span>',
+                    "Border crossing point",
+                )
+            )
+        if links:
+            rows.append(
+                _row(
+                    f'<span class="bw-line" style="border-color:{style.LINK_COLOR}"></span>',
+                    "Cross-border link: documented origin → incident",
+                )
+            )
+        rows.append(
+            _row(
+                '<span class="bw-cluster-swatch">3</span>',
+                "Cluster: number of incidents (zoom in or click)",
+            )
+        )
         # <details> lets the analyst fold the legend away when it hides part of the map.
         self.html = (
             "<details open><summary>Legend</summary>"
-            "<b>Incident type</b>"
-            + types
+            + ("<b>Incident type</b>" + types if types else "")
             + "<b>Deaths (best estimate; ? = unknown)</b>"
             + f'<div class="bw-legend-sizes">{sizes}</div>'
             + "<b>Lines and areas</b>"
-            + f'<div class="bw-legend-row"><span class="bw-line" style="border-color:'
-            f'{style.BORDER_COLOR}"></span>International land border</div>'
-            + f'<div class="bw-legend-row"><span class="bw-line bw-dashed" style="border-color:'
-            f'{style.BORDER_COLOR}"></span>Disputed / indeterminate boundary</div>'
-            + f'<div class="bw-legend-row"><span class="bw-area" style="background:'
-            f'{style.DISPUTED_FILL}"></span>Disputed territory (Western Sahara)</div>'
-            + '<div class="bw-legend-row"><span class="bw-cluster-swatch">3</span>'
-            "Cluster: number of incidents (zoom in or click)</div>"
-            "</details>"
+            + "".join(rows)
+            + "</details>"
         )
 
 

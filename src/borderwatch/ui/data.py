@@ -1,7 +1,11 @@
-"""Loading the data layer inside Streamlit: cached, and shown as a clear error if broken."""
+"""The data layer inside Streamlit: loaded once per change on disk, prepared for the pages.
+
+A broken file is shown as a clear error (file, row, field, what to do) and stops the page.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -9,8 +13,33 @@ import streamlit as st
 
 from borderwatch import loading, paths
 from borderwatch.errors import DataFileError
+from borderwatch.links import country_anchors
 from borderwatch.loading import GeoData
 from borderwatch.mapping.layers import simplify_for_display
+from borderwatch.proximity import BorderIndex, add_border_distance
+from borderwatch.zones import border_zones
+
+
+@dataclass(frozen=True)
+class PreparedData:
+    """The data layer plus what every page derives from it, computed once."""
+
+    geodata: GeoData
+    #: Incidents with ``border_distance_km`` and ``nearest_border``.
+    incidents: gpd.GeoDataFrame
+    border_index: BorderIndex
+    anchors: dict[str, tuple[float, float]]
+    display_countries: gpd.GeoDataFrame
+    display_borders: gpd.GeoDataFrame
+
+    @property
+    def country_names(self) -> dict[str, str]:
+        return self.geodata.country_names()
+
+    @property
+    def border_names(self) -> dict[str, str]:
+        borders = self.geodata.borders
+        return dict(zip(borders["pair"], borders["name"], strict=True))
 
 
 def _fingerprint() -> tuple[str, tuple[tuple[str, float, int], ...]]:
@@ -20,16 +49,24 @@ def _fingerprint() -> tuple[str, tuple[tuple[str, float, int], ...]]:
     return str(directory), tuple((p.name, p.stat().st_mtime, p.stat().st_size) for p in files)
 
 
-@st.cache_resource(show_spinner="Loading borders and incidents…")
-def _load(fingerprint: tuple) -> GeoData:
+@st.cache_resource(show_spinner="Loading borders and incidents…", max_entries=2)
+def _prepare(fingerprint: tuple) -> PreparedData:
     directory, _ = fingerprint
-    return loading.load_geodata(Path(directory))
+    geodata = loading.load_geodata(Path(directory))
+    index = BorderIndex.from_borders(geodata.borders)
+    return PreparedData(
+        geodata=geodata,
+        incidents=add_border_distance(geodata.incidents, index),
+        border_index=index,
+        anchors=country_anchors(geodata.countries),
+        display_countries=simplify_for_display(geodata.countries),
+        display_borders=simplify_for_display(geodata.borders),
+    )
 
 
-@st.cache_resource
-def _display_layers(fingerprint: tuple) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    geodata = _load(fingerprint)
-    return simplify_for_display(geodata.countries), simplify_for_display(geodata.borders)
+@st.cache_resource(show_spinner="Drawing border zones…", max_entries=16)
+def _zones(fingerprint: tuple, width_km: float) -> gpd.GeoDataFrame:
+    return simplify_for_display(border_zones(_prepare(fingerprint).geodata.borders, width_km))
 
 
 def show_data_error(error: DataFileError) -> None:
@@ -45,16 +82,17 @@ def show_data_error(error: DataFileError) -> None:
     )
 
 
-def geodata_or_stop() -> GeoData:
-    """The loaded data layer; on a broken file, show why and stop the page."""
+def data_or_stop() -> PreparedData:
+    """The prepared data layer; on a broken file, show why and stop the page."""
     try:
-        return _load(_fingerprint())
+        return _prepare(_fingerprint())
     except DataFileError as error:
         show_data_error(error)
         st.stop()
         raise  # unreachable: st.stop() raises; keeps type checkers informed
 
 
-def display_layers() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Country polygons and border lines simplified for drawing (cached)."""
-    return _display_layers(_fingerprint())
+def zones(width_km: float, pairs: list[str] | None = None) -> gpd.GeoDataFrame:
+    """Border zones of ``width_km`` for drawing (cached per width)."""
+    all_zones = _zones(_fingerprint(), float(width_km))
+    return all_zones if pairs is None else all_zones[all_zones["pair"].isin(pairs)]

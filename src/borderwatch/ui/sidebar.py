@@ -1,34 +1,49 @@
-"""The sidebar every page shares: incident filters and the basemap choice, kept in the URL.
+"""The sidebar every page shares: incident filters, border zone, layers; kept in the URL.
 
 Each widget is bound to a query parameter (``bind="query-params"``), so a copied link
 reopens the same view. Streamlit writes bound multiselects with their display labels:
-``?country=Algeria&country=Tunisia&years=2013&years=2016&type=Bombing``.
+``?country=Algeria&country=Tunisia&years=2013&years=2016&type=Bombing&near_border=true``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from borderwatch.filters import IncidentFilter, year_span
-from borderwatch.loading import GeoData
 from borderwatch.schemas import EVENT_TYPES
+from borderwatch.ui.data import PreparedData
+from borderwatch.zones import DEFAULT_ZONE_KM, ZONE_KM_RANGE
 
-FILTER_STATE_KEY = "borderwatch_incident_filter"
+STATE_KEY = "borderwatch_sidebar"
 BASEMAP_LABELS = {
     "offline": "Offline (bundled borders)",
     "openstreetmap": "OpenStreetMap tiles (online)",
 }
 
 
-def render_sidebar(geodata: GeoData) -> None:
-    """Draw the shared filters and remember the resulting selection for the pages."""
-    names = geodata.country_names()
+@dataclass(frozen=True)
+class SidebarChoices:
+    """What the analyst chose in the shared sidebar on this run."""
+
+    incident_filter: IncidentFilter
+    zone_km: int
+    show_zones: bool
+    show_links: bool
+    basemap: str
+
+
+def render_sidebar(data: PreparedData) -> None:
+    """Draw the shared controls and remember the choices for the pages."""
+    names = data.country_names
+    incidents = data.incidents
     countries = sorted(
-        set(geodata.incidents["country_iso3"])
-        | set(geodata.countries.loc[geodata.countries["focus"], "iso3"]),
+        set(incidents["country_iso3"])
+        | set(data.geodata.countries.loc[data.geodata.countries["focus"], "iso3"]),
         key=lambda c: names.get(c, c),
     )
-    first, last = year_span(geodata.incidents)
+    first, last = year_span(incidents)
     with st.sidebar:
         st.header("Filters")
         chosen_countries = st.multiselect(
@@ -57,8 +72,31 @@ def render_sidebar(geodata: GeoData) -> None:
             bind="query-params",
             placeholder="All event types",
         )
-        st.divider()
-        st.radio(
+        zone_km = st.slider(
+            "Border zone width (km)",
+            min_value=ZONE_KM_RANGE[0],
+            max_value=ZONE_KM_RANGE[1],
+            value=DEFAULT_ZONE_KM,
+            step=5,
+            key="zone_km",
+            bind="query-params",
+            help="Distance either side of an international land border, measured on the "
+            "WGS84 ellipsoid. A distance is only as good as the incident's location "
+            "precision: one placed at a town centroid may be up to ~30 km off.",
+        )
+        near_border = st.toggle(
+            "Only incidents within the border zone", key="near_border", bind="query-params"
+        )
+        st.header("Layers")
+        show_zones = st.toggle("Draw border zones", key="zones", bind="query-params")
+        show_links = st.toggle(
+            "Show cross-border links",
+            key="links",
+            bind="query-params",
+            help="Arcs from the country attackers, training or weapons came from (as "
+            "documented) to the incident.",
+        )
+        basemap = st.radio(
             "Basemap",
             options=list(BASEMAP_LABELS),
             format_func=BASEMAP_LABELS.__getitem__,
@@ -67,17 +105,23 @@ def render_sidebar(geodata: GeoData) -> None:
             help="The offline basemap needs no network. OpenStreetMap tiles are fetched "
             "from the internet by your browser; use them only where that is allowed.",
         )
-    st.session_state[FILTER_STATE_KEY] = IncidentFilter(
-        countries=tuple(chosen_countries),
-        years=(int(years[0]), int(years[1])),
-        event_types=tuple(chosen_types),
+    st.session_state[STATE_KEY] = SidebarChoices(
+        incident_filter=IncidentFilter(
+            countries=tuple(chosen_countries),
+            years=(int(years[0]), int(years[1])),
+            event_types=tuple(chosen_types),
+            border_zone_km=float(zone_km) if near_border else None,
+        ),
+        zone_km=int(zone_km),
+        show_zones=bool(show_zones),
+        show_links=bool(show_links),
+        basemap=str(basemap),
     )
 
 
-def current_filter() -> IncidentFilter:
-    """The selection made in the sidebar on this run."""
-    return st.session_state.get(FILTER_STATE_KEY, IncidentFilter())
-
-
-def current_basemap() -> str:
-    return st.session_state.get("basemap", "offline")
+def choices() -> SidebarChoices:
+    """The sidebar choices of this run (defaults if the sidebar has not run)."""
+    return st.session_state.get(
+        STATE_KEY,
+        SidebarChoices(IncidentFilter(), DEFAULT_ZONE_KM, False, False, "offline"),
+    )

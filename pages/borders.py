@@ -1,0 +1,153 @@
+"""Borders: one border or all, its zone, the incidents in it, crossings and regimes."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from borderwatch.border_stats import in_zone, possibly_in_zone, zone_counts_by_year, zone_ranking
+from borderwatch.charts import zone_trend_chart
+from borderwatch.cooperation import border_regimes, regime_lines
+from borderwatch.filters import filter_incidents, year_span
+from borderwatch.links import cross_border_links
+from borderwatch.mapping.border_map import build_border_map
+from borderwatch.tables import incident_table
+from borderwatch.ui.data import data_or_stop, zones
+from borderwatch.ui.map import show_map
+from borderwatch.ui.sidebar import choices
+from borderwatch.ui.widgets import (
+    PRECISION_CAVEAT,
+    incident_counters,
+    links_section,
+    not_placed_notice,
+)
+
+ALL_BORDERS = "all"
+
+data = data_or_stop()
+names = data.country_names
+border_names = data.border_names
+chosen = choices()
+width_km = chosen.zone_km
+first_year, last_year = year_span(data.incidents)
+
+st.title("Borders")
+pick, year_pick = st.columns([2, 1])
+border = pick.selectbox(
+    "Border",
+    options=[ALL_BORDERS, *sorted(border_names, key=border_names.get)],
+    format_func=lambda p: "All borders" if p == ALL_BORDERS else border_names[p],
+    key="border",
+    bind="query-params",
+)
+regime_year = year_pick.slider(
+    "Border regimes in force in",
+    min_value=1994,
+    max_value=max(last_year, 2019),
+    value=last_year,
+    key="regime_year",
+    bind="query-params",
+    help="Closures and barriers drawn on the map are those in force in this year.",
+)
+pairs = [] if border == ALL_BORDERS else [border]
+
+# The sidebar filters apply, except its "only within the zone" switch: here the zone is
+# the subject, so the incidents shown are always those in the chosen border's zone.
+selection = chosen.incident_filter
+filtered = filter_incidents(data.incidents, replace(selection, border_zone_km=None))
+inside = filtered[in_zone(filtered, width_km, pairs or None)]
+label = "all borders" if not pairs else border_names[border]
+st.caption(
+    f"Incidents within {width_km} km of {label} ({selection.describe(names)}). "
+    "Change the zone width and filters in the sidebar."
+)
+incident_counters(inside)
+maybe = filtered[possibly_in_zone(filtered, width_km) & ~in_zone(filtered, width_km)]
+if pairs:
+    maybe = maybe[maybe["nearest_border"].isin(pairs)]
+if not maybe.empty:
+    st.caption(
+        f"{len(maybe)} more incident(s) lie outside the zone but could be inside given their "
+        f"location precision: {', '.join(maybe['incident_id'])}."
+    )
+
+crossings = data.geodata.crossings
+if pairs:
+    crossings = crossings[crossings["border_pair"].isin(pairs)]
+regimes_now = border_regimes(data.geodata.cooperation, regime_year)
+if pairs:
+    regimes_now = regimes_now[regimes_now["border_pair"].isin(pairs)]
+regimes = regime_lines(regimes_now, data.display_borders, data.geodata.barriers)
+drawable_links, off_map_links = cross_border_links(inside, data.anchors)
+
+border_map = build_border_map(
+    countries=data.display_countries,
+    borders=data.display_borders,
+    zones=zones(width_km, pairs or None),
+    incidents=inside,
+    crossings=crossings,
+    regimes=regimes,
+    regime_year=regime_year,
+    country_names=names,
+    selected_pairs=tuple(pairs),
+    links=drawable_links if chosen.show_links else None,
+    basemap=chosen.basemap,
+)
+show_map(border_map, key="border-map")
+not_placed_notice(filtered, names)
+st.caption(PRECISION_CAVEAT)
+
+by_year = zone_counts_by_year(filtered, width_km)
+if pairs:
+    by_year = by_year[by_year["pair"].isin(pairs)]
+st.subheader(f"Per year in the {width_km} km zone")
+if by_year.empty:
+    st.info("No incidents in this zone with the current filters.", icon=":material/info:")
+else:
+    st.altair_chart(zone_trend_chart(by_year, border_names), width="stretch")
+
+st.subheader("Borders ranked by incidents in their zone")
+ranking = zone_ranking(filtered, width_km, border_names)
+st.dataframe(
+    ranking.rename(
+        columns={
+            "pair": "Pair",
+            "border": "Border",
+            "incidents": "Incidents",
+            "deaths_low": "Deaths (low)",
+            "deaths_best": "Deaths (best)",
+            "deaths_high": "Deaths (high)",
+            "first_year": "First year",
+            "last_year": "Last year",
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+
+st.subheader(f"Border regimes in force in {regime_year}")
+if regimes_now.empty:
+    st.caption("No closure or barrier recorded for this border in that year.")
+else:
+    st.dataframe(
+        regimes_now[
+            ["name", "border_pair", "date_start", "date_end", "end_status", "description"]
+        ].assign(sources=regimes_now["sources"].map(" | ".join)),
+        hide_index=True,
+        width="stretch",
+    )
+
+st.subheader("Crossing points")
+if crossings.empty:
+    st.caption("No crossing point recorded on this border.")
+else:
+    st.dataframe(
+        crossings.drop(columns="geometry").assign(sources=crossings["sources"].map(" | ".join)),
+        hide_index=True,
+        width="stretch",
+    )
+
+st.subheader("Incidents in the zone")
+st.dataframe(incident_table(inside, names), hide_index=True, width="stretch")
+
+if chosen.show_links:
+    links_section(drawable_links, off_map_links, names)

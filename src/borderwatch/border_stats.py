@@ -1,0 +1,72 @@
+"""Incidents and deaths in border zones, per border pair and year."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from borderwatch.fatalities import incident_bounds
+from borderwatch.schemas import LOCATION_ERROR_KM
+
+
+def in_zone(incidents: pd.DataFrame, width_km: float, pairs: list[str] | None = None) -> pd.Series:
+    """True for incidents within ``width_km`` of a border (of one of ``pairs`` if given).
+
+    Needs the columns added by :func:`borderwatch.proximity.add_border_distance`.
+    """
+    inside = incidents["border_distance_km"] <= width_km
+    if pairs:
+        inside &= incidents["nearest_border"].isin(pairs)
+    return inside.fillna(False).astype(bool)
+
+
+def possibly_in_zone(incidents: pd.DataFrame, width_km: float) -> pd.Series:
+    """True where the zone is within reach given the incident's location precision."""
+    error = incidents["location_precision"].map(LOCATION_ERROR_KM).astype("float64")
+    return (incidents["border_distance_km"] - error <= width_km).fillna(False).astype(bool)
+
+
+def zone_counts_by_year(incidents: pd.DataFrame, width_km: float) -> pd.DataFrame:
+    """Per border pair and year (of the start date): incidents and deaths in the zone."""
+    inside = incidents[in_zone(incidents, width_km)]
+    low, best, high = incident_bounds(inside)
+    table = pd.DataFrame(
+        {
+            "pair": inside["nearest_border"],
+            "year": inside["date_start"].dt.year,
+            "incidents": 1,
+            "deaths_low": low,
+            "deaths_best": best,
+            "deaths_high": high,
+        }
+    )
+    return (
+        table.groupby(["pair", "year"], as_index=False)
+        .sum(min_count=1)
+        .astype({"incidents": "int64"})
+        .sort_values(["pair", "year"])
+        .reset_index(drop=True)
+    )
+
+
+def zone_ranking(
+    incidents: pd.DataFrame, width_km: float, border_names: Mapping[str, str]
+) -> pd.DataFrame:
+    """Border pairs ranked by incidents in their zone, with deaths as a range."""
+    by_year = zone_counts_by_year(incidents, width_km)
+    totals = (
+        by_year.groupby("pair", as_index=False)
+        .agg(
+            incidents=("incidents", "sum"),
+            deaths_low=("deaths_low", "sum"),
+            deaths_best=("deaths_best", "sum"),
+            deaths_high=("deaths_high", "sum"),
+            first_year=("year", "min"),
+            last_year=("year", "max"),
+        )
+        .sort_values(["incidents", "deaths_best"], ascending=False)
+        .reset_index(drop=True)
+    )
+    totals.insert(1, "border", totals["pair"].map(lambda p: border_names.get(p, p)))
+    return totals

@@ -1,0 +1,130 @@
+"""What every BorderWatch map shares: an offline frame, styles, legend and finishing steps."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import Element
+
+from borderwatch.mapping import style
+from borderwatch.mapping.assets import STREAMLIT_STATIC_URL, use_local_assets
+from borderwatch.mapping.legend import Attribution, Legend
+
+Basemap = Literal["offline", "openstreetmap"]
+
+#: Leaflet needs a maxZoom when no tile layer sets one (MarkerCluster fails without it).
+MAX_ZOOM = 12
+MIN_ZOOM = 3
+
+ATTRIBUTION = "Borders: Natural Earth (public domain) · Incidents: BorderWatch, cited per incident"
+
+MAP_CSS = f"""
+<style>
+.leaflet-container {{ background: {style.SEA_COLOR}; font-family: sans-serif; }}
+.bw-legend {{ background: rgba(255,255,255,0.93); padding: 6px 8px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 11px; line-height: 1.3;
+  max-height: 60vh; overflow-y: auto; }}
+.bw-legend b {{ display: block; margin-top: 4px; }}
+.bw-legend summary {{ cursor: pointer; font-weight: 600; }}
+.bw-legend-row {{ display: flex; align-items: center; gap: 6px; }}
+.bw-dot {{ width: 12px; height: 12px; border-radius: 50%; border: 1px solid #333;
+  display: inline-block; }}
+.bw-size {{ width: 8px; height: 8px; border-radius: 50%; border: 1px solid #333;
+  background: #ccc; display: inline-block; }}
+.bw-line {{ width: 22px; border-top: 2.5px solid; display: inline-block; }}
+.bw-dashed {{ border-top-style: dashed; }}
+.bw-dotted {{ border-top-style: dotted; }}
+.bw-link-head {{ background: none; border: none; }}
+.bw-arrow {{ width: 0; height: 0; margin: 1px 0 0 0; border-top: 6px solid transparent;
+  border-bottom: 6px solid transparent; border-left: 14px solid; transform-origin: 7px 6px; }}
+.bw-crossing-icon {{ background: none; border: none; }}
+.bw-crossing-marker {{ width: 11px; height: 11px; transform: rotate(45deg);
+  border: 1.5px solid #fff; box-shadow: 0 0 0 1px #1f4e79; margin: 1px; }}
+.bw-crossing {{ width: 10px; height: 10px; transform: rotate(45deg); border: 1px solid #fff;
+  display: inline-block; outline: 1px solid #1f4e79; }}
+.bw-area {{ width: 16px; height: 11px; border: 1px dashed #b9ad95; display: inline-block; }}
+.bw-legend-sizes {{ display: flex; align-items: center; gap: 7px; }}
+.bw-size-item {{ display: inline-flex; align-items: center; gap: 2px; }}
+.bw-cluster {{ background: rgba(60, 60, 60, 0.25); border-radius: 50%; }}
+.bw-cluster div {{ background: rgba(255, 255, 255, 0.92); border: 2px solid #444;
+  border-radius: 50%; width: calc(100% - 8px); height: calc(100% - 8px); margin: 4px;
+  display: flex; align-items: center; justify-content: center; box-sizing: border-box; }}
+.bw-cluster span {{ font: 600 12px sans-serif; color: #222; }}
+.bw-cluster-swatch {{ display: inline-flex; width: 16px; height: 16px; border-radius: 50%;
+  border: 2px solid #444; font-size: 9px; font-weight: 600; align-items: center;
+  justify-content: center; box-sizing: border-box; }}
+.bw-label {{ font-size: 11px; font-weight: 600; color: #5a4d38; text-align: center;
+  white-space: nowrap; text-shadow: 0 0 3px #fff; pointer-events: none; }}
+.bw-label-disputed {{ font-style: italic; color: #8a6d1f; }}
+.bw-popup {{ font: 12px/1.35 sans-serif; }}
+.bw-popup h4 {{ margin: 0 0 4px; font-size: 13px; }}
+.bw-popup p {{ margin: 4px 0; }}
+.bw-popup-table {{ font-size: 12px; }}
+.bw-popup-table th {{ text-align: left; vertical-align: top; padding-right: 6px;
+  white-space: nowrap; color: #444; }}
+.bw-popup ul {{ margin: 2px 0 0 16px; padding: 0; }}
+.bw-unverified {{ background: #fff3cd; padding: 2px 4px; }}
+.bw-id {{ color: #777; font-size: 10px; text-align: right; }}
+.bw-tooltip-title {{ font-weight: 600; }}
+</style>
+"""
+
+
+def new_map(*, basemap: Basemap = "offline") -> folium.Map:
+    """An empty map with no tile server, unless the analyst opted in to online tiles."""
+    m = folium.Map(tiles=None, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM, control_scale=True)
+    m.options["maxZoom"] = MAX_ZOOM
+    m.options["zoomSnap"] = 0.25  # fit the region tightly instead of a whole zoom level
+    m.get_root().header.add_child(Element(MAP_CSS), name="borderwatch_css")
+    if basemap == "openstreetmap":
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False).add_to(m)
+    return m
+
+
+def bounds_of(
+    countries: gpd.GeoDataFrame,
+    *,
+    focus_countries: tuple[str, ...] = (),
+    geometries: gpd.GeoSeries | None = None,
+    incidents: pd.DataFrame | None = None,
+) -> list[list[float]]:
+    """[[south, west], [north, east]] around what the analyst selected.
+
+    The chosen geometries (e.g. a border zone) if given, else the chosen countries, else
+    all focus countries; widened to include the incidents drawn.
+    """
+    if geometries is not None and not geometries.empty:
+        minx, miny, maxx, maxy = geometries.total_bounds
+    else:
+        area = (
+            countries[countries["iso3"].isin(focus_countries)]
+            if focus_countries
+            else countries[countries["focus"]]
+        )
+        minx, miny, maxx, maxy = area.total_bounds
+    if incidents is not None and not incidents.empty:
+        placed = incidents.dropna(subset=["longitude", "latitude"])
+        if not placed.empty:
+            minx = min(minx, placed["longitude"].min())
+            maxx = max(maxx, placed["longitude"].max())
+            miny = min(miny, placed["latitude"].min())
+            maxy = max(maxy, placed["latitude"].max())
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+
+
+def finish_map(
+    m: folium.Map,
+    *,
+    legend: Legend,
+    bounds: list[list[float]],
+    asset_base_url: str = STREAMLIT_STATIC_URL,
+) -> folium.Map:
+    """Add legend, attribution and layer control, fit the view, and localise JS/CSS."""
+    legend.add_to(m)
+    Attribution(ATTRIBUTION).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    m.fit_bounds(bounds)
+    return use_local_assets(m, base_url=asset_base_url)
