@@ -6,27 +6,43 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from borderwatch.border_stats import in_zone
 from borderwatch.devserver import running_app
+from borderwatch.proximity import BorderIndex, add_border_distance
 
 from .conftest import ARTIFACTS
 
 TIMEOUT_MS = 60_000
 MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
 
+# While Streamlit swaps a map for a new one, two map iframes can exist at once; the scripts
+# below look at the one that is displayed.
+SHOWN_MAP_JS = """
+    const frame = [...document.querySelectorAll("MAP_IFRAME")]
+        .filter(f => f.offsetWidth > 0).pop();
+    const doc = frame && frame.contentDocument;
+""".replace("MAP_IFRAME", MAP_IFRAME)
+
 # Incidents on the map: single circles plus the counts on cluster icons. Markercluster
 # briefly shows old and new icons together while it animates, so callers wait for a value
 # rather than read one.
 COUNT_DRAWN_JS = (
-    """() => {
-    const frame = document.querySelector("MAP_IFRAME");
-    const doc = frame && frame.contentDocument;
+    "() => {"
+    + SHOWN_MAP_JS
+    + """
     if (!doc || !doc.querySelector('.leaflet-container')) return -1;
     const singles = doc.querySelectorAll('path.bw-incident').length;
     const clustered = [...doc.querySelectorAll('.marker-cluster span')]
         .reduce((n, s) => n + parseInt(s.textContent, 10), 0);
     return singles + clustered;
 }"""
-).replace("MAP_IFRAME", MAP_IFRAME)
+)
+
+
+def wait_for_map_element(page: Page, selector: str) -> None:
+    """Wait until the displayed map contains an element matching ``selector``."""
+    script = "() => {" + SHOWN_MAP_JS + f"return !!(doc && doc.querySelector({selector!r}));}}"
+    page.wait_for_function(script, timeout=TIMEOUT_MS)
 
 
 def wait_for_incidents_drawn(page: Page, expected: int) -> None:
@@ -113,3 +129,34 @@ def test_deep_link_as_first_request_opens_the_page(page_and_log):
         page.wait_for_timeout(500)
         assert page.get_by_text("Page not found").count() == 0
         assert log.foreign(fresh.host) == []
+
+
+def test_borders_page_draws_zone_incidents_and_arcs_on_toggle(page_and_log, app, geodata):
+    page, log = page_and_log
+    page.goto(
+        f"{app.url}/border?border=Libya+%E2%80%93+Tunisia&regime_year=2016",
+        wait_until="domcontentloaded",
+    )
+    for selector in (
+        "path.bw-zone",
+        "path.bw-border-selected",
+        ".bw-crossing-marker",
+        "path.bw-barrier",
+    ):
+        wait_for_map_element(page, selector)
+    with_distance = add_border_distance(
+        geodata.incidents, BorderIndex.from_borders(geodata.borders)
+    )
+    expected = int(in_zone(with_distance, 50, ["LBY-TUN"]).sum())  # Ben Guerdane among them
+    expect(metric_value(page, "Incidents")).to_have_text(str(expected), timeout=TIMEOUT_MS)
+    wait_for_incidents_drawn(page, expected)
+    assert page.frame_locator(MAP_IFRAME).locator("path.bw-link").count() == 0
+    page.screenshot(path=ARTIFACTS / "borders-lby-tun.png", full_page=True)
+
+    # Toggle the cross-border links on in the sidebar: the arcs appear.
+    page.locator("[data-testid='stSidebar']").get_by_text("Show cross-border links").click()
+    page.wait_for_url(re.compile(r"links=true"), timeout=TIMEOUT_MS)
+    wait_for_map_element(page, "path.bw-link")
+    expect(page.get_by_role("heading", name="Cross-border links")).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "borders-lby-tun-links.png", full_page=True)
+    assert log.foreign(app.host) == []

@@ -72,7 +72,8 @@ def build_border_map(
         zone_km=float(zones["width_km"].iloc[0]) if not zones.empty else None,
         links=links is not None,
         crossings=not crossings.empty,
-        regimes=not regimes.empty,
+        closures=bool((regimes["kind"] == "border_closure").any()),
+        barriers=bool((regimes["kind"] != "border_closure").any()),
     )
     bounds = bounds_of(
         countries,

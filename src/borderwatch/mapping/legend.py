@@ -61,8 +61,8 @@ class Legend(MacroElement):
         Whether cross-border arcs are drawn.
     crossings
         Whether border crossing points are drawn.
-    regimes
-        Whether border regimes (closures, barriers) are drawn.
+    closures, barriers
+        Whether closed borders / border barriers are drawn.
     """
 
     _template = _TEMPLATE
@@ -74,7 +74,8 @@ class Legend(MacroElement):
         zone_km: float | None = None,
         links: bool = False,
         crossings: bool = False,
-        regimes: bool = False,
+        closures: bool = False,
+        barriers: bool = False,
     ) -> None:
         super().__init__()
         self._name = "Legend"
@@ -103,7 +104,7 @@ class Legend(MacroElement):
                     f"Border zone ({zone_km:g} km either side)",
                 )
             )
-        if regimes:
+        if closures:
             rows.append(
                 _row(
                     f'<span class="bw-line" style="border-color:{style.CLOSED_COLOR};'
