@@ -127,3 +127,14 @@ def test_view_fits_selected_countries(geodata, display_countries):
     )
     south, west, north, east = map(float, bounds.groups())
     assert 29 < south < 31 and 7 < west < 8.5 and 37 < north < 38 and 11 < east < 12
+
+
+def test_legend_lists_only_what_is_drawn():
+    from borderwatch.mapping.legend import Legend
+
+    plain = Legend(event_types=["bombing"]).html
+    assert "Border zone" not in plain and "Closed border" not in plain
+    assert "Bombing" in plain and "Ambush" not in plain
+    barrier_only = Legend(event_types=[], zone_km=50, barriers=True).html
+    assert "Border barrier" in barrier_only and "Closed border" not in barrier_only
+    assert "Border zone (50 km either side)" in barrier_only

@@ -112,6 +112,7 @@ class Legend(MacroElement):
                     "Closed border (in the year shown)",
                 )
             )
+        if barriers:
             rows.append(
                 _row(
                     f'<span class="bw-line bw-dotted" style="border-color:{style.BARRIER_COLOR};'
