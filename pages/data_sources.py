@@ -27,7 +27,12 @@ Every incident cites its sources; disputed death tolls are kept as ranges; anyth
 confirmed is flagged in the incident's *Not verified* note.
 
 **Cooperation arrangements** — {len(geodata.cooperation)} arrangements and border regimes,
-curated from public reporting (shown on their own page in a later release).
+curated from public reporting; closures and barriers are drawn on the Borders page.
+
+**Crossing points** — {len(geodata.crossings)} main land crossings with status notes and
+sources, placed at the nearest town where no source gives the post's position.
+**Barriers** — drawn schematically along the border between two crossings (see the barrier's
+note); their surveyed course is not available.
 """
 )
 
