@@ -33,6 +33,12 @@ pages = [
         url_path="border",
     ),
     st.Page(
+        "pages/cooperation.py",
+        title="Cooperation",
+        icon=":material/handshake:",
+        url_path="coop",
+    ),
+    st.Page(
         "pages/data_sources.py",
         title="Data & sources",
         icon=":material/menu_book:",

@@ -89,15 +89,19 @@ def main() -> None:
             "incidents.csv": "BorderWatch curation from public reporting; sources per row",
             "cooperation.csv": "BorderWatch curation from public reporting; sources per row",
             "crossings.csv": "BorderWatch curation from public reporting; sources per row",
+            "capabilities.csv": "figures as reported (SIPRI, IISS, CIA World Factbook via the "
+            "outlets named per row); unverified unless marked",
             "barriers.geojson": "derived: border line between two crossings (schematic)",
         },
     }
     files = [paths.COUNTRIES_FILE, paths.BORDERS_FILE, paths.BARRIERS_FILE]
-    files += [
-        p
-        for p in (paths.INCIDENTS_FILE, paths.COOPERATION_FILE, paths.CROSSINGS_FILE)
-        if p.exists()
-    ]
+    curated = (
+        paths.INCIDENTS_FILE,
+        paths.COOPERATION_FILE,
+        paths.CROSSINGS_FILE,
+        paths.CAPABILITIES_FILE,
+    )
+    files += [p for p in curated if p.exists()]
     manifest.write_manifest(manifest.build_manifest(files, sources=sources), paths.MANIFEST_FILE)
     print(f"countries: {len(clipped)} features, borders: {len(borders)} pairs")
     print(f"wrote {paths.MANIFEST_FILE.relative_to(paths.REPO_ROOT)}")

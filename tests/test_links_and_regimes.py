@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 from shapely import Point
 
-from borderwatch.cooperation import border_regimes, in_force
+from borderwatch.cooperation import (
+    border_regimes,
+    in_force,
+    involving,
+    participation_matrix,
+    windowed_counts,
+)
 from borderwatch.links import (
     arc_coordinates,
     arrow_bearing_deg,
@@ -79,3 +85,58 @@ def test_algeria_morocco_closure_is_a_regime_in_every_year_since_1994(geodata):
     for year in (1995, 2013, 2019):
         regimes = border_regimes(geodata.cooperation, year)
         assert "DZA-MAR" in set(regimes["border_pair"]), year
+
+
+def _zone_incidents(rows):
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "incident_id",
+            "date_start",
+            "fatalities_low",
+            "fatalities_best",
+            "fatalities_high",
+        ],
+    )
+    frame["date_start"] = pd.to_datetime(frame["date_start"])
+    for column in ("fatalities_low", "fatalities_best", "fatalities_high"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def test_before_and_after_counts_on_a_hand_made_dataset():
+    incidents = _zone_incidents(
+        [
+            ("too-early", "2009-12-31", 5, 5, 5),
+            ("before-1", "2010-01-01", 1, 2, 3),
+            ("before-2", "2012-12-31", None, None, None),
+            ("on-the-day", "2013-01-01", 10, 12, 15),
+            ("after", "2015-12-31", 4, 4, 4),
+            ("too-late", "2016-01-01", 9, 9, 9),
+        ]
+    )
+    counts = windowed_counts(incidents, start=pd.Timestamp("2013-01-01"), window_years=3)
+    before, after = (
+        counts.set_index("period").loc["before"],
+        counts.set_index("period").loc["after"],
+    )
+    assert (before["incidents"], before["deaths_low"], before["deaths_high"]) == (2, 1, 3)
+    assert before["unknown_tolls"] == 1
+    assert (
+        after["incidents"],
+        after["deaths_low"],
+        after["deaths_best"],
+        after["deaths_high"],
+    ) == (2, 14, 16, 19)
+    assert str(before["from"]) == "2010-01-01" and str(after["to"]) == "2015-12-31"
+
+
+def test_involving_and_participation_matrix(geodata):
+    coop = geodata.cooperation
+    tunisia = involving(coop, countries=("TUN",))
+    assert len(tunisia) > 0 and all("TUN" in p for p in tunisia["parties"])
+    closures = involving(coop, kinds=("border_closure",))
+    assert set(closures["kind"]) == {"border_closure"}
+    matrix = participation_matrix(tunisia, ["DZA", "TUN", "MAR"], geodata.country_names())
+    assert matrix["Tunisia"].all()
+    assert list(matrix.columns) == ["Algeria", "Tunisia", "Morocco"]

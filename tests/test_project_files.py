@@ -10,7 +10,14 @@ import pytest
 
 from borderwatch import paths
 from borderwatch.mapping.assets import LOCAL_FILES, vendored_assets
-from borderwatch.schemas import COOPERATION, INCIDENTS
+from borderwatch.schemas import CAPABILITIES, COOPERATION, CROSSINGS, INCIDENTS
+
+CURATED = {
+    "geodata/incidents.csv": INCIDENTS,
+    "geodata/cooperation.csv": COOPERATION,
+    "geodata/crossings.csv": CROSSINGS,
+    "geodata/capabilities.csv": CAPABILITIES,
+}
 
 
 @pytest.mark.parametrize("record", vendored_assets(), ids=lambda r: r["package"])
@@ -40,16 +47,12 @@ def _documented_columns(section: str) -> list[str]:
     return re.findall(r"^\| (\w+) \|", body, flags=re.MULTILINE)[1:]  # skip header row
 
 
-@pytest.mark.parametrize(
-    ("section", "schema"),
-    [("geodata/incidents.csv", INCIDENTS), ("geodata/cooperation.csv", COOPERATION)],
-)
+@pytest.mark.parametrize(("section", "schema"), CURATED.items())
 def test_documented_layout_matches_schema(section, schema):
     assert _documented_columns(section) == schema.column_names
 
 
-@pytest.mark.parametrize("path", ["geodata/incidents.csv", "geodata/cooperation.csv"])
-def test_committed_csv_header_matches_schema(path):
+@pytest.mark.parametrize(("path", "schema"), CURATED.items())
+def test_committed_csv_header_matches_schema(path, schema):
     header = (paths.REPO_ROOT / path).read_text(encoding="utf-8").split("\n", 1)[0]
-    schema = INCIDENTS if "incidents" in path else COOPERATION
     assert header.split(",") == schema.column_names

@@ -45,3 +45,88 @@ def zone_trend_chart(by_year: pd.DataFrame, border_names: Mapping[str, str]) -> 
         )
     ).properties(height=220)
     return alt.vconcat(incidents, deaths).resolve_scale(x="shared")
+
+
+def arrangement_timeline(
+    arrangements: pd.DataFrame,
+    *,
+    year: int,
+    view_end: pd.Timestamp,
+    kind_labels: Mapping[str, str],
+    kind_colors: Mapping[str, str],
+) -> alt.Chart:
+    """One bar per arrangement from its start to its end, or to ``view_end`` when it is
+    ongoing (solid) or its end is unknown (faded; say so in the caption). A rule marks
+    ``year``."""
+    table = pd.DataFrame(
+        {
+            "name": arrangements["name"],
+            "start": arrangements["date_start"],
+            "end": arrangements["date_end"].fillna(view_end),
+            "kind": arrangements["kind"].map(kind_labels),
+            "status": arrangements["end_status"].map(
+                {"ongoing": "ongoing", "ended": "ended", "unknown": "end not known"}
+            ),
+            "parties": arrangements["parties"].map(", ".join),
+        }
+    )
+    table["opacity"] = (table["status"] == "end not known").map({True: 0.35, False: 1.0})
+    kinds = [kind_labels[k] for k in kind_colors if k in set(arrangements["kind"])]
+    colors = [kind_colors[k] for k in kind_colors if k in set(arrangements["kind"])]
+    bars = (
+        alt.Chart(table)
+        .mark_bar(height=10)
+        .encode(
+            x=alt.X("start:T", title=None, axis=alt.Axis(format="%Y")),
+            x2="end:T",
+            y=alt.Y(
+                "name:N",
+                sort=alt.SortField("start"),
+                title=None,
+                axis=alt.Axis(
+                    labelLimit=380, labelOverlap=False, labelFontSize=11, labelColor="#333"
+                ),
+            ),
+            color=alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=colors), title="Kind"),
+            opacity=alt.Opacity("opacity:Q", scale=None, legend=None),
+            tooltip=[
+                "name",
+                "kind",
+                "parties",
+                alt.Tooltip("start:T", format="%Y-%m-%d"),
+                alt.Tooltip("end:T", format="%Y-%m-%d"),
+                "status",
+            ],
+        )
+    )
+    marker = (
+        alt.Chart(pd.DataFrame({"at": [pd.Timestamp(year=year, month=7, day=1)]}))
+        .mark_rule(color="#c0001a", strokeWidth=2)
+        .encode(x="at:T")
+    )
+    return (bars + marker).properties(height=alt.Step(18))
+
+
+def before_after_chart(by_year: pd.DataFrame, *, start: pd.Timestamp, title: str) -> alt.Chart:
+    """Incidents per year (bars) and deaths with their range, the start date marked."""
+    table = by_year.assign(
+        year_start=pd.to_datetime(by_year["year"].astype(str) + "-01-01"),
+        year_end=pd.to_datetime(by_year["year"].astype(str) + "-12-31"),
+    )
+    x = alt.X("year_start:T", title="Year", axis=alt.Axis(format="%Y"))
+    bars = (
+        alt.Chart(table, title=title)
+        .mark_bar(opacity=0.8, color="#7a2e1f")
+        .encode(
+            x=x,
+            x2="year_end:T",
+            y=alt.Y("incidents:Q", title="Incidents in the zone"),
+            tooltip=["year", "incidents", "deaths_low", "deaths_best", "deaths_high"],
+        )
+    )
+    marker = (
+        alt.Chart(pd.DataFrame({"at": [start], "label": [f"started {start:%Y-%m-%d}"]}))
+        .mark_rule(color="#1b7837", strokeWidth=3, strokeDash=[6, 3])
+        .encode(x="at:T", tooltip=["label"])
+    )
+    return (bars + marker).properties(height=240)

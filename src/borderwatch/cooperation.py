@@ -1,9 +1,14 @@
-"""Arrangements in force, and border regimes (closures, barriers) for a given year."""
+"""Cooperation arrangements: which are in force, who takes part, border regimes, and
+incidents before and after an arrangement started."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import geopandas as gpd
 import pandas as pd
+
+from borderwatch.fatalities import sum_fatalities
 
 
 def in_force(arrangements: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -48,3 +53,76 @@ def regime_lines(
     out = gpd.GeoDataFrame(regimes.copy(), geometry=geometries, crs="EPSG:4326")
     out["geometry_note"] = notes
     return out[out.geometry.notna()]
+
+
+def involving(
+    arrangements: pd.DataFrame,
+    *,
+    countries: tuple[str, ...] = (),
+    kinds: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Arrangements with any of ``countries`` among their parties and of one of ``kinds``.
+
+    Empty tuples mean no restriction.
+    """
+    keep = pd.Series(True, index=arrangements.index)
+    if countries:
+        wanted = set(countries)
+        keep &= arrangements["parties"].map(lambda parties: bool(wanted & set(parties)))
+    if kinds:
+        keep &= arrangements["kind"].isin(kinds)
+    return arrangements[keep]
+
+
+def participation_matrix(
+    arrangements: pd.DataFrame, countries: list[str], country_names: Mapping[str, str]
+) -> pd.DataFrame:
+    """Arrangement × country table: True where the country is a known party.
+
+    A last row counts each country's arrangements, so gaps in coverage stand out.
+    """
+    rows = {
+        f"{a.name} ({a.date_start:%Y})": [c in a.parties for c in countries]
+        for a in arrangements.sort_values("date_start").itertuples()
+    }
+    matrix = pd.DataFrame.from_dict(
+        rows, orient="index", columns=[country_names.get(c, c) for c in countries]
+    )
+    matrix.index.name = "Arrangement"
+    return matrix
+
+
+def windowed_counts(
+    incidents: pd.DataFrame,
+    *,
+    start: pd.Timestamp,
+    window_years: int,
+) -> pd.DataFrame:
+    """Incidents and deaths in the ``window_years`` before and after ``start``.
+
+    ``incidents`` should already be limited to the border zone of interest. Returns one
+    row per period ("before", "after") with counts and deaths as low / best / high.
+    Descriptive only: nothing here says an arrangement changed anything.
+    """
+    window = pd.DateOffset(years=window_years)
+    periods = {
+        "before": (start - window, start),
+        "after": (start, start + window),
+    }
+    rows = []
+    for period, (begin, end) in periods.items():
+        chosen = incidents[(incidents["date_start"] >= begin) & (incidents["date_start"] < end)]
+        deaths = sum_fatalities(chosen)
+        rows.append(
+            {
+                "period": period,
+                "from": begin.date(),
+                "to": (end - pd.Timedelta(days=1)).date(),
+                "incidents": len(chosen),
+                "deaths_low": deaths.low,
+                "deaths_best": deaths.best,
+                "deaths_high": deaths.high,
+                "unknown_tolls": deaths.unknown,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -21,6 +21,7 @@ from borderwatch.errors import DataFileError, Problem
 from borderwatch.schemas import (
     BARRIER_PROPERTIES,
     BORDER_PROPERTIES,
+    CAPABILITIES,
     COOPERATION,
     COUNTRY_PROPERTIES,
     CROSSINGS,
@@ -124,6 +125,11 @@ def load_crossings(path: Path = paths.CROSSINGS_FILE) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(table, geometry=points, crs="EPSG:4326")
 
 
+def load_capabilities(path: Path = paths.CAPABILITIES_FILE) -> pd.DataFrame:
+    """Military capability figures per country and year, with sources; empty = unknown."""
+    return _read_table(path, CAPABILITIES)
+
+
 @dataclass(frozen=True)
 class GeoData:
     """The whole committed data layer, loaded and checked."""
@@ -134,6 +140,7 @@ class GeoData:
     cooperation: pd.DataFrame
     crossings: gpd.GeoDataFrame
     barriers: gpd.GeoDataFrame
+    capabilities: pd.DataFrame
 
     def country_names(self) -> dict[str, str]:
         return dict(zip(self.countries["iso3"], self.countries["name_en"], strict=True))
@@ -181,4 +188,5 @@ def load_geodata(directory: Path = paths.GEODATA_DIR) -> GeoData:
     if unknown_pairs:
         raise DataFileError(crossings_path, unknown_pairs, remedy=_curated_remedy(crossings_path))
     barriers = load_barriers(directory / paths.BARRIERS_FILE.name)
-    return GeoData(countries, borders, incidents, cooperation, crossings, barriers)
+    capabilities = load_capabilities(directory / paths.CAPABILITIES_FILE.name)
+    return GeoData(countries, borders, incidents, cooperation, crossings, barriers, capabilities)

@@ -16,6 +16,7 @@ BORDERS_FILE = GEODATA_DIR / "borders.geojson"
 INCIDENTS_FILE = GEODATA_DIR / "incidents.csv"
 COOPERATION_FILE = GEODATA_DIR / "cooperation.csv"
 CROSSINGS_FILE = GEODATA_DIR / "crossings.csv"
+CAPABILITIES_FILE = GEODATA_DIR / "capabilities.csv"
 BARRIERS_FILE = GEODATA_DIR / "barriers.geojson"
 MANIFEST_FILE = GEODATA_DIR / "manifest.json"
 

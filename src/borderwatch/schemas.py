@@ -67,7 +67,8 @@ class TableSchema:
 
     name: str
     columns: tuple[Column, ...]
-    id_column: str
+    #: Columns whose values identify a row; duplicates are an error.
+    key: tuple[str, ...]
     rules: tuple[Rule, ...] = field(default=())
 
     @property
@@ -134,7 +135,7 @@ def _not_above(lower: str, upper: str) -> Rule:
 
 INCIDENTS = TableSchema(
     name="incidents",
-    id_column="incident_id",
+    key=("incident_id",),
     columns=(
         Column("incident_id", required=True),
         Column("name", required=True),
@@ -176,7 +177,7 @@ INCIDENTS = TableSchema(
 
 COOPERATION = TableSchema(
     name="cooperation",
-    id_column="arrangement_id",
+    key=("arrangement_id",),
     columns=(
         Column("arrangement_id", required=True),
         Column("name", required=True),
@@ -207,7 +208,7 @@ CROSSING_KINDS = ("road", "rail", "other")
 
 CROSSINGS = TableSchema(
     name="crossings",
-    id_column="crossing_id",
+    key=("crossing_id",),
     columns=(
         Column("crossing_id", required=True),
         Column("name", required=True),
@@ -220,6 +221,40 @@ CROSSINGS = TableSchema(
         Column("status_note"),
         Column("sources", "citations", required=True),
         Column("unverified"),
+    ),
+)
+
+#: Capability indicators, with the label and unit shown to analysts.
+CAPABILITY_INDICATORS: dict[str, str] = {
+    "military_expenditure_usd_bn": "Military expenditure (US$ bn)",
+    "active_personnel": "Active military personnel",
+}
+
+CAPABILITIES = TableSchema(
+    name="capabilities",
+    key=("country_iso3", "indicator", "year"),
+    columns=(
+        Column("country_iso3", required=True),
+        Column("indicator", required=True, allowed=tuple(CAPABILITY_INDICATORS)),
+        Column("year", "int", required=True, minimum=1950, maximum=2100),
+        Column("value_low", "float", minimum=0),
+        Column("value_high", "float", minimum=0),
+        Column("source"),
+        Column("note"),
+        Column("verified", required=True, allowed=("yes", "unverified")),
+    ),
+    rules=(
+        _not_above("value_low", "value_high"),
+        Rule(
+            "value_high",
+            "value_low and value_high must both be given or both be empty (unknown)",
+            lambda t: t["value_low"].isna() != t["value_high"].isna(),
+        ),
+        Rule(
+            "source",
+            "a figure needs its source (leave the values empty when none is known)",
+            lambda t: t["value_low"].notna() & (t["source"] == ""),
+        ),
     ),
 )
 

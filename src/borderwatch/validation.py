@@ -151,9 +151,10 @@ def validate_table(
         index=pd.RangeIndex(len(raw)),
     )
 
-    ids = typed[schema.id_column]
-    for row in _row_numbers(ids.duplicated(keep="first") & (ids != "")):
-        problems.append(Problem(row, schema.id_column, f"'{ids.iloc[row - 1]}' is used twice"))
+    keys = typed[list(schema.key)]
+    for row in _row_numbers(keys.duplicated(keep="first")):
+        value = ", ".join(str(v) for v in keys.iloc[row - 1])
+        problems.append(Problem(row, schema.key[0], f"'{value}' is used twice"))
 
     for rule in schema.rules:
         broken = rule.violated(typed).fillna(False).astype(bool)

@@ -7,7 +7,7 @@ from html import escape
 from branca.element import MacroElement, Template
 
 from borderwatch.mapping import style
-from borderwatch.schemas import EVENT_TYPES
+from borderwatch.schemas import ARRANGEMENT_KINDS, EVENT_TYPES
 
 _TEMPLATE = Template(
     """
@@ -48,8 +48,20 @@ def _row(symbol: str, label: str) -> str:
     return f'<div class="bw-legend-row">{symbol}{escape(label)}</div>'
 
 
-class Legend(MacroElement):
-    """Legend for BorderWatch maps: only what the map actually shows.
+class LegendControl(MacroElement):
+    """A foldable legend box in the map's top-right corner, from ready-made HTML rows."""
+
+    _template = _TEMPLATE
+
+    def __init__(self, body_html: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        # <details> lets the analyst fold the legend away when it hides part of the map.
+        self.html = f"<details open><summary>Legend</summary>{body_html}</details>"
+
+
+class Legend(LegendControl):
+    """Legend for the incident and border maps: only what the map actually shows.
 
     Parameters
     ----------
@@ -65,8 +77,6 @@ class Legend(MacroElement):
         Whether closed borders / border barriers are drawn.
     """
 
-    _template = _TEMPLATE
-
     def __init__(
         self,
         *,
@@ -77,8 +87,6 @@ class Legend(MacroElement):
         closures: bool = False,
         barriers: bool = False,
     ) -> None:
-        super().__init__()
-        self._name = "Legend"
         types = "".join(
             _swatch(style.EVENT_COLORS.get(t, style.UNKNOWN_COLOR), EVENT_TYPES.get(t, t))
             for t in event_types
@@ -140,15 +148,42 @@ class Legend(MacroElement):
                 "Cluster: number of incidents (zoom in or click)",
             )
         )
-        # <details> lets the analyst fold the legend away when it hides part of the map.
-        self.html = (
-            "<details open><summary>Legend</summary>"
-            + ("<b>Incident type</b>" + types if types else "")
+        super().__init__(
+            ("<b>Incident type</b>" + types if types else "")
             + "<b>Deaths (best estimate; ? = unknown)</b>"
             + f'<div class="bw-legend-sizes">{sizes}</div>'
             + "<b>Lines and areas</b>"
             + "".join(rows)
-            + "</details>"
+        )
+
+
+class ArrangementLegend(LegendControl):
+    """Legend for the cooperation map: kinds of arrangement and how they are drawn."""
+
+    def __init__(self, *, kinds: list[str]) -> None:
+        swatches = "".join(
+            _row(
+                f'<span class="bw-line" style="border-color:{style.ARRANGEMENT_COLORS[k]};'
+                'border-top-width:5px"></span>',
+                ARRANGEMENT_KINDS[k],
+            )
+            for k in kinds
+        )
+        super().__init__(
+            "<b>Kind of arrangement</b>"
+            + swatches
+            + "<b>How they are drawn</b>"
+            + _row(
+                '<span class="bw-line" style="border-top-width:5px"></span>',
+                "Bilateral / unilateral: the border concerned, thick",
+            )
+            + _row(
+                '<span class="bw-line bw-dashed"></span>', "Bilateral: arc between the two parties"
+            )
+            + _row(
+                '<span class="bw-area" style="background:#bbb"></span>',
+                "Multilateral: member states shaded (choose in the layer control)",
+            )
         )
 
 

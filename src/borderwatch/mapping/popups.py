@@ -90,3 +90,41 @@ def incident_popup_html(incident: Mapping[str, object], country_names: Mapping[s
         f'<div class="bw-id">{escape(str(incident["incident_id"]))}</div>'
         "</div>"
     )
+
+
+def arrangement_popup_html(
+    arrangement: Mapping[str, object], country_names: Mapping[str, str]
+) -> str:
+    """The popup body for one cooperation arrangement (a row of cooperation.csv)."""
+    parties = ", ".join(country_names.get(c, c) for c in arrangement["parties"])
+    start = arrangement["date_start"]
+    precision = str(arrangement["date_start_precision"])
+    started = {"day": f"{start:%Y-%m-%d}", "month": f"{start:%B %Y}"}.get(precision, f"{start:%Y}")
+    end = arrangement["date_end"]
+    status = str(arrangement["end_status"])
+    if pd.notna(end):
+        period = f"{started} to {end:%Y-%m-%d}"
+    elif status == "ongoing":
+        period = f"since {started} (ongoing)"
+    else:
+        period = f"since {started} (end not known)"
+    rows = [
+        _row("Kind", escape(str(arrangement["kind"]).replace("_", " "))),
+        _row("Scope", escape(str(arrangement["scope"]))),
+        _row("Parties", escape(parties)),
+        _row("In force", escape(period)),
+    ]
+    if arrangement.get("members_note"):
+        rows.append(_row("Members", escape(str(arrangement["members_note"]))))
+    sources = "".join(f"<li>{escape(s)}</li>" for s in arrangement["sources"])
+    unverified = str(arrangement.get("unverified") or "")
+    return (
+        '<div class="bw-popup">'
+        f"<h4>{escape(str(arrangement['name']))}</h4>"
+        f'<table class="bw-popup-table">{"".join(rows)}</table>'
+        f"<p>{escape(str(arrangement['description']))}</p>"
+        + (f'<p class="bw-unverified">Not verified: {escape(unverified)}</p>' if unverified else "")
+        + f"<div><b>Sources</b><ul>{sources}</ul></div>"
+        f'<div class="bw-id">{escape(str(arrangement["arrangement_id"]))}</div>'
+        "</div>"
+    )

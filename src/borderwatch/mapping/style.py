@@ -20,6 +20,16 @@ EVENT_COLORS: dict[str, str] = {
 }
 UNKNOWN_COLOR = "#999999"
 
+#: One colour per kind of cooperation arrangement.
+ARRANGEMENT_COLORS: dict[str, str] = {
+    "border_security": "#1b7837",
+    "intelligence_sharing": "#2166ac",
+    "joint_operations": "#b2182b",
+    "training": "#e08214",
+    "political": "#762a83",
+    "border_closure": "#4d4d4d",
+}
+
 SEA_COLOR = "#d4e4ef"
 FOCUS_FILL = "#f3ecdc"
 NEIGHBOUR_FILL = "#e4e4e4"

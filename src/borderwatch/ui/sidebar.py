@@ -53,7 +53,8 @@ def render_sidebar(data: PreparedData) -> None:
             key="country",
             bind="query-params",
             placeholder="All countries",
-            help="Country where the incident took place. Empty means all.",
+            help="Incidents: the country where they took place. Cooperation: arrangements "
+            "with one of these countries among their parties. Empty means all.",
         )
         years = st.slider(
             "Years",

@@ -1,0 +1,186 @@
+"""Cooperation: arrangements in force in a year, their timeline, who takes part, and
+incidents in a border's zone before and after an arrangement started."""
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from borderwatch.border_stats import in_zone, zone_counts_by_year
+from borderwatch.charts import arrangement_timeline, before_after_chart
+from borderwatch.cooperation import in_force, involving, participation_matrix, windowed_counts
+from borderwatch.filters import filter_incidents, year_span
+from borderwatch.mapping.cooperation_map import build_cooperation_map
+from borderwatch.mapping.style import ARRANGEMENT_COLORS
+from borderwatch.schemas import ARRANGEMENT_KINDS
+from borderwatch.ui.data import data_or_stop
+from borderwatch.ui.map import show_map
+from borderwatch.ui.sidebar import choices
+
+data = data_or_stop()
+names = data.country_names
+chosen = choices()
+arrangements = data.geodata.cooperation
+first_year = int(arrangements["date_start"].dt.year.min())
+last_year = max(year_span(data.incidents)[1], int(arrangements["date_start"].dt.year.max()))
+
+st.title("Security cooperation")
+year_col, kind_col = st.columns([1, 2])
+year = year_col.slider(
+    "In force in",
+    min_value=first_year,
+    max_value=last_year,
+    value=min(2016, last_year),
+    key="coop_year",
+    bind="query-params",
+)
+kinds = kind_col.multiselect(
+    "Kinds",
+    options=list(ARRANGEMENT_KINDS),
+    format_func=ARRANGEMENT_KINDS.__getitem__,
+    key="kind",
+    bind="query-params",
+    placeholder="All kinds",
+)
+countries = chosen.incident_filter.countries
+selected = involving(arrangements, countries=countries, kinds=tuple(kinds))
+current = in_force(selected, year)
+who = ", ".join(names.get(c, c) for c in countries) if countries else "all countries"
+st.caption(
+    f"Arrangements involving {who}, in force at some point in {year}. An arrangement with "
+    "no known end is assumed to continue; its row says what is unverified. The sidebar's "
+    "country filter selects arrangements by their parties."
+)
+count_col, bilateral_col, multilateral_col = st.columns(3)
+count_col.metric("In force", len(current))
+bilateral_col.metric("Bilateral / unilateral", int((current["scope"] != "multilateral").sum()))
+multilateral_col.metric("Multilateral", int((current["scope"] == "multilateral").sum()))
+
+if current.empty:
+    st.info(
+        f"No arrangement matches in {year}. Choose another year, clear the kinds, or widen "
+        "the country selection in the sidebar.",
+        icon=":material/search_off:",
+    )
+else:
+    multilateral = current[current["scope"] == "multilateral"]
+    shown = None
+    if not multilateral.empty:
+        shown = st.selectbox(
+            "Shade the members of",
+            options=list(multilateral["arrangement_id"]),
+            format_func=dict(
+                zip(multilateral["arrangement_id"], multilateral["name"], strict=True)
+            ).__getitem__,
+            key="multilateral",
+            help="Other multilateral arrangements can be switched on in the map's layer control.",
+        )
+    cooperation_map = build_cooperation_map(
+        countries=data.display_countries,
+        borders=data.display_borders,
+        arrangements=current,
+        anchors=data.anchors,
+        country_names=names,
+        shown_multilateral=shown,
+        basemap=chosen.basemap,
+    )
+    show_map(cooperation_map, key="cooperation-map")
+
+st.subheader("Timeline")
+if selected.empty:
+    st.caption("No arrangement matches the country and kind filters.")
+else:
+    st.altair_chart(
+        arrangement_timeline(
+            selected,
+            year=year,
+            view_end=pd.Timestamp(year=last_year, month=12, day=31),
+            kind_labels=ARRANGEMENT_KINDS,
+            kind_colors=ARRANGEMENT_COLORS,
+        ),
+        width="stretch",
+    )
+    st.caption(
+        "Bars run from the start to the end of each arrangement; faded bars have no known "
+        f"end and are drawn to {last_year}. The red line marks {year}."
+    )
+
+st.subheader(f"Who takes part ({year})")
+focus = sorted(data.geodata.countries.loc[data.geodata.countries["focus"], "iso3"], key=names.get)
+if current.empty:
+    st.caption("Nothing in force with these filters.")
+else:
+    matrix = participation_matrix(current, focus, names)
+    st.dataframe(matrix.replace({True: "●", False: ""}), width="stretch")
+    counts = matrix.sum().sort_values()
+    st.caption(
+        "Arrangements per country: "
+        + ", ".join(f"{country} {int(n)}" for country, n in counts.items())
+        + ". A blank column is a gap in regional coverage."
+    )
+
+st.subheader("Before and after an arrangement")
+with_border = arrangements[arrangements["border_pair"] != ""].sort_values("date_start")
+covered = year_span(data.incidents)
+DEFAULT_WINDOW = 3
+# Open on an arrangement whose default window the incident data fully covers.
+inside_coverage = with_border["date_start"].dt.year.between(
+    covered[0] + DEFAULT_WINDOW, covered[1] - DEFAULT_WINDOW
+)
+arrangement_id = st.selectbox(
+    "Arrangement",
+    options=list(with_border["arrangement_id"]),
+    format_func=lambda i: (
+        f"{with_border.set_index('arrangement_id').loc[i, 'name']} "
+        f"({with_border.set_index('arrangement_id').loc[i, 'date_start']:%Y-%m})"
+    ),
+    index=int(inside_coverage.to_numpy().argmax()) if inside_coverage.any() else 0,
+    key="arrangement",
+    bind="query-params",
+)
+window = st.slider(
+    "Years before and after", 1, 6, DEFAULT_WINDOW, key="window", bind="query-params"
+)
+picked = with_border.set_index("arrangement_id").loc[arrangement_id]
+pair = picked["border_pair"]
+width_km = chosen.zone_km
+zone_incidents = filter_incidents(
+    data.incidents, replace(chosen.incident_filter, years=None, border_zone_km=None)
+)
+zone_incidents = zone_incidents[in_zone(zone_incidents, width_km, [pair])]
+start = picked["date_start"]
+by_year = zone_counts_by_year(zone_incidents, width_km)
+years = range(start.year - window, start.year + window + 1)
+if years[0] < covered[0] or years[-1] > covered[1]:
+    st.warning(
+        f"The incident data covers {covered[0]}–{covered[1]}; part of this window "
+        f"({years[0]}–{years[-1]}) lies outside it, where counts are unknown, not zero.",
+        icon=":material/warning:",
+    )
+by_year = (
+    by_year.set_index("year")
+    .reindex(years)
+    .rename_axis("year")
+    .reset_index()
+    .fillna({"incidents": 0})
+    .assign(pair=pair)
+)
+st.altair_chart(
+    before_after_chart(
+        by_year,
+        start=start,
+        title=f"{data.border_names.get(pair, pair)}: incidents within {width_km} km",
+    ),
+    width="stretch",
+)
+st.dataframe(
+    windowed_counts(zone_incidents, start=start, window_years=window),
+    hide_index=True,
+    width="stretch",
+)
+st.caption(
+    "Descriptive only: these counts come from the curated incidents in the zone and do not "
+    "show that the arrangement caused any change. Few incidents are recorded per border, "
+    "and incidents placed at a town centroid may fall in or out of the zone by their "
+    "precision."
+)
