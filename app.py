@@ -39,6 +39,12 @@ pages = [
         url_path="coop",
     ),
     st.Page(
+        "pages/regional_factors.py",
+        title="Regional factors",
+        icon=":material/balance:",
+        url_path="factors",
+    ),
+    st.Page(
         "pages/data_sources.py",
         title="Data & sources",
         icon=":material/menu_book:",

@@ -172,3 +172,58 @@ def test_zone_filter_on_the_map_page(geodata):
     table = at.dataframe[0].value
     assert (table["Border distance (km)"] <= 50).all()
     assert "within 50 km of a border" in at.caption[0].value
+
+
+def _page(path: str, query: dict[str, list[str] | str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_cooperation_page_draws_the_arrangements_of_a_year(geodata):
+    at = _page("pages/cooperation.py", {"coop_year": "2016"})
+    script = _map_script(at)
+    assert "bw-arrangement-border" in script and "bw-arrangement-link" in script
+    assert "bw-multilateral" in script
+    in_force_2016 = int(at.metric[0].value)
+    at.slider(key="coop_year").set_value(2005).run()
+    assert int(at.metric[0].value) < in_force_2016
+    assert "Tunisian barrier" not in _map_script(at)
+    assert any("Descriptive only" in c.value for c in at.caption)
+    assert any(df.value.index.name == "Arrangement" for df in at.dataframe)
+
+
+def test_cooperation_filters_by_country_and_kind():
+    at = _page(
+        "pages/cooperation.py", {"country": ["Egypt"], "kind": ["Training"], "coop_year": "2015"}
+    )
+    assert at.multiselect(key="kind").value == ["training"]
+    assert "Egypt" in _map_script(at)
+    assert int(at.metric[0].value) >= 1
+
+
+def test_before_and_after_warns_outside_the_data_years():
+    # Bound selectboxes carry their labels in the URL.
+    at = _page(
+        "pages/cooperation.py", {"arrangement": "Algeria–Morocco land border closure (1994-08)"}
+    )
+    assert at.selectbox(key="arrangement").value == "CO-002"
+    assert "counts are unknown, not zero" in at.warning[0].value
+
+
+def test_regional_factors_page():
+    at = _page("pages/regional_factors.py")
+    assert len(at.tabs) == 3
+    tables = [df.value for df in at.dataframe]
+    capability = next(t for t in tables if "Verified" in t.columns)
+    libya_personnel = capability[
+        (capability["Country"] == "Libya") & (capability["Indicator"].str.contains("personnel"))
+    ]
+    assert list(libya_personnel["Value"]) == ["unknown"]
+    assert any("Border share" in t.columns for t in tables)
+    assert any("Arrangement" in t.columns and "Started" in t.columns for t in tables)
+    assert "bw-closure" in _map_script(at)

@@ -130,3 +130,75 @@ def before_after_chart(by_year: pd.DataFrame, *, start: pd.Timestamp, title: str
         .encode(x="at:T", tooltip=["label"])
     )
     return (bars + marker).properties(height=240)
+
+
+def security_trend_chart(table: pd.DataFrame, country_names: Mapping[str, str]) -> alt.Chart:
+    """Incidents per year by country (bars) and the share in border zones (points)."""
+    data = table.assign(country=table["country_iso3"].map(lambda c: country_names.get(c, c)))
+    x = alt.X("year:O", title="Year (start date)")
+    bars = (
+        alt.Chart(data, title="Incidents per year")
+        .mark_bar()
+        .encode(
+            x=x,
+            xOffset="country:N",
+            y=alt.Y("incidents:Q", title="Incidents"),
+            color=alt.Color("country:N", title="Country"),
+            tooltip=[
+                "country",
+                "year",
+                "incidents",
+                "deaths_low",
+                "deaths_best",
+                "deaths_high",
+                "in_border_zone",
+                alt.Tooltip("border_share:Q", format=".0%"),
+            ],
+        )
+        .properties(height=220)
+    )
+    share = (
+        alt.Chart(data, title="Share of incidents within the border zone")
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "border_share:Q",
+                title="Share",
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            color=alt.Color("country:N", title="Country"),
+            tooltip=["country", "year", "in_border_zone", "incidents"],
+        )
+        .properties(height=160)
+    )
+    return alt.vconcat(bars, share).resolve_scale(x="shared")
+
+
+def capability_chart(
+    capabilities: pd.DataFrame, *, indicator: str, title: str, country_names: Mapping[str, str]
+) -> alt.Chart:
+    """Known figures of one indicator: a point per country and year, a bar for a range.
+    Unknown figures are not drawn (the table beside says "unknown")."""
+    known = capabilities[
+        (capabilities["indicator"] == indicator) & capabilities["value_low"].notna()
+    ]
+    data = known.assign(
+        country=known["country_iso3"].map(lambda c: country_names.get(c, c)),
+        mid=(known["value_low"] + known["value_high"]) / 2,
+    )
+    base = alt.Chart(data, title=title)
+    encoding = {
+        "x": alt.X("year:O", title="Year"),
+        "color": alt.Color("country:N", title="Country"),
+        "tooltip": ["country", "year", "value_low", "value_high", "verified", "source"],
+    }
+    return (
+        base.mark_rule(strokeWidth=4).encode(y="value_low:Q", y2="value_high:Q", **encoding)
+        + base.mark_point(filled=True, size=80).encode(
+            y=alt.Y("mid:Q", title=title),
+            shape=alt.Shape("verified:N", title="Verified"),
+            **encoding,
+        )
+    ).properties(height=240)

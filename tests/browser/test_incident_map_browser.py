@@ -160,3 +160,28 @@ def test_borders_page_draws_zone_incidents_and_arcs_on_toggle(page_and_log, app,
     expect(page.get_by_role("heading", name="Cross-border links")).to_be_visible()
     page.screenshot(path=ARTIFACTS / "borders-lby-tun-links.png", full_page=True)
     assert log.foreign(app.host) == []
+
+
+def test_cooperation_map_draws_the_arrangements_of_a_chosen_year(page_and_log, app, geodata):
+    page, log = page_and_log
+    page.goto(f"{app.url}/coop?coop_year=2016", wait_until="domcontentloaded")
+    for selector in (
+        "path.bw-arrangement-border",
+        "path.bw-arrangement-link",
+        "path.bw-multilateral",
+    ):
+        wait_for_map_element(page, selector)
+    in_force = int(metric_value(page, "In force").inner_text())
+    assert in_force > 0
+    page.screenshot(path=ARTIFACTS / "cooperation-2016.png", full_page=True)
+
+    # Arrangements of 2005 only: fewer in force, and the 2015–16 barrier is gone.
+    page.goto(f"{app.url}/coop?coop_year=2005", wait_until="domcontentloaded")
+    expect(metric_value(page, "In force")).not_to_have_text(str(in_force), timeout=TIMEOUT_MS)
+    wait_for_map_element(page, "path.bw-arrangement-border")
+    shown = page.evaluate(
+        "() => {" + SHOWN_MAP_JS + "return doc.documentElement.innerHTML.includes("
+        "'Tunisian barrier');}"
+    )
+    assert not shown
+    assert log.foreign(app.host) == []

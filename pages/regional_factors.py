@@ -1,0 +1,161 @@
+"""Regional factors: why no region-wide security structure emerged (El-Katiri, 2016)."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from borderwatch.border_stats import in_zone
+from borderwatch.charts import capability_chart, security_trend_chart
+from borderwatch.cooperation import border_regimes, regime_lines
+from borderwatch.factors import (
+    FLUID_STATES,
+    RIVALS,
+    capability_table,
+    rivalry_arrangements,
+    security_by_country_year,
+)
+from borderwatch.filters import filter_incidents, year_span
+from borderwatch.mapping.border_map import build_border_map
+from borderwatch.schemas import CAPABILITY_INDICATORS
+from borderwatch.ui.data import data_or_stop, zones
+from borderwatch.ui.map import show_map
+from borderwatch.ui.sidebar import choices
+
+data = data_or_stop()
+names = data.country_names
+chosen = choices()
+width_km = chosen.zone_km
+geodata = data.geodata
+
+st.title("Regional factors")
+st.markdown(
+    "Libya's collapse exposed its neighbours' long land borders. Algeria built bilateral "
+    "cooperation with Tunisia and Libya, but a region-wide security structure failed, for "
+    "three reasons (M. El-Katiri, *The Quest for Military Cooperation in North Africa*, "
+    "Letort Paper, Strategic Studies Institute, 2016). Each view shows the data behind one "
+    "of them, with its sources."
+)
+fluid_tab, capability_tab, rivalry_tab = st.tabs(
+    [
+        "1 · Fluid security in Libya and Tunisia",
+        "2 · Uneven military capabilities",
+        "3 · The Algeria–Morocco rivalry",
+    ]
+)
+
+with fluid_tab:
+    countries = chosen.incident_filter.countries or FLUID_STATES
+    selection = replace(chosen.incident_filter, countries=countries, border_zone_km=None)
+    selected = filter_incidents(data.incidents, selection)
+    st.caption(
+        f"Curated incidents in {', '.join(names.get(c, c) for c in countries)} "
+        f"({selection.describe(names)}); border share = incidents within {width_km} km of an "
+        "international land border. Choose other countries or the zone width in the sidebar. "
+        "Sources: each incident's citations (table on the Incident map page)."
+    )
+    table = security_by_country_year(selected, width_km)
+    if table.empty:
+        st.info("No incidents for these countries and years.", icon=":material/search_off:")
+    else:
+        st.altair_chart(security_trend_chart(table, names), width="stretch")
+        st.dataframe(
+            table.assign(country=table["country_iso3"].map(names))
+            .rename(
+                columns={
+                    "country": "Country",
+                    "year": "Year",
+                    "incidents": "Incidents",
+                    "deaths_low": "Deaths (low)",
+                    "deaths_best": "Deaths (best)",
+                    "deaths_high": "Deaths (high)",
+                    "in_border_zone": "In border zone",
+                    "border_share": "Border share",
+                }
+            )
+            .drop(columns="country_iso3"),
+            hide_index=True,
+            width="stretch",
+        )
+
+with capability_tab:
+    capabilities = geodata.capabilities
+    st.caption(
+        "Figures as reported by the outlets named beside each number; the primary SIPRI and "
+        "IISS tables were not at hand, so most are marked unverified. Unknown values are "
+        "shown as unknown, never as zero. Check the note: price bases differ between years."
+    )
+    chart_col, personnel_col = st.columns(2)
+    chart_col.altair_chart(
+        capability_chart(
+            capabilities,
+            indicator="military_expenditure_usd_bn",
+            title=CAPABILITY_INDICATORS["military_expenditure_usd_bn"],
+            country_names=names,
+        ),
+        width="stretch",
+    )
+    personnel_col.altair_chart(
+        capability_chart(
+            capabilities,
+            indicator="active_personnel",
+            title=CAPABILITY_INDICATORS["active_personnel"],
+            country_names=names,
+        ),
+        width="stretch",
+    )
+    unknown = capabilities[capabilities["value_low"].isna()]
+    if not unknown.empty:
+        st.caption(
+            "Not drawn, unknown: "
+            + "; ".join(
+                f"{names.get(r.country_iso3, r.country_iso3)} — "
+                f"{CAPABILITY_INDICATORS[r.indicator].lower()}"
+                for r in unknown.itertuples()
+            )
+        )
+    st.dataframe(capability_table(capabilities, names), hide_index=True, width="stretch")
+
+with rivalry_tab:
+    last_year = year_span(data.incidents)[1]
+    pair = "-".join(sorted(RIVALS))
+    regimes = regime_lines(
+        border_regimes(geodata.cooperation, last_year).query("border_pair == @pair"),
+        data.display_borders,
+        geodata.barriers,
+    )
+    esh = geodata.countries.set_index("iso3").loc["ESH"]
+    st.caption(
+        f"The Algeria–Morocco land border as in {last_year}, with the closure in force and "
+        f"Western Sahara's disputed status. {esh['status_note']}"
+    )
+    near = data.incidents[in_zone(data.incidents, width_km, [pair])]
+    rivalry_map = build_border_map(
+        countries=data.display_countries,
+        borders=data.display_borders,
+        zones=zones(width_km, [pair]),
+        incidents=near,
+        crossings=geodata.crossings[geodata.crossings["border_pair"] == pair],
+        regimes=regimes,
+        regime_year=last_year,
+        country_names=names,
+        selected_pairs=(pair, "DZA-ESH", "ESH-MAR"),
+        basemap=chosen.basemap,
+    )
+    show_map(rivalry_map, key="rivalry-map", height=520)
+    st.subheader("Key dates")
+    dated = rivalry_arrangements(geodata.cooperation)
+    st.dataframe(
+        dated.assign(
+            Started=dated["date_start"].dt.date,
+            Ended=dated["date_end"].dt.date,
+            Sources=dated["sources"].map(" | ".join),
+        )[["Started", "Ended", "name", "end_status", "description", "Sources"]].rename(
+            columns={"name": "Arrangement", "end_status": "Status", "description": "What"}
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(
+        "Both states sit together only in multilateral frameworks; the one bilateral entry is "
+        "the closure of their border. Rows list what is unverified in the data layer."
+    )
