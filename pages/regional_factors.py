@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
 from borderwatch.border_stats import in_zone
@@ -129,16 +130,19 @@ with rivalry_tab:
         f"Western Sahara's disputed status. {esh['status_note']}"
     )
     near = data.incidents[in_zone(data.incidents, width_km, [pair])]
+    rivalry_zone = zones(width_km, [pair])
+    western_sahara = data.display_countries[data.display_countries["iso3"] == "ESH"]
     rivalry_map = build_border_map(
         countries=data.display_countries,
         borders=data.display_borders,
-        zones=zones(width_km, [pair]),
+        zones=rivalry_zone,
+        fit_to=pd.concat([rivalry_zone.geometry, western_sahara.geometry]),
         incidents=near,
         crossings=geodata.crossings[geodata.crossings["border_pair"] == pair],
         regimes=regimes,
         regime_year=last_year,
         country_names=names,
-        selected_pairs=(pair, "DZA-ESH", "ESH-MAR"),
+        selected_pairs=(pair,),
         basemap=chosen.basemap,
     )
     show_map(rivalry_map, key="rivalry-map", height=520)
@@ -147,7 +151,7 @@ with rivalry_tab:
     st.dataframe(
         dated.assign(
             Started=dated["date_start"].dt.date,
-            Ended=dated["date_end"].dt.date,
+            Ended=dated["date_end"].dt.strftime("%Y-%m-%d").fillna(""),
             Sources=dated["sources"].map(" | ".join),
         )[["Started", "Ended", "name", "end_status", "description", "Sources"]].rename(
             columns={"name": "Arrangement", "end_status": "Status", "description": "What"}

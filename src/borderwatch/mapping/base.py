@@ -7,7 +7,7 @@ from typing import Literal
 import folium
 import geopandas as gpd
 import pandas as pd
-from branca.element import Element
+from branca.element import Element, MacroElement, Template
 
 from borderwatch.mapping import style
 from borderwatch.mapping.assets import STREAMLIT_STATIC_URL, use_local_assets
@@ -115,6 +115,38 @@ def bounds_of(
     return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
 
+_REFIT_TEMPLATE = Template(
+    """
+{% macro script(this, kwargs) %}
+(function() {
+    // A map drawn while hidden (e.g. in a closed tab) has size 0 and fits its bounds at
+    // the widest zoom; fit again the first time it gets a size.
+    var map = {{ this._parent.get_name() }};
+    var bounds = {{ this.bounds|tojson }};
+    var fitted = map.getSize().x > 0;
+    window.addEventListener("resize", function() {
+        if (fitted || map.getSize().x === 0) { return; }
+        map.invalidateSize();
+        map.fitBounds(bounds);
+        fitted = true;
+    });
+})();
+{% endmacro %}
+"""
+)
+
+
+class RefitWhenShown(MacroElement):
+    """Fit ``bounds`` again when a map first drawn while hidden becomes visible."""
+
+    _template = _REFIT_TEMPLATE
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "RefitWhenShown"
+        self.bounds = bounds
+
+
 def finish_map(
     m: folium.Map,
     *,
@@ -127,4 +159,5 @@ def finish_map(
     Attribution(ATTRIBUTION).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     m.fit_bounds(bounds)
+    RefitWhenShown(bounds).add_to(m)
     return use_local_assets(m, base_url=asset_base_url)

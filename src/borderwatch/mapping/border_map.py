@@ -27,6 +27,7 @@ def build_border_map(
     country_names: Mapping[str, str],
     selected_pairs: tuple[str, ...] = (),
     links: pd.DataFrame | None = None,
+    fit_to: gpd.GeoSeries | None = None,
     basemap: Basemap = "offline",
     asset_base_url: str = STREAMLIT_STATIC_URL,
 ) -> folium.Map:
@@ -52,6 +53,8 @@ def build_border_map(
         The chosen border pairs, highlighted; empty means all borders.
     links
         Cross-border links to draw, or ``None``.
+    fit_to
+        Geometries the view must show; by default the zones of the selected borders.
     basemap, asset_base_url
         As for :func:`borderwatch.mapping.incident_map.build_incident_map`.
     """
@@ -77,7 +80,7 @@ def build_border_map(
     )
     bounds = bounds_of(
         countries,
-        geometries=zones.geometry if selected_pairs else None,
+        geometries=fit_to if fit_to is not None else (zones.geometry if selected_pairs else None),
         incidents=incidents if selected_pairs else None,
     )
     return finish_map(m, legend=legend, bounds=bounds, asset_base_url=asset_base_url)
