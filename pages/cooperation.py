@@ -120,29 +120,41 @@ else:
     )
 
 st.subheader("Before and after an arrangement")
-with_border = arrangements[arrangements["border_pair"] != ""].sort_values("date_start")
+FOLLOW = "follow"
+ordered = arrangements.sort_values("date_start").set_index("arrangement_id")
 covered = year_span(data.incidents)
 DEFAULT_WINDOW = 3
-# Open on an arrangement whose default window the incident data fully covers.
-inside_coverage = with_border["date_start"].dt.year.between(
+# Open on an arrangement tied to a border whose default window the data fully covers.
+fits = (ordered["border_pair"] != "") & ordered["date_start"].dt.year.between(
     covered[0] + DEFAULT_WINDOW, covered[1] - DEFAULT_WINDOW
 )
-arrangement_id = st.selectbox(
+pick_arrangement, pick_border = st.columns([3, 2])
+arrangement_id = pick_arrangement.selectbox(
     "Arrangement",
-    options=list(with_border["arrangement_id"]),
-    format_func=lambda i: (
-        f"{with_border.set_index('arrangement_id').loc[i, 'name']} "
-        f"({with_border.set_index('arrangement_id').loc[i, 'date_start']:%Y-%m})"
-    ),
-    index=int(inside_coverage.to_numpy().argmax()) if inside_coverage.any() else 0,
+    options=list(ordered.index),
+    format_func=lambda i: f"{ordered.loc[i, 'name']} ({ordered.loc[i, 'date_start']:%Y-%m})",
+    index=int(fits.to_numpy().argmax()) if fits.any() else 0,
     key="arrangement",
+    bind="query-params",
+)
+picked = ordered.loc[arrangement_id]
+border_choice = pick_border.selectbox(
+    "Border zone",
+    options=[FOLLOW, *sorted(data.border_names, key=data.border_names.get)],
+    format_func=lambda p: "The arrangement's own border" if p == FOLLOW else data.border_names[p],
+    key="ba_border",
     bind="query-params",
 )
 window = st.slider(
     "Years before and after", 1, 6, DEFAULT_WINDOW, key="window", bind="query-params"
 )
-picked = with_border.set_index("arrangement_id").loc[arrangement_id]
-pair = picked["border_pair"]
+pair = picked["border_pair"] if border_choice == FOLLOW else border_choice
+if not pair:
+    st.info(
+        "This arrangement is not tied to one border. Choose the border zone to look at.",
+        icon=":material/info:",
+    )
+    st.stop()
 width_km = chosen.zone_km
 zone_incidents = filter_incidents(
     data.incidents, replace(chosen.incident_filter, years=None, border_zone_km=None)

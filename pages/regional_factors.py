@@ -7,7 +7,7 @@ import streamlit as st
 
 from borderwatch.border_stats import in_zone
 from borderwatch.charts import capability_chart, security_trend_chart
-from borderwatch.cooperation import border_regimes, regime_lines
+from borderwatch.cooperation import border_regimes, participation_matrix, regime_lines
 from borderwatch.factors import (
     FLUID_STATES,
     RIVALS,
@@ -163,3 +163,13 @@ with rivalry_tab:
         "Both states sit together only in multilateral frameworks; the one bilateral entry is "
         "the closure of their border. Rows list what is unverified in the data layer."
     )
+
+st.subheader("Who takes part in what")
+focus = sorted(geodata.countries.loc[geodata.countries["focus"], "iso3"], key=names.get)
+matrix = participation_matrix(geodata.cooperation, focus, names)
+st.dataframe(matrix.replace({True: "●", False: ""}), width="stretch")
+st.caption(
+    "Every arrangement in the data layer (any year) against the eleven focus countries: "
+    "blank columns and sparse rows are the gaps in regional coverage. Known parties only; "
+    "see each arrangement's members note on the Cooperation page."
+)

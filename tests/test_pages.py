@@ -227,3 +227,18 @@ def test_regional_factors_page():
     assert any("Border share" in t.columns for t in tables)
     assert any("Arrangement" in t.columns and "Started" in t.columns for t in tables)
     assert "bw-closure" in _map_script(at)
+
+
+def test_before_and_after_for_a_chosen_border_and_arrangement():
+    at = _page(
+        "pages/cooperation.py",
+        {"arrangement": "G5 Sahel (2014-02)", "ba_border": "Mali – Niger", "window": "2"},
+    )
+    assert at.selectbox(key="ba_border").value == "MLI-NER"
+    table = next(df.value for df in at.dataframe if "period" in df.value.columns)
+    assert list(table["period"]) == ["before", "after"]
+    assert str(table.loc[0, "from"]) == "2012-02-16"
+    multilateral_without_border = _page(
+        "pages/cooperation.py", {"arrangement": "G5 Sahel (2014-02)"}
+    )
+    assert "not tied to one border" in multilateral_without_border.info[0].value
