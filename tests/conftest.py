@@ -29,3 +29,14 @@ def edit_csv_cell(path: Path, row: int, column: str, value: str) -> None:
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     table.loc[row - 1, column] = value
     table.to_csv(path, index=False)
+
+
+def incident_rows(rows: list[tuple], columns: list[str]):
+    """A small incidents table from tuples, typed like the loaded layer."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["date_start"] = pd.to_datetime(frame["date_start"])
+    for column in ("fatalities_low", "fatalities_best", "fatalities_high"):
+        frame[column] = frame[column].astype("Int64")
+    return frame

@@ -20,6 +20,8 @@ from borderwatch.links import (
     link_summary,
 )
 
+from .conftest import incident_rows
+
 
 def test_links_from_documented_origins(geodata, small_incidents):
     anchors = country_anchors(geodata.countries)
@@ -88,20 +90,9 @@ def test_algeria_morocco_closure_is_a_regime_in_every_year_since_1994(geodata):
 
 
 def _zone_incidents(rows):
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "incident_id",
-            "date_start",
-            "fatalities_low",
-            "fatalities_best",
-            "fatalities_high",
-        ],
+    return incident_rows(
+        rows, ["incident_id", "date_start", "fatalities_low", "fatalities_best", "fatalities_high"]
     )
-    frame["date_start"] = pd.to_datetime(frame["date_start"])
-    for column in ("fatalities_low", "fatalities_best", "fatalities_high"):
-        frame[column] = frame[column].astype("Int64")
-    return frame
 
 
 def test_before_and_after_counts_on_a_hand_made_dataset():

@@ -12,6 +12,8 @@ from borderwatch.border_stats import in_zone, possibly_in_zone, zone_counts_by_y
 from borderwatch.proximity import BorderIndex, add_border_distance, is_placed
 from borderwatch.zones import border_zones
 
+from .conftest import incident_rows
+
 # (name, lon, lat, expected nearest pair)
 PLACES = [
     ("Ben Gardane", 11.2167, 33.1389, "LBY-TUN"),
@@ -55,9 +57,9 @@ def test_distance_is_kilometres_not_degrees(index):
 
 
 def _incidents(rows):
-    frame = pd.DataFrame(
+    return incident_rows(
         rows,
-        columns=[
+        [
             "incident_id",
             "longitude",
             "latitude",
@@ -68,10 +70,6 @@ def _incidents(rows):
             "fatalities_high",
         ],
     )
-    frame["date_start"] = pd.to_datetime(frame["date_start"])
-    for column in ("fatalities_low", "fatalities_best", "fatalities_high"):
-        frame[column] = frame[column].astype("Int64")
-    return frame
 
 
 def test_ben_gardane_in_tun_lby_zone_and_tunis_not(index):

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from borderwatch.fatalities import incident_bounds
+from borderwatch.fatalities import tally
 from borderwatch.schemas import LOCATION_ERROR_KM
 
 
@@ -30,24 +30,7 @@ def possibly_in_zone(incidents: pd.DataFrame, width_km: float) -> pd.Series:
 def zone_counts_by_year(incidents: pd.DataFrame, width_km: float) -> pd.DataFrame:
     """Per border pair and year (of the start date): incidents and deaths in the zone."""
     inside = incidents[in_zone(incidents, width_km)]
-    low, best, high = incident_bounds(inside)
-    table = pd.DataFrame(
-        {
-            "pair": inside["nearest_border"],
-            "year": inside["date_start"].dt.year,
-            "incidents": 1,
-            "deaths_low": low,
-            "deaths_best": best,
-            "deaths_high": high,
-        }
-    )
-    return (
-        table.groupby(["pair", "year"], as_index=False)
-        .sum(min_count=1)
-        .astype({"incidents": "int64"})
-        .sort_values(["pair", "year"])
-        .reset_index(drop=True)
-    )
+    return tally(inside, {"pair": inside["nearest_border"], "year": inside["date_start"].dt.year})
 
 
 def zone_ranking(

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from borderwatch.border_stats import in_zone
-from borderwatch.fatalities import incident_bounds
+from borderwatch.fatalities import tally
 from borderwatch.schemas import CAPABILITY_INDICATORS
 
 #: The two states whose fluid situation the first factor is about.
@@ -24,19 +24,11 @@ def security_by_country_year(incidents: pd.DataFrame, width_km: float) -> pd.Dat
     ``incidents`` needs the border-distance columns; incidents without coordinates count in
     the totals but not in the border share (their distance is unknown).
     """
-    low, best, high = incident_bounds(incidents)
-    table = pd.DataFrame(
-        {
-            "country_iso3": incidents["country_iso3"],
-            "year": incidents["date_start"].dt.year,
-            "incidents": 1,
-            "deaths_low": low,
-            "deaths_best": best,
-            "deaths_high": high,
-            "in_border_zone": in_zone(incidents, width_km).astype(int),
-        }
+    grouped = tally(
+        incidents,
+        {"country_iso3": incidents["country_iso3"], "year": incidents["date_start"].dt.year},
+        in_border_zone=in_zone(incidents, width_km).astype(int),
     )
-    grouped = table.groupby(["country_iso3", "year"], as_index=False).sum(min_count=1)
     grouped["border_share"] = (grouped["in_border_zone"] / grouped["incidents"]).round(3)
     return grouped.sort_values(["country_iso3", "year"]).reset_index(drop=True)
 

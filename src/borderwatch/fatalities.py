@@ -59,3 +59,36 @@ def format_incident_fatalities(low: object, best: object, high: object) -> str:
     if mid is None:
         return f"{lo}–{hi}"
     return f"{mid} (range {lo}–{hi})"
+
+
+def tally(incidents: pd.DataFrame, by: dict[str, pd.Series], **extra: pd.Series) -> pd.DataFrame:
+    """Incidents and deaths (low / best / high) summed per group.
+
+    Parameters
+    ----------
+    incidents
+        The rows to count.
+    by
+        Output column name -> per-row value to group on (e.g. ``{"year": ...}``).
+    **extra
+        More per-row numbers to sum alongside (e.g. ``in_border_zone=...``).
+    """
+    low, best, high = incident_bounds(incidents)
+    table = pd.DataFrame(
+        {
+            **by,
+            "incidents": 1,
+            "deaths_low": low,
+            "deaths_best": best,
+            "deaths_high": high,
+            **extra,
+        },
+        index=incidents.index,
+    )
+    return (
+        table.groupby(list(by), as_index=False)
+        .sum(min_count=1)
+        .astype({"incidents": "int64"})
+        .sort_values(list(by))
+        .reset_index(drop=True)
+    )
