@@ -23,7 +23,7 @@ ATTRIBUTION = "Borders: Natural Earth (public domain) · Incidents: BorderWatch,
 
 MAP_CSS = f"""
 <style>
-.leaflet-container {{ background: {style.SEA_COLOR}; font-family: sans-serif; }}
+div.leaflet-container {{ background: {style.SEA_COLOR}; font-family: sans-serif; }}
 .bw-legend {{ background: rgba(255,255,255,0.93); padding: 6px 8px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.3); font-size: 11px; line-height: 1.3;
   max-height: 60vh; overflow-y: auto; }}

@@ -190,6 +190,7 @@ class ArrangementLegend(LegendControl):
 _ATTRIBUTION_TEMPLATE = Template(
     """
 {% macro script(this, kwargs) %}
+{{ this._parent.get_name() }}.attributionControl.setPrefix("Leaflet");
 {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
 {% endmacro %}
 """
@@ -197,7 +198,11 @@ _ATTRIBUTION_TEMPLATE = Template(
 
 
 class Attribution(MacroElement):
-    """Credit the data sources in the map's attribution line (no tile layer does it)."""
+    """Credit the data sources in the map's attribution line (no tile layer does it).
+
+    Leaflet's default prefix links to its website; plain text keeps the map free of
+    outside links on closed networks.
+    """
 
     _template = _ATTRIBUTION_TEMPLATE
 

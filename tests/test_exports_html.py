@@ -1,0 +1,64 @@
+"""Standalone HTML maps: everything inline, nothing fetched from another host."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from borderwatch.exports.html import EXTERNAL_REFERENCE, INLINE_BASE_URL, standalone_html
+from borderwatch.exports.provenance import make_provenance
+from borderwatch.mapping.assets import LOCAL_FILES
+from borderwatch.mapping.incident_map import build_incident_map
+from borderwatch.mapping.layers import simplify_for_display
+from borderwatch.paths import VENDOR_DIR
+
+
+@pytest.fixture(scope="module")
+def html(geodata) -> str:
+    m = build_incident_map(
+        countries=simplify_for_display(geodata.countries),
+        borders=simplify_for_display(geodata.borders),
+        incidents=geodata.incidents,
+        country_names=geodata.country_names(),
+        asset_base_url=INLINE_BASE_URL,
+    )
+    provenance = make_provenance(title="Briefing map", filters="countries: all")
+    return standalone_html(m, title="Briefing map <draft>", provenance=provenance)
+
+
+def _without_vendored_code(html: str) -> str:
+    for relative in LOCAL_FILES.values():
+        if relative.endswith(".js"):
+            html = html.replace((VENDOR_DIR / relative).read_text(encoding="utf-8"), "")
+    return html
+
+
+def test_no_resource_is_fetched_from_anywhere(html):
+    # Leaflet's own code holds its (unused, replaced) attribution link; the rest must not
+    # refer to any outside resource. The browser test opens it with the network blocked.
+    assert not EXTERNAL_REFERENCE.search(_without_vendored_code(html))
+    assert INLINE_BASE_URL not in html
+    assert "/app/static" not in html
+    assert not re.search(r"<script[^>]+src=", html)
+    assert not re.search(r"<link[^>]+stylesheet", html)
+
+
+def test_only_licence_headers_name_other_sites(html):
+    # Every http(s) URL left is inside the vendored libraries' own text (licence headers,
+    # Leaflet's default attribution, which the map replaces); none in BorderWatch's page.
+    vendored = "".join((VENDOR_DIR / f).read_text(encoding="utf-8") for f in LOCAL_FILES.values())
+    for url in set(re.findall(r"https?://[^\s\"')<>]+", html)):
+        assert url in vendored, url
+
+
+def test_libraries_and_images_are_inline(html):
+    assert "L.markerClusterGroup" in html and "jQuery" in html
+    assert "data:image/png;base64," in html  # Leaflet's layer-control icon
+
+
+def test_title_and_provenance_are_in_the_page(html):
+    assert "<title>Briefing map &lt;draft&gt;</title>" in html
+    assert "Filters: countries: all" in html
+    assert "Natural Earth" in html
+    assert "Generated 20" in html
