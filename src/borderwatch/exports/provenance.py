@@ -61,8 +61,10 @@ def now_utc() -> str:
 
 
 def make_provenance(
-    *, title: str, filters: str, files: tuple[str, ...] = ("incidents.csv", "borders.geojson",
-                                                           "countries.geojson")
+    *,
+    title: str,
+    filters: str,
+    files: tuple[str, ...] = ("incidents.csv", "borders.geojson", "countries.geojson"),
 ) -> Provenance:
     """Provenance for an export built from ``files`` of the data layer, stamped now."""
     manifest = read_manifest(paths.geodata_dir() / paths.MANIFEST_FILE.name)
@@ -72,8 +74,7 @@ def make_provenance(
     for name in files:
         entry = dict(by_name.get(name, {"file": name}))
         entry["source"] = (
-            f"Natural Earth {natural_earth['natural_earth_version']} "
-            f"({natural_earth['licence']})"
+            f"Natural Earth {natural_earth['natural_earth_version']} ({natural_earth['licence']})"
             if name in ("countries.geojson", "borders.geojson", "barriers.geojson")
             else manifest["sources"]["curated"].get(name, "BorderWatch")
         )
