@@ -1,0 +1,379 @@
+"""Filtered incidents as data files (CSV, GeoJSON, GeoPackage, KML), each with its provenance.
+
+Every format starts from one flat, typed table, :func:`export_table`:
+
+- the columns of ``geodata/incidents.csv`` in layout order (``docs/dataset-layouts.md``),
+  then ``border_distance_km`` and ``nearest_border`` when the incidents carry them;
+- list cells joined as in the source files: ``origin_countries`` by ``;``, ``sources`` by
+  `` | ``;
+- dates as ISO ``YYYY-MM-DD`` text in every format. GeoJSON, CSV and KML have no date type,
+  and one representation everywhere keeps the files interchangeable; ISO text sorts in date
+  order, and GDAL readers (QGIS) recognise it as a date in GeoJSON;
+- ``location_precision`` and the fatality figures as integers, unknown = null (an empty CSV
+  cell, a JSON ``null``, a NULL in the GeoPackage, an absent ``SimpleData`` in KML), never 0;
+- point geometry in EPSG:4326 (longitude, latitude).
+
+Provenance travels inside each file where the format allows it: a ``provenance.json``
+beside the CSV in a ZIP archive, a foreign member of the GeoJSON FeatureCollection, a
+``provenance`` table in the GeoPackage, the ``<description>`` of the KML Document.
+
+All functions are pure: they take data and return bytes; none imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+
+from borderwatch.exports.provenance import Provenance
+from borderwatch.schemas import INCIDENTS
+
+#: Format key -> (file extension without the dot, MIME type). The CSV export is a ZIP
+#: archive (the table and its provenance sidecar), hence ``csv.zip``.
+DATA_FORMATS: dict[str, tuple[str, str]] = {
+    "csv": ("csv.zip", "application/zip"),
+    "geojson": ("geojson", "application/geo+json"),
+    "gpkg": ("gpkg", "application/geopackage+sqlite3"),
+    "kml": ("kml", "application/vnd.google-earth.kml+xml"),
+}
+
+#: Layer (GeoPackage, KML) and member (ZIP) names.
+INCIDENTS_LAYER = "incidents"
+PROVENANCE_LAYER = "provenance"
+CSV_MEMBER = "incidents.csv"
+PROVENANCE_MEMBER = "provenance.json"
+
+#: Foreign member of the GeoJSON FeatureCollection holding the provenance.
+GEOJSON_PROVENANCE_MEMBER = "borderwatch_provenance"
+
+#: Columns added by :func:`borderwatch.proximity.add_border_distance`, kept when present.
+PROXIMITY_COLUMNS = ("border_distance_km", "nearest_border")
+
+#: Characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+_LIST_SEPARATORS = {"iso3_list": ";", "citations": " | "}
+_DOCUMENT_TAG = re.compile(r"<Document\b[^>]*>")
+
+
+def _join_list(value: Any, separator: str) -> str:
+    if isinstance(value, (tuple, list)):
+        return separator.join(str(item) for item in value)
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+
+def _iso_dates(values: pd.Series) -> pd.Series:
+    dates = pd.to_datetime(values)
+    return pd.Series(
+        [d.strftime("%Y-%m-%d") if pd.notna(d) else None for d in dates],
+        index=values.index,
+        dtype=object,
+    )
+
+
+def export_table(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The flat, typed table every data export is written from.
+
+    Parameters
+    ----------
+    incidents
+        Incidents as returned by :func:`borderwatch.loading.load_incidents`, possibly
+        filtered and possibly with the ``border_distance_km`` and ``nearest_border``
+        columns of :func:`borderwatch.proximity.add_border_distance`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per incident, index 0..n-1: the layout columns in layout order (list cells
+        joined as text, dates as ``YYYY-MM-DD`` text, integers as nullable ``Int64``), then
+        ``border_distance_km`` (km, rounded to 0.1) and ``nearest_border`` if present, and
+        the point geometry in EPSG:4326.
+
+    Raises
+    ------
+    ValueError
+        If a layout column is missing.
+    """
+    missing = [name for name in INCIDENTS.column_names if name not in incidents.columns]
+    if missing:
+        raise ValueError(f"incidents lack the layout column(s): {', '.join(missing)}")
+    source = incidents.reset_index(drop=True)
+    columns: dict[str, pd.Series] = {}
+    for column in INCIDENTS.columns:
+        values = source[column.name]
+        if column.kind in _LIST_SEPARATORS:
+            separator = _LIST_SEPARATORS[column.kind]
+            columns[column.name] = values.map(lambda v, s=separator: _join_list(v, s))
+        elif column.kind == "date":
+            columns[column.name] = _iso_dates(values)
+        elif column.kind == "int":
+            columns[column.name] = values.astype("Int64")
+        elif column.kind == "float":
+            columns[column.name] = values.astype("float64")
+        else:
+            columns[column.name] = values
+    if "border_distance_km" in source.columns:
+        columns["border_distance_km"] = source["border_distance_km"].astype("float64").round(1)
+    if "nearest_border" in source.columns:
+        columns["nearest_border"] = (
+            source["nearest_border"].astype(object).where(source["nearest_border"].notna(), None)
+        )
+    geometry = source.geometry
+    if geometry.crs is None:
+        geometry = geometry.set_crs("EPSG:4326")
+    elif geometry.crs.to_epsg() != 4326:
+        geometry = geometry.to_crs("EPSG:4326")
+    return gpd.GeoDataFrame(columns, geometry=geometry.values, crs="EPSG:4326")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``frame`` in which no text cell can be read as a spreadsheet formula.
+
+    Every text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    gets a single quote ``'`` in front (OWASP guidance on CSV injection). Numeric columns are
+    left alone, so a negative longitude stays a number.
+
+    Parameters
+    ----------
+    frame
+        Any table; it is not modified.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The neutralised copy.
+    """
+    out = frame.copy()
+    for name in out.columns:
+        values = out[name]
+        if isinstance(values.dtype, gpd.array.GeometryDtype):
+            continue
+        if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+            continue
+        out[name] = values.map(
+            lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v
+        )
+    return out
+
+
+def _provenance_json(provenance: Provenance) -> str:
+    return json.dumps(provenance.as_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def to_csv(incidents: gpd.GeoDataFrame, provenance: Provenance) -> bytes:
+    """A ZIP archive of ``incidents.csv`` and its ``provenance.json`` sidecar.
+
+    The CSV is UTF-8 with a byte-order mark (so Excel reads Arabic and French names),
+    RFC 4180 (comma, minimal quoting, CRLF), formula-neutralised by
+    :func:`neutralise_formulas`; positions are the ``latitude`` and ``longitude`` columns
+    (no WKT). CSV has nowhere to carry provenance, hence the sidecar.
+
+    Parameters
+    ----------
+    incidents
+        Incidents to export (see :func:`export_table`).
+    provenance
+        What the export shows and where its data came from.
+
+    Returns
+    -------
+    bytes
+        The ZIP archive.
+    """
+    table = pd.DataFrame(export_table(incidents).drop(columns="geometry"))
+    text = neutralise_formulas(table).to_csv(index=False, lineterminator="\r\n")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(CSV_MEMBER, text.encode("utf-8-sig"))
+        archive.writestr(PROVENANCE_MEMBER, _provenance_json(provenance).encode("utf-8"))
+    return buffer.getvalue()
+
+
+def _json_value(value: Any) -> Any:
+    """A table cell as a JSON value: missing -> null, numpy scalars -> Python numbers."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (float, np.floating)):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def to_geojson(incidents: gpd.GeoDataFrame, provenance: Provenance) -> bytes:
+    """An RFC 7946 FeatureCollection (EPSG:4326, longitude then latitude), UTF-8.
+
+    The provenance is the top-level foreign member ``borderwatch_provenance``.
+
+    Parameters
+    ----------
+    incidents
+        Incidents to export (see :func:`export_table`).
+    provenance
+        What the export shows and where its data came from.
+
+    Returns
+    -------
+    bytes
+        The GeoJSON document.
+    """
+    table = export_table(incidents)
+    names = [c for c in table.columns if c != "geometry"]
+    features = []
+    for row, point in zip(
+        table[names].itertuples(index=False, name=None), table.geometry, strict=True
+    ):
+        geometry = (
+            None
+            if point is None or point.is_empty
+            else {"type": "Point", "coordinates": [point.x, point.y]}
+        )
+        properties = {name: _json_value(value) for name, value in zip(names, row, strict=True)}
+        features.append({"type": "Feature", "geometry": geometry, "properties": properties})
+    collection = {
+        "type": "FeatureCollection",
+        GEOJSON_PROVENANCE_MEMBER: provenance.as_dict(),
+        "features": features,
+    }
+    return json.dumps(collection, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def provenance_table(provenance: Provenance) -> pd.DataFrame:
+    """The provenance as a two-column table: ``key`` and ``value`` (the value as JSON text)."""
+    items = provenance.as_dict().items()
+    return pd.DataFrame(
+        {
+            "key": [key for key, _ in items],
+            "value": [json.dumps(value, ensure_ascii=False) for _, value in items],
+        }
+    )
+
+
+def to_gpkg(incidents: gpd.GeoDataFrame, provenance: Provenance) -> bytes:
+    """A GeoPackage with the ``incidents`` point layer and a ``provenance`` table.
+
+    Both are written by pyogrio (GDAL); ``provenance`` is a non-spatial (attributes) table
+    with one row per provenance field, see :func:`provenance_table`.
+
+    Parameters
+    ----------
+    incidents
+        Incidents to export (see :func:`export_table`).
+    provenance
+        What the export shows and where its data came from.
+
+    Returns
+    -------
+    bytes
+        The GeoPackage file.
+    """
+    table = export_table(incidents)
+    with tempfile.TemporaryDirectory(prefix="borderwatch-gpkg-") as directory:
+        path = Path(directory) / "incidents.gpkg"
+        pyogrio.write_dataframe(table, path, layer=INCIDENTS_LAYER, driver="GPKG")
+        pyogrio.write_dataframe(
+            provenance_table(provenance), path, layer=PROVENANCE_LAYER, driver="GPKG"
+        )
+        return path.read_bytes()
+
+
+def _kml_description(provenance: Provenance) -> str:
+    lines = [provenance.title, *provenance.as_lines()]
+    return "<description>" + escape("\n".join(lines)) + "</description>"
+
+
+def to_kml(incidents: gpd.GeoDataFrame, provenance: Provenance) -> bytes:
+    """A KML document (Google Earth, QGIS) with one placemark per incident.
+
+    Written by GDAL's ``KML`` driver, which every GDAL build has (``LIBKML`` is optional,
+    nests a second Document and adds a zero altitude to every point). The placemark name is
+    the incident name; every other column is ``ExtendedData`` under a typed ``Schema``
+    (integers are written as 32-bit so the schema says ``int``). The provenance (title and
+    :meth:`~borderwatch.exports.provenance.Provenance.as_lines`, XML-escaped) is the
+    ``<description>`` of the Document, right after its opening tag.
+
+    Parameters
+    ----------
+    incidents
+        Incidents to export (see :func:`export_table`).
+    provenance
+        What the export shows and where its data came from.
+
+    Returns
+    -------
+    bytes
+        The KML document, UTF-8.
+
+    Raises
+    ------
+    RuntimeError
+        If GDAL wrote no ``<Document>`` element (not expected).
+    """
+    table = export_table(incidents)
+    for name in table.columns:
+        if isinstance(table[name].dtype, pd.Int64Dtype):
+            table[name] = table[name].astype("Int32")
+    with tempfile.TemporaryDirectory(prefix="borderwatch-kml-") as directory:
+        path = Path(directory) / "incidents.kml"
+        pyogrio.write_dataframe(
+            table,
+            path,
+            layer=INCIDENTS_LAYER,
+            driver="KML",
+            dataset_options={"NameField": "name"},
+        )
+        text = path.read_text(encoding="utf-8")
+    document = _DOCUMENT_TAG.search(text)
+    if document is None:
+        raise RuntimeError("GDAL's KML driver wrote no <Document> element")
+    text = text[: document.end()] + "\n" + _kml_description(provenance) + text[document.end() :]
+    return text.encode("utf-8")
+
+
+_WRITERS: dict[str, Callable[[gpd.GeoDataFrame, Provenance], bytes]] = {
+    "csv": to_csv,
+    "geojson": to_geojson,
+    "gpkg": to_gpkg,
+    "kml": to_kml,
+}
+
+
+def export_data(incidents: gpd.GeoDataFrame, provenance: Provenance, *, fmt: str) -> bytes:
+    """The incidents in the data format ``fmt``, with their provenance.
+
+    Parameters
+    ----------
+    incidents
+        Incidents to export (see :func:`export_table`).
+    provenance
+        What the export shows and where its data came from.
+    fmt
+        A key of :data:`DATA_FORMATS`: ``csv``, ``geojson``, ``gpkg`` or ``kml``.
+
+    Returns
+    -------
+    bytes
+        The file's content; name it with the extension and serve it with the MIME type
+        given by ``DATA_FORMATS[fmt]``.
+
+    Raises
+    ------
+    ValueError
+        If ``fmt`` is not a known format key.
+    """
+    writer = _WRITERS.get(fmt)
+    if writer is None:
+        raise ValueError(f"unknown data format {fmt!r}; expected one of: {', '.join(DATA_FORMATS)}")
+    return writer(incidents, provenance)
