@@ -7,11 +7,14 @@ import streamlit as st
 from borderwatch.border_stats import in_zone, possibly_in_zone, zone_counts_by_year, zone_ranking
 from borderwatch.charts import zone_trend_chart
 from borderwatch.cooperation import border_regimes, regime_lines
+from borderwatch.exports.snapshot import SnapshotLayers
 from borderwatch.filters import filter_incidents, year_span
 from borderwatch.links import cross_border_links
+from borderwatch.mapping.base import as_box, bounds_of
 from borderwatch.mapping.border_map import build_border_map
 from borderwatch.tables import incident_table
 from borderwatch.ui.data import data_or_stop, zones
+from borderwatch.ui.exports import ExportSource, export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
 from borderwatch.ui.widgets import (
@@ -79,20 +82,17 @@ if pairs:
 regimes = regime_lines(regimes_now, data.display_borders, data.geodata.barriers)
 drawable_links, off_map_links = cross_border_links(inside, data.anchors)
 
-border_map = build_border_map(
-    countries=data.display_countries,
-    borders=data.display_borders,
-    zones=zones(width_km, pairs or None),
-    incidents=inside,
-    crossings=crossings,
-    regimes=regimes,
-    regime_year=regime_year,
-    country_names=names,
-    selected_pairs=tuple(pairs),
-    links=drawable_links if chosen.show_links else None,
-    basemap=chosen.basemap,
-)
-show_map(border_map, key="border-map")
+layers = {
+    "countries": data.display_countries,
+    "borders": data.display_borders,
+    "zones": zones(width_km, pairs or None),
+    "incidents": inside,
+    "crossings": crossings,
+    "regimes": regimes,
+    "links": drawable_links if chosen.show_links else None,
+}
+map_options = {"regime_year": regime_year, "country_names": names, "selected_pairs": tuple(pairs)}
+show_map(build_border_map(**layers, **map_options, basemap=chosen.basemap), key="border-map")
 not_placed_notice(filtered, names)
 st.caption(PRECISION_CAVEAT)
 
@@ -151,3 +151,33 @@ st.dataframe(incident_table(inside, names), hide_index=True, width="stretch")
 
 if chosen.show_links:
     links_section(drawable_links, off_map_links, names)
+
+export_panel(
+    ExportSource(
+        key="border",
+        default_title=f"Incidents within {width_km} km of {label}",
+        filters=f"{selection.describe(names)}; zone {width_km} km of {label}; "
+        f"regimes in force in {regime_year}",
+        build_map=lambda base: build_border_map(**layers, **map_options, asset_base_url=base),
+        snapshot_layers=lambda: SnapshotLayers(
+            **layers,
+            bounds=as_box(
+                bounds_of(
+                    data.display_countries,
+                    geometries=layers["zones"].geometry if pairs else None,
+                    incidents=inside if pairs else None,
+                )
+            ),
+            highlight_pairs=tuple(pairs),
+        ),
+        incidents=inside,
+        files=(
+            "incidents.csv",
+            "borders.geojson",
+            "countries.geojson",
+            "crossings.csv",
+            "cooperation.csv",
+            "barriers.geojson",
+        ),
+    )
+)

@@ -73,6 +73,7 @@ else:
                 zip(multilateral["arrangement_id"], multilateral["name"], strict=True)
             ).__getitem__,
             key="multilateral",
+            bind="query-params",
             help="Other multilateral arrangements can be switched on in the map's layer control.",
         )
     cooperation_map = build_cooperation_map(

@@ -2,11 +2,14 @@
 
 import streamlit as st
 
+from borderwatch.exports.snapshot import SnapshotLayers
 from borderwatch.filters import filter_incidents, year_span
 from borderwatch.links import cross_border_links
+from borderwatch.mapping.base import as_box, bounds_of
 from borderwatch.mapping.incident_map import build_incident_map
 from borderwatch.tables import incident_table
 from borderwatch.ui.data import data_or_stop, zones
+from borderwatch.ui.exports import ExportSource, export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
 from borderwatch.ui.widgets import (
@@ -35,17 +38,15 @@ if selected.empty:
     st.stop()
 
 drawable_links, off_map_links = cross_border_links(selected, data.anchors)
-incident_map = build_incident_map(
-    countries=data.display_countries,
-    borders=data.display_borders,
-    incidents=selected,
-    country_names=names,
-    focus_countries=selection.countries,
-    zones=zones(chosen.zone_km) if chosen.show_zones else None,
-    links=drawable_links if chosen.show_links else None,
-    basemap=chosen.basemap,
-)
-show_map(incident_map, key="incident-map")
+layers = {
+    "countries": data.display_countries,
+    "borders": data.display_borders,
+    "incidents": selected,
+    "zones": zones(chosen.zone_km) if chosen.show_zones else None,
+    "links": drawable_links if chosen.show_links else None,
+}
+map_options = {"country_names": names, "focus_countries": selection.countries}
+show_map(build_incident_map(**layers, **map_options, basemap=chosen.basemap), key="incident-map")
 not_placed_notice(selected, names)
 if selection.border_zone_km is not None or chosen.show_zones:
     st.caption(PRECISION_CAVEAT)
@@ -55,3 +56,22 @@ st.dataframe(incident_table(selected, names), hide_index=True, width="stretch")
 
 if chosen.show_links:
     links_section(drawable_links, off_map_links, names)
+
+export_panel(
+    ExportSource(
+        key="incidents",
+        default_title="Security incidents along North Africa's borders",
+        filters=selection.describe(names),
+        # The standalone map never uses online tiles: it must open offline.
+        build_map=lambda base: build_incident_map(**layers, **map_options, asset_base_url=base),
+        snapshot_layers=lambda: SnapshotLayers(
+            **layers,
+            bounds=as_box(
+                bounds_of(
+                    data.display_countries, focus_countries=selection.countries, incidents=selected
+                )
+            ),
+        ),
+        incidents=selected,
+    )
+)

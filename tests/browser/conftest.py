@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,9 +15,13 @@ from borderwatch.paths import REPO_ROOT
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 
+BROWSER_TESTS = Path(__file__).parent
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
-        item.add_marker(pytest.mark.browser)
+        if BROWSER_TESTS in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

@@ -147,6 +147,12 @@ class RefitWhenShown(MacroElement):
         self.bounds = bounds
 
 
+def as_box(bounds: list[list[float]]) -> tuple[float, float, float, float]:
+    """[[south, west], [north, east]] -> (minx, miny, maxx, maxy)."""
+    (south, west), (north, east) = bounds
+    return (west, south, east, north)
+
+
 def finish_map(
     m: folium.Map,
     *,
