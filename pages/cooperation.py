@@ -14,6 +14,7 @@ from borderwatch.mapping.cooperation_map import build_cooperation_map
 from borderwatch.mapping.style import ARRANGEMENT_COLORS
 from borderwatch.schemas import ARRANGEMENT_KINDS
 from borderwatch.ui.data import data_or_stop
+from borderwatch.ui.exports import ExportSource, cooperation_snapshot_layers, export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
 
@@ -76,16 +77,28 @@ else:
             bind="query-params",
             help="Other multilateral arrangements can be switched on in the map's layer control.",
         )
-    cooperation_map = build_cooperation_map(
-        countries=data.display_countries,
-        borders=data.display_borders,
-        arrangements=current,
-        anchors=data.anchors,
-        country_names=names,
-        shown_multilateral=shown,
-        basemap=chosen.basemap,
+    map_inputs = {
+        "countries": data.display_countries,
+        "borders": data.display_borders,
+        "arrangements": current,
+        "anchors": data.anchors,
+        "country_names": names,
+        "shown_multilateral": shown,
+    }
+    show_map(build_cooperation_map(**map_inputs, basemap=chosen.basemap), key="cooperation-map")
+    export_panel(
+        ExportSource(
+            key="cooperation",
+            default_title=f"Security cooperation arrangements in force in {year}",
+            filters=f"in force in {year}; parties: {who}; kinds: "
+            + (", ".join(ARRANGEMENT_KINDS[k] for k in kinds) if kinds else "all"),
+            build_map=lambda base: build_cooperation_map(**map_inputs, asset_base_url=base),
+            snapshot_layers=lambda: cooperation_snapshot_layers(
+                current, data=data, shown_multilateral=shown
+            ),
+            files=("cooperation.csv", "borders.geojson", "countries.geojson"),
+        )
     )
-    show_map(cooperation_map, key="cooperation-map")
 
 st.subheader("Timeline")
 if selected.empty:

@@ -242,3 +242,19 @@ def test_before_and_after_for_a_chosen_border_and_arrangement():
         "pages/cooperation.py", {"arrangement": "G5 Sahel (2014-02)"}
     )
     assert "not tied to one border" in multilateral_without_border.info[0].value
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "pages/incident_map.py",
+        "pages/borders.py",
+        "pages/cooperation.py",
+        "pages/regional_factors.py",
+    ],
+)
+def test_every_map_page_offers_exports(page):
+    at = _page(page)
+    assert any(e.label == "Export this view" for e in at.expander)
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert {"Download snapshot", "Download interactive map"} <= labels

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import math
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import matplotlib
@@ -105,6 +105,12 @@ class SnapshotLayers:
         closed border, anything else as a barrier; or ``None``.
     highlight_pairs
         Border pairs drawn heavier, as the selected borders.
+    styled_areas, styled_lines
+        Extra polygons / lines, each with its own ``color`` and legend ``label`` columns
+        (e.g. cooperation arrangements, styled by kind); or ``None``.
+    show_empty_note
+        Say "No incidents match the filters" when none are drawn (off for maps that are
+        not about incidents).
     """
 
     countries: gpd.GeoDataFrame
@@ -116,6 +122,9 @@ class SnapshotLayers:
     crossings: pd.DataFrame | None = None
     regimes: gpd.GeoDataFrame | None = None
     highlight_pairs: tuple[str, ...] = ()
+    styled_areas: gpd.GeoDataFrame | None = None
+    styled_lines: gpd.GeoDataFrame | None = None
+    show_empty_note: bool = True
 
 
 # --------------------------------------------------------------------------- text
@@ -449,6 +458,49 @@ def _draw_regimes(ax: Axes, regimes: gpd.GeoDataFrame, view: Box, tolerance: flo
     return drawn
 
 
+def _draw_styled(
+    ax: Axes,
+    areas: gpd.GeoDataFrame | None,
+    lines: gpd.GeoDataFrame | None,
+    view: Box,
+    tolerance: float,
+) -> list[tuple]:
+    """Draw extra areas and lines in their own colours; return their legend rows."""
+    rows: list[tuple] = []
+    for label, group in [] if areas is None else areas.groupby("label", sort=False):
+        path = _polygon_path(_prepare(group.geometry.to_numpy(), view, tolerance))
+        if path is None:
+            continue
+        color = group["color"].iloc[0]
+        ax.add_patch(
+            PathPatch(
+                path,
+                facecolor=to_rgba(color, 0.3),
+                edgecolor=color,
+                linewidth=2.5 * PX_TO_PT,
+                zorder=3,
+            )
+        )
+        rows.append(("area", to_rgba(color, 0.3), color, str(label)))
+    width = 5 * PX_TO_PT
+    for label, group in [] if lines is None else lines.groupby("label", sort=False):
+        segments = _line_parts(_prepare(group.geometry.to_numpy(), view, tolerance))
+        if not segments:
+            continue
+        color = group["color"].iloc[0]
+        ax.add_collection(
+            LineCollection(
+                segments,
+                colors=[to_rgba(color, 0.75)],
+                linewidths=width,
+                capstyle="round",
+                zorder=5,
+            )
+        )
+        rows.append(("line", color, 5, None, 0.75, str(label)))
+    return rows
+
+
 def _draw_country_labels(
     ax: Axes, countries: gpd.GeoDataFrame, view: Box, tolerance: float
 ) -> None:
@@ -664,6 +716,7 @@ class _Presence:
     regimes: set[str]
     crossings: bool
     links: bool
+    extras: list[tuple] = field(default_factory=list)
 
 
 def _legend_rows(p: _Presence) -> list[tuple]:
@@ -715,7 +768,7 @@ def _legend_rows(p: _Presence) -> list[tuple]:
         rows.append(("crossing", "Border crossing point"))
     if p.links:
         rows.append(("link", "Cross-border link: documented origin → incident"))
-    return rows
+    return rows + p.extras
 
 
 _LEGEND_SIZES = (*style.LEGEND_FATALITIES, None)
@@ -1001,6 +1054,7 @@ def render_snapshot(
             zone_km = float(layers.zones["width_km"].iloc[0])
         borders = _draw_borders(ax, layers.borders, view, tolerance, layers.highlight_pairs)
         _draw_country_labels(ax, layers.countries, view, tolerance)
+        extras = _draw_styled(ax, layers.styled_areas, layers.styled_lines, view, tolerance)
         regimes = set()
         if layers.regimes is not None and not layers.regimes.empty:
             regimes = _draw_regimes(ax, layers.regimes, view, tolerance)
@@ -1019,7 +1073,7 @@ def render_snapshot(
             ax, incidents, rasterized=fmt != "png" and len(incidents) > RASTERIZE_ABOVE
         )
         skipped = len(incidents) - drawn
-        if drawn == 0:
+        if drawn == 0 and (layers.show_empty_note or skipped):
             ax.text(
                 0.5,
                 0.5,
@@ -1060,7 +1114,15 @@ def render_snapshot(
         event_types = [t for t in EVENT_TYPES if t in present_types]
         event_types += sorted(set(present_types) - set(EVENT_TYPES))
         presence = _Presence(
-            event_types, drawn > 0, fills, borders, zone_km, regimes, bool(crossings), bool(links)
+            event_types,
+            drawn > 0,
+            fills,
+            borders,
+            zone_km,
+            regimes,
+            bool(crossings),
+            bool(links),
+            extras,
         )
         # The legend may run below the map frame when the frame is short (a wide region).
         legend_left = map_left + map_w + gap

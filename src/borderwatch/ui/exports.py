@@ -12,12 +12,18 @@ from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from borderwatch.exports.data import DATA_FORMATS, export_data
 from borderwatch.exports.html import INLINE_BASE_URL, standalone_html
 from borderwatch.exports.provenance import Provenance, make_provenance
 from borderwatch.exports.snapshot import SNAPSHOT_FORMATS, SnapshotLayers, render_snapshot
+from borderwatch.mapping.base import as_box, bounds_of
+from borderwatch.mapping.cooperation_map import arrangement_lines
+from borderwatch.mapping.style import ARRANGEMENT_COLORS
+from borderwatch.schemas import ARRANGEMENT_KINDS
+from borderwatch.ui.data import PreparedData
 
 DPI_CHOICES = (150, 300, 600)
 DATA_LABELS = {
@@ -132,3 +138,29 @@ def export_panel(source: ExportSource) -> None:
         st.caption(
             "Every file says what it shows, the filters, the data versions and when it was made."
         )
+
+
+def cooperation_snapshot_layers(
+    arrangements: pd.DataFrame, *, data: PreparedData, shown_multilateral: str | None
+) -> SnapshotLayers:
+    """The cooperation map's layers for a static snapshot: arrangement lines coloured by
+    kind, and the members of the shown multilateral arrangement shaded."""
+    lines = arrangement_lines(arrangements, data.display_borders, data.anchors)
+    lines["color"] = lines["kind"].map(ARRANGEMENT_COLORS)
+    lines["label"] = lines["kind"].map(ARRANGEMENT_KINDS)
+    areas = None
+    if shown_multilateral is not None:
+        chosen = arrangements.set_index("arrangement_id").loc[shown_multilateral]
+        countries = data.display_countries
+        areas = countries[countries["iso3"].isin(chosen["parties"])][["geometry"]].copy()
+        areas["color"] = ARRANGEMENT_COLORS[chosen["kind"]]
+        areas["label"] = f"Members: {chosen['name']}"
+    return SnapshotLayers(
+        countries=data.display_countries,
+        borders=data.display_borders,
+        incidents=data.incidents.iloc[0:0],
+        bounds=as_box(bounds_of(data.display_countries)),
+        styled_lines=lines,
+        styled_areas=areas,
+        show_empty_note=False,
+    )

@@ -1,0 +1,45 @@
+"""Snapshot layers that pages hand to the exporter render as the pages show them."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from borderwatch.cooperation import in_force
+from borderwatch.exports.provenance import make_provenance
+from borderwatch.exports.snapshot import render_snapshot
+from borderwatch.links import country_anchors
+from borderwatch.mapping.layers import simplify_for_display
+from borderwatch.mapping.style import ARRANGEMENT_COLORS
+from borderwatch.proximity import BorderIndex, add_border_distance
+from borderwatch.ui.data import PreparedData
+from borderwatch.ui.exports import cooperation_snapshot_layers
+
+
+def test_cooperation_snapshot_draws_arrangements_by_kind(geodata):
+    data = PreparedData(
+        geodata=geodata,
+        incidents=add_border_distance(geodata.incidents, BorderIndex.from_borders(geodata.borders)),
+        border_index=BorderIndex.from_borders(geodata.borders),
+        anchors=country_anchors(geodata.countries),
+        display_countries=simplify_for_display(geodata.countries),
+        display_borders=simplify_for_display(geodata.borders),
+    )
+    current = in_force(geodata.cooperation, 2016)
+    layers = cooperation_snapshot_layers(current, data=data, shown_multilateral="CO-001")
+    assert set(layers.styled_lines["role"]) == {"border", "arc"}
+    png = render_snapshot(
+        layers,
+        title="Cooperation 2016",
+        provenance=make_provenance(title="t", filters="2016"),
+        dpi=100,
+    )
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    colours = {c for _, c in image.getcolors(maxcolors=image.width * image.height)}
+    border_security = tuple(
+        int(ARRANGEMENT_COLORS["border_security"][i : i + 2], 16) for i in (1, 3, 5)
+    )
+    assert any(
+        sum(abs(a - b) for a, b in zip(c, border_security, strict=True)) < 40 for c in colours
+    )
