@@ -45,6 +45,7 @@ vendor: setup-dev
 bench: setup-dev chromium
 	$(PY) benchmarks/bench_map.py
 	taskset -c 0 $(PY) benchmarks/bench_proximity.py || $(PY) benchmarks/bench_proximity.py
+	$(PY) benchmarks/bench_snapshot.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts benchmarks/results
