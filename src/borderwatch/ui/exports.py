@@ -6,6 +6,7 @@ costs nothing on ordinary reruns.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,9 +66,35 @@ class ExportSource:
     files: tuple[str, ...] = ("incidents.csv", "borders.geojson", "countries.geojson")
 
 
+PAGE_WIDTH_IN = 11.0
+
+
+def page_size_for(bounds: tuple[float, float, float, float]) -> tuple[float, float]:
+    """An 11-inch-wide page whose height suits the view's shape, so a wide region does not
+    leave a blank half page (map ~66 % of the width, ~1.6 in for title and footer)."""
+    minx, miny, maxx, maxy = bounds
+    squash = math.cos(math.radians((miny + maxy) / 2))
+    aspect = (maxy - miny) / max((maxx - minx) * squash, 1e-6)
+    height = 0.66 * PAGE_WIDTH_IN * aspect + 1.6
+    return PAGE_WIDTH_IN, round(min(max(height, 5.5), 11.0), 2)
+
+
 def _file_stem(title: str) -> str:
     stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()
     return stem[:60] or "borderwatch"
+
+
+def _snapshot(
+    layers: SnapshotLayers, title: str, provenance: Provenance, fmt: str, dpi: int
+) -> bytes:
+    return render_snapshot(
+        layers,
+        title=title,
+        provenance=provenance,
+        fmt=fmt,
+        dpi=dpi,
+        size_in=page_size_for(layers.bounds),
+    )
 
 
 def export_panel(source: ExportSource) -> None:
