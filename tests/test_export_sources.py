@@ -43,3 +43,13 @@ def test_cooperation_snapshot_draws_arrangements_by_kind(geodata):
     assert any(
         sum(abs(a - b) for a, b in zip(c, border_security, strict=True)) < 40 for c in colours
     )
+
+
+def test_page_height_follows_the_view():
+    from borderwatch.ui.exports import page_size_for
+
+    wide_region = page_size_for((-18.0, 6.5, 39.6, 38.3))
+    tall_strip = page_size_for((9.0, 20.0, 11.0, 37.0))
+    assert wide_region[0] == tall_strip[0] == 11.0
+    assert 5.5 <= wide_region[1] < 8.5
+    assert tall_strip[1] == 11.0
