@@ -12,7 +12,6 @@ from borderwatch.filters import filter_incidents, year_span
 from borderwatch.links import cross_border_links
 from borderwatch.mapping.base import as_box, bounds_of
 from borderwatch.mapping.border_map import build_border_map
-from borderwatch.tables import incident_table
 from borderwatch.ui.data import data_or_stop, zones
 from borderwatch.ui.exports import ExportSource, export_panel
 from borderwatch.ui.map import show_map
@@ -20,6 +19,7 @@ from borderwatch.ui.sidebar import choices
 from borderwatch.ui.widgets import (
     PRECISION_CAVEAT,
     incident_counters,
+    incidents_table,
     links_section,
     not_placed_notice,
 )
@@ -147,7 +147,7 @@ else:
     )
 
 st.subheader("Incidents in the zone")
-st.dataframe(incident_table(inside, names), hide_index=True, width="stretch")
+incidents_table(inside, names)
 
 if chosen.show_links:
     links_section(drawable_links, off_map_links, names)

@@ -7,7 +7,6 @@ from borderwatch.filters import filter_incidents, year_span
 from borderwatch.links import cross_border_links
 from borderwatch.mapping.base import as_box, bounds_of
 from borderwatch.mapping.incident_map import build_incident_map
-from borderwatch.tables import incident_table
 from borderwatch.ui.data import data_or_stop, zones
 from borderwatch.ui.exports import ExportSource, export_panel
 from borderwatch.ui.map import show_map
@@ -16,6 +15,7 @@ from borderwatch.ui.widgets import (
     PRECISION_CAVEAT,
     explain_empty,
     incident_counters,
+    incidents_table,
     links_section,
     not_placed_notice,
 )
@@ -52,7 +52,7 @@ if selection.border_zone_km is not None or chosen.show_zones:
     st.caption(PRECISION_CAVEAT)
 
 st.subheader("Filtered incidents")
-st.dataframe(incident_table(selected, names), hide_index=True, width="stretch")
+incidents_table(selected, names)
 
 if chosen.show_links:
     links_section(drawable_links, off_map_links, names)

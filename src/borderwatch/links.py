@@ -44,7 +44,9 @@ def cross_border_links(
         listed so that none is silently dropped.
     """
     rows = []
-    for incident in incidents.itertuples():
+    # Most rows (all imported ones) have no documented origin: skip them before looping.
+    with_origin = incidents[incidents["origin_countries"].map(len) > 0]
+    for incident in with_origin.itertuples():
         for origin in incident.origin_countries:
             if origin == incident.country_iso3:
                 continue

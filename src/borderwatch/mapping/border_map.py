@@ -70,8 +70,9 @@ def build_border_map(
     if links is not None:
         layers.add_links(m, links, country_names)
     layers.add_incidents(m, incidents, country_names)
+    present_types = set(incidents["event_type"].unique())
     legend = Legend(
-        event_types=[t for t in EVENT_TYPES if t in set(incidents["event_type"])],
+        event_types=[t for t in EVENT_TYPES if t in present_types],
         zone_km=float(zones["width_km"].iloc[0]) if not zones.empty else None,
         links=links is not None,
         crossings=not crossings.empty,

@@ -8,9 +8,10 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
+from borderwatch.aggregate import MAX_INDIVIDUAL_POINTS, cell_size_deg, grid_cells
 from borderwatch.mapping import layers
 from borderwatch.mapping.assets import STREAMLIT_STATIC_URL
-from borderwatch.mapping.base import Basemap, bounds_of, finish_map, new_map
+from borderwatch.mapping.base import Basemap, as_box, bounds_of, finish_map, new_map
 from borderwatch.mapping.legend import Legend
 from borderwatch.schemas import EVENT_TYPES
 
@@ -37,6 +38,8 @@ def build_incident_map(
         Border lines (already simplified for display).
     incidents
         The incidents to draw (already filtered); rows without coordinates are skipped.
+        Above :data:`borderwatch.aggregate.MAX_INDIVIDUAL_POINTS` placed incidents they are
+        drawn as grid cells, so the page stays light whatever the number of events.
     country_names
         ISO3 -> English name, for popups.
     focus_countries
@@ -65,9 +68,16 @@ def build_incident_map(
     layers.add_country_labels(m, countries)
     if links is not None:
         layers.add_links(m, links, country_names)
-    layers.add_incidents(m, incidents, country_names)
+    placed = int(incidents[["longitude", "latitude"]].notna().all(axis=1).sum())
+    if placed > MAX_INDIVIDUAL_POINTS:
+        box = as_box(bounds_of(countries, focus_countries=focus_countries, incidents=incidents))
+        cell_deg = cell_size_deg(box)
+        layers.add_incident_cells(m, grid_cells(incidents, cell_deg=cell_deg), cell_deg=cell_deg)
+    else:
+        layers.add_incidents(m, incidents, country_names)
+    present_types = set(incidents["event_type"].unique())
     legend = Legend(
-        event_types=[t for t in EVENT_TYPES if t in set(incidents["event_type"])],
+        event_types=[t for t in EVENT_TYPES if t in present_types],
         zone_km=None if zones is None or zones.empty else float(zones["width_km"].iloc[0]),
         links=links is not None,
     )

@@ -13,7 +13,7 @@ from folium.plugins import MarkerCluster
 from borderwatch.links import arc_coordinates, arrow_bearing_deg
 from borderwatch.mapping import style
 from borderwatch.mapping.popups import escape, format_dates, incident_popup_html
-from borderwatch.schemas import COUNTRY_PROPERTIES
+from borderwatch.schemas import COUNTRY_PROPERTIES, EVENT_TYPES
 
 #: Display simplification in degrees: ~1 km for the focus countries and borders, coarser
 #: for clipped neighbours. Analysis always uses the full-detail layer.
@@ -306,3 +306,51 @@ def add_border_regimes(m: folium.Map, regimes: gpd.GeoDataFrame, *, year: int) -
             tooltip=escape(regime.name),
         ).add_to(group)
     group.add_to(m)
+
+
+def add_incident_cells(m: folium.Map, cells: pd.DataFrame, *, cell_deg: float) -> None:
+    """Grid cells summarising many incidents: one circle per cell, area ~ incidents.
+
+    One GeoJSON layer for all cells (not one Leaflet object each), so thousands of cells
+    build and render quickly.
+    """
+    largest = max(int(cells["incidents"].max()), 1) if not cells.empty else 1
+    table = gpd.GeoDataFrame(
+        {
+            "incidents": cells["incidents"].astype(int),
+            "radius": (4 + 22 * (cells["incidents"] / largest) ** 0.5).round(1),
+            "color": cells["main_type"].map(style.EVENT_COLORS).fillna(style.UNKNOWN_COLOR),
+            "main_type": cells["main_type"].map(EVENT_TYPES).fillna(cells["main_type"]),
+            "deaths": [
+                f"{lo:,.0f}–{hi:,.0f} (best {best:,.0f})"
+                for lo, best, hi in zip(
+                    cells["deaths_low"], cells["deaths_best"], cells["deaths_high"], strict=True
+                )
+            ],
+            "period": [
+                f"{a:%Y-%m-%d} to {b:%Y-%m-%d}"
+                for a, b in zip(cells["first"], cells["last"], strict=True)
+            ],
+            "hint": "Choose a country, a border or fewer years to see incidents one by one.",
+        },
+        geometry=gpd.points_from_xy(cells["longitude"], cells["latitude"]),
+        crs="EPSG:4326",
+    )
+    folium.GeoJson(
+        table,
+        name=f"Incidents per {cell_deg:g}° cell",
+        marker=folium.CircleMarker(),
+        style_function=lambda f: {
+            "radius": f["properties"]["radius"],
+            "color": "#333333",
+            "weight": 1,
+            "fillColor": f["properties"]["color"],
+            "fillOpacity": 0.7,
+            "className": "bw-cell",
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["incidents"], aliases=["Incidents in cell"]),
+        popup=folium.GeoJsonPopup(
+            fields=["incidents", "deaths", "main_type", "period", "hint"],
+            aliases=["Incidents", "Deaths where reported", "Most often", "Dates", ""],
+        ),
+    ).add_to(m)

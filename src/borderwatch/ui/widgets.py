@@ -87,3 +87,19 @@ def links_section(
                 for r in off_map.itertuples()
             )
         )
+
+
+#: Rows sent to the browser in incident tables; the exports carry everything.
+TABLE_ROW_LIMIT = 2_000
+
+
+def incidents_table(selected: pd.DataFrame, country_names: dict[str, str]) -> None:
+    """The incident table, capped for very large selections (most recent first)."""
+    shown = selected
+    if len(selected) > TABLE_ROW_LIMIT:
+        shown = selected.sort_values("date_start", ascending=False).head(TABLE_ROW_LIMIT)
+        st.caption(
+            f"Showing the {TABLE_ROW_LIMIT:,} most recent of {len(selected):,} incidents; "
+            "narrow the filters, or export the data (below) for all of them."
+        )
+    st.dataframe(incident_table(shown, country_names), hide_index=True, width="stretch")

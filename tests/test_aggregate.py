@@ -1,0 +1,61 @@
+"""Many incidents become grid cells on the map; few stay individual."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from borderwatch.aggregate import MAX_INDIVIDUAL_POINTS, cell_size_deg, grid_cells
+from borderwatch.mapping.incident_map import build_incident_map
+from borderwatch.mapping.layers import simplify_for_display
+
+
+@pytest.fixture(scope="module")
+def many(geodata):
+    n = 50_000
+    rng = np.random.default_rng(7)
+    table = geodata.incidents.iloc[rng.integers(0, len(geodata.incidents), n)].reset_index(
+        drop=True
+    )
+    table["longitude"] = rng.uniform(-17, 38, n)
+    table["latitude"] = rng.uniform(8, 37, n)
+    table.loc[:99, ["longitude", "latitude"]] = np.nan  # not placed
+    table["incident_id"] = [f"synthetic-{i}" for i in range(n)]
+    table["origin_countries"] = [()] * n
+    return table
+
+
+def test_cells_count_every_placed_incident(many):
+    cells = grid_cells(many, cell_deg=1.0)
+    assert cells["incidents"].sum() == len(many) - 100
+    assert set(cells["main_type"]) <= set(many["event_type"])
+    assert (cells["deaths_low"] <= cells["deaths_high"]).all()
+
+
+def test_cell_size_is_round():
+    assert cell_size_deg((-18, 6, 40, 38)) == 1.0
+    assert cell_size_deg((9, 30, 12, 34)) == 0.05
+
+
+def test_map_switches_to_cells_above_the_limit(geodata, many):
+    countries = simplify_for_display(geodata.countries)
+    borders = simplify_for_display(geodata.borders)
+    names = geodata.country_names()
+    big = (
+        build_incident_map(
+            countries=countries, borders=borders, incidents=many, country_names=names
+        )
+        .get_root()
+        .render()
+    )
+    assert "bw-cell" in big
+    assert big.count("bw-incident") == 0
+    assert len(big.encode()) < 3_000_000
+    few = many.iloc[: MAX_INDIVIDUAL_POINTS // 4].dropna(subset=["longitude"])
+    small = (
+        build_incident_map(countries=countries, borders=borders, incidents=few, country_names=names)
+        .get_root()
+        .render()
+    )
+    assert "bw-cell" not in small
+    assert small.count("L.circleMarker(") == len(few)
