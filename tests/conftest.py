@@ -40,3 +40,19 @@ def incident_rows(rows: list[tuple], columns: list[str]):
     for column in ("fatalities_low", "fatalities_best", "fatalities_high"):
         frame[column] = frame[column].astype("Int64")
     return frame
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_import_store(tmp_path_factory):
+    """Tests never see (or write to) the developer's imported datasets."""
+    import os
+
+    from borderwatch.store import DATA_DIR_VARIABLE
+
+    previous = os.environ.get(DATA_DIR_VARIABLE)
+    os.environ[DATA_DIR_VARIABLE] = str(tmp_path_factory.mktemp("imports"))
+    yield
+    if previous is None:
+        os.environ.pop(DATA_DIR_VARIABLE, None)
+    else:
+        os.environ[DATA_DIR_VARIABLE] = previous

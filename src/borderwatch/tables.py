@@ -33,6 +33,8 @@ def incident_table(incidents: pd.DataFrame, country_names: Mapping[str, str]) ->
             "Sources": incidents["sources"].map(" | ".join),
         }
     )
+    if "source_dataset" in incidents:
+        table.insert(1, "Dataset", incidents["source_dataset"])
     if "border_distance_km" in incidents:
         table.insert(8, "Nearest border", incidents["nearest_border"])
         table.insert(9, "Border distance (km)", incidents["border_distance_km"].round(1))

@@ -78,6 +78,12 @@ def incident_popup_html(incident: Mapping[str, object], country_names: Mapping[s
     if origins:
         note = str(incident.get("cross_border_note") or "")
         rows.append(_row("Cross-border origin", escape(origins + (f" — {note}" if note else ""))))
+    dataset = str(incident.get("source_dataset") or "")
+    if dataset and dataset != "BorderWatch curated":
+        rows.append(_row("Dataset", escape(f"{dataset}, id {incident.get('original_id', '')}")))
+    also = incident.get("also_reported_as")
+    if isinstance(also, tuple | list) and also:
+        rows.append(_row("Also reported as", escape(", ".join(str(a) for a in also))))
     sources = "".join(f"<li>{escape(s)}</li>" for s in incident["sources"])
     unverified = str(incident.get("unverified") or "")
     return (

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
-from borderwatch import loading, paths
+from borderwatch import loading, paths, store
+from borderwatch.dedupe import merge_duplicates
 from borderwatch.errors import DataFileError
 from borderwatch.links import country_anchors
 from borderwatch.loading import GeoData
@@ -42,21 +44,54 @@ class PreparedData:
         return dict(zip(borders["pair"], borders["name"], strict=True))
 
 
-def _fingerprint() -> tuple[str, tuple[tuple[str, float, int], ...]]:
-    # Reload when a file changes on disk (an analyst fixed a row), not on every rerun.
-    directory = paths.geodata_dir()
+#: Defaults for recognising the same incident in several datasets (Data page changes them).
+DEDUPE_DAYS_KEY, DEDUPE_KM_KEY = "dedupe_days", "dedupe_km"
+DEFAULT_DEDUPE_DAYS, DEFAULT_DEDUPE_KM = 3, 10.0
+
+
+def _files_state(directory: Path) -> tuple[tuple[str, float, int], ...]:
     files = sorted(p for p in directory.glob("*") if p.is_file())
-    return str(directory), tuple((p.name, p.stat().st_mtime, p.stat().st_size) for p in files)
+    return tuple((p.name, p.stat().st_mtime, p.stat().st_size) for p in files)
+
+
+def _fingerprint() -> tuple:
+    # Reload when a file changes on disk (an analyst fixed a row, a dataset was imported,
+    # enabled or deleted) or the duplicate settings change, not on every rerun.
+    directory, store_dir = paths.geodata_dir(), store.data_dir()
+    return (
+        str(directory),
+        _files_state(directory),
+        str(store_dir),
+        _files_state(store_dir) if store_dir.is_dir() else (),
+        st.session_state.get(DEDUPE_DAYS_KEY, DEFAULT_DEDUPE_DAYS),
+        st.session_state.get(DEDUPE_KM_KEY, DEFAULT_DEDUPE_KM),
+    )
+
+
+def combined_incidents(
+    curated: gpd.GeoDataFrame, imported: gpd.GeoDataFrame, *, max_days: int, max_km: float
+) -> gpd.GeoDataFrame:
+    """Curated and enabled imported incidents, the same event reported twice merged."""
+    curated = curated.assign(
+        dataset="curated", source_dataset="BorderWatch curated", original_id=curated["incident_id"]
+    )
+    if imported.empty:
+        return curated
+    both = pd.concat([curated, imported], ignore_index=True)
+    merged = merge_duplicates(both, max_days=max_days, max_km=max_km)
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326")
 
 
 @st.cache_resource(show_spinner="Loading borders and incidents…", max_entries=2)
 def _prepare(fingerprint: tuple) -> PreparedData:
-    directory, _ = fingerprint
+    directory, _, store_dir, _, max_days, max_km = fingerprint
     geodata = loading.load_geodata(Path(directory))
+    imported = store.DatasetStore(Path(store_dir)).load_enabled()
     index = BorderIndex.from_borders(geodata.borders)
+    incidents = combined_incidents(geodata.incidents, imported, max_days=max_days, max_km=max_km)
     return PreparedData(
         geodata=geodata,
-        incidents=add_border_distance(geodata.incidents, index),
+        incidents=add_border_distance(incidents, index),
         border_index=index,
         anchors=country_anchors(geodata.countries),
         display_countries=simplify_for_display(geodata.countries),
