@@ -1,0 +1,558 @@
+"""The local store of imported event datasets, kept across restarts (issue #6).
+
+Layout of the store directory (:func:`data_dir`)::
+
+    datasets.json              the registry: one entry per stored dataset (DatasetInfo)
+    acled-2026-11-24-1.parquet one GeoParquet file per dataset, incidents as imported
+    .lock                      serialises writers (several app sessions, several processes)
+
+Durability: every file is written to a temporary file in the same directory, flushed with
+``fsync`` and moved into place with ``os.replace`` (atomic on POSIX and Windows), and the
+directory entry is flushed too. A dataset is saved in two steps: its parquet file first,
+then the registry. A crash between the two leaves an *orphan* parquet file that no entry
+points at: it is ignored by every reader and removed by a later :meth:`DatasetStore.save`
+(or :meth:`DatasetStore.remove_orphans`) once it is older than :data:`ORPHAN_MIN_AGE_S`. A
+registry entry therefore never points at a half-written file. Deleting works the other way
+round: the entry goes first, then the file.
+
+Readers never lock: the registry is always replaced whole, so they see the old or the new
+version. Writers take a lock (a thread lock, plus ``fcntl.flock`` where available) so that
+two imports at the same moment cannot lose each other's registry entry or pick one key.
+
+Column types: the in-memory incident table keeps ``origin_countries`` and ``sources`` as
+tuples of strings (see ``docs/import-design.md``). Parquet has no tuple type, so they are
+written as ``list<string>`` columns and turned back into tuples on load. Every other column
+round-trips with its pandas dtype (``Int64`` fatalities keep their NA), and so does the
+index (the importer's source row positions). A missing geometry (``None``, what the
+importers give an incident without coordinates) stays missing; a ``POINT (NaN NaN)`` comes
+back as ``POINT EMPTY`` (WKB cannot tell them apart). The ``latitude``/``longitude``
+columns, which the app uses to decide whether an incident is placed, round-trip exactly.
+
+Damage is reported, never repaired silently: an unreadable registry or dataset file raises
+:class:`~borderwatch.errors.DataFileError` naming the file and what to do, and no other
+dataset is touched.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyarrow as pa
+
+from borderwatch import paths
+from borderwatch.errors import DataFileError, Problem
+from borderwatch.schemas import INCIDENTS
+
+try:  # POSIX only; on Windows writers are serialised within one process only.
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+#: Environment variable that moves the store elsewhere (tests, shared installations).
+DATA_DIR_VARIABLE = "BORDERWATCH_DATA_DIR"
+REGISTRY_NAME = "datasets.json"
+REGISTRY_FORMAT = "borderwatch-datasets"
+REGISTRY_VERSION = 1
+#: Orphan and temporary files younger than this are left alone: another process may be
+#: between writing its parquet file and registering it.
+ORPHAN_MIN_AGE_S = 3600.0
+#: Columns an imported incident table carries on top of the curated layout.
+EXTRA_COLUMNS = ("dataset", "source_dataset", "original_id")
+#: Columns holding tuples in memory and ``list<string>`` in parquet.
+TUPLE_COLUMNS = ("origin_countries", "sources")
+INCIDENT_COLUMNS = (*INCIDENTS.column_names, *EXTRA_COLUMNS)
+
+_TEMP_PREFIX = ".tmp-"
+_KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_PARQUET_ERRORS = (OSError, ValueError, TypeError, pa.ArrowException)
+
+
+def data_dir() -> Path:
+    """Where imported datasets live: ``$BORDERWATCH_DATA_DIR`` or ``<repo>/data/imports``."""
+    override = os.environ.get(DATA_DIR_VARIABLE)
+    return Path(override) if override else paths.REPO_ROOT / "data" / "imports"
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """One stored dataset, as listed in the registry.
+
+    Parameters
+    ----------
+    key
+        Short unique id, e.g. ``acled-2026-11-24-1``; prefixes the dataset's incident ids.
+    name
+        Name the analyst gave it.
+    source_format
+        Layout it was imported from (``ACLED``, ``UCDP GED``, ``GTD``, ``BorderWatch``).
+    source_file
+        Name of the file it was imported from.
+    rows
+        Incidents stored.
+    rejected
+        Rows of the source file the importer rejected.
+    imported_at
+        When it was saved, ISO 8601 in UTC (``2026-11-24T09:30:12+00:00``).
+    enabled
+        Whether it is shown with the curated incidents.
+    file
+        Name of its GeoParquet file inside the store directory.
+    sha256
+        Checksum of that file, checked on every load.
+    """
+
+    key: str
+    name: str
+    source_format: str
+    source_file: str
+    rows: int
+    rejected: int
+    imported_at: str
+    enabled: bool
+    file: str
+    sha256: str
+
+
+_FIELD_TYPES = {
+    "key": str,
+    "name": str,
+    "source_format": str,
+    "source_file": str,
+    "rows": int,
+    "rejected": int,
+    "imported_at": str,
+    "enabled": bool,
+    "file": str,
+    "sha256": str,
+}
+
+
+@dataclass
+class _Registry:
+    datasets: list[DatasetInfo]
+    #: Keys of deleted datasets; never handed out again, so an incident id always means
+    #: the same incident.
+    retired: list[str]
+
+    def find(self, key: str) -> int:
+        for position, info in enumerate(self.datasets):
+            if info.key == key:
+                return position
+        raise KeyError(f"no stored dataset has the key {key!r}")
+
+    def to_json(self) -> str:
+        document = {
+            "format": REGISTRY_FORMAT,
+            "version": REGISTRY_VERSION,
+            "datasets": [asdict(info) for info in self.datasets],
+            "retired": self.retired,
+        }
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:20].strip("-")
+    return slug or "dataset"
+
+
+def _fsync_directory(directory: Path) -> None:
+    if os.name != "posix":  # pragma: no cover - directories cannot be opened on Windows
+        return
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+_THREAD_LOCKS: dict[Path, threading.Lock] = {}
+_THREAD_LOCKS_GUARD = threading.Lock()
+
+
+def _to_parquet_table(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Copy ready for parquet: tuple columns as lists (the caller's table is not changed)."""
+    out = incidents.copy(deep=False)
+    for column in TUPLE_COLUMNS:
+        if column in out.columns:
+            out[column] = pd.Series(
+                [list(v) if isinstance(v, tuple | list) else [] for v in out[column]],
+                index=out.index,
+                dtype=object,
+            )
+    return out
+
+
+def _restore_tuples(frame: gpd.GeoDataFrame) -> None:
+    for column in TUPLE_COLUMNS:
+        if column in frame.columns:
+            frame[column] = pd.Series(
+                [() if v is None else tuple(v) for v in frame[column]],
+                index=frame.index,
+                dtype=object,
+            )
+
+
+_EMPTY_DTYPES = {
+    "str": "str",
+    "int": "Int64",
+    "float": "float64",
+    "date": "datetime64[us]",
+    "iso3_list": object,
+    "citations": object,
+}
+
+
+def empty_incidents() -> gpd.GeoDataFrame:
+    """An incident table with no rows, typed like the curated layer plus the import columns."""
+    columns = {c.name: pd.Series([], dtype=_EMPTY_DTYPES[c.kind]) for c in INCIDENTS.columns}
+    columns.update({name: pd.Series([], dtype="str") for name in EXTRA_COLUMNS})
+    return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+
+
+class DatasetStore:
+    """Imported datasets kept in ``directory`` (created on first write).
+
+    Every method reads the registry afresh, so several app sessions or processes can share
+    one store. Methods that change it may be called concurrently.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+
+    @property
+    def registry_path(self) -> Path:
+        return self.directory / REGISTRY_NAME
+
+    # ---------------------------------------------------------------- reading
+
+    def list(self) -> builtins.list[DatasetInfo]:
+        """Stored datasets in the order they were imported."""
+        return builtins.list(self._read_registry().datasets)
+
+    def info(self, key: str) -> DatasetInfo:
+        """The registry entry of one dataset; ``KeyError`` if there is none."""
+        registry = self._read_registry()
+        return registry.datasets[registry.find(key)]
+
+    def load(self, key: str) -> gpd.GeoDataFrame:
+        """The incidents of one dataset as saved, index included (tuple columns restored).
+
+        Raises
+        ------
+        KeyError
+            No dataset has this key.
+        DataFileError
+            Its file is missing, damaged or changed since it was saved.
+        """
+        return self._load(self.info(key))
+
+    def load_enabled(self) -> gpd.GeoDataFrame:
+        """All enabled datasets in one table, in import order, with a fresh RangeIndex.
+
+        With no dataset enabled, a typed empty table (:func:`empty_incidents`).
+
+        A damaged dataset raises :class:`DataFileError` naming it; the caller can then
+        offer to disable or delete it (both work on a damaged dataset).
+        """
+        frames = [self._load(info) for info in self._read_registry().datasets if info.enabled]
+        if not frames:
+            return empty_incidents()
+        if len(frames) == 1:
+            return frames[0].reset_index(drop=True)
+        combined = pd.concat(frames, ignore_index=True)
+        return gpd.GeoDataFrame(combined, geometry="geometry", crs="EPSG:4326")
+
+    # ---------------------------------------------------------------- writing
+
+    def save(
+        self,
+        incidents: gpd.GeoDataFrame,
+        *,
+        name: str,
+        source_format: str,
+        source_file: str,
+        rejected: int,
+    ) -> DatasetInfo:
+        """Store an imported incident table as a new, enabled dataset.
+
+        The dataset gets a new key ``<format>-<UTC date>-<n>``, never used before in this
+        store. The table's ``dataset`` column is set to that key and its ``incident_id`` to
+        ``<key>:<original_id>`` (whatever the importer put there is a placeholder), so ids
+        follow the import contract. The caller's table is not modified.
+
+        Raises
+        ------
+        ValueError
+            The table lacks columns of the import contract or is not in EPSG:4326.
+        DataFileError
+            The registry is unreadable (nothing is written then).
+        """
+        if not isinstance(incidents, gpd.GeoDataFrame) or incidents.crs is None:
+            raise ValueError("incidents must be a GeoDataFrame in EPSG:4326")
+        missing = [c for c in (*INCIDENT_COLUMNS, "geometry") if c not in incidents.columns]
+        if missing:
+            raise ValueError(f"the incident table lacks column(s): {', '.join(missing)}")
+        if incidents.crs.to_epsg() != 4326:
+            raise ValueError(f"incidents are in {incidents.crs}, expected EPSG:4326")
+        if rejected < 0:
+            raise ValueError("rejected must be >= 0")
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with self._writing():
+            registry = self._read_registry()
+            self._remove_orphans(registry, ORPHAN_MIN_AGE_S)
+            key = self._new_key(registry, source_format)
+            file_name = f"{key}.parquet"
+
+            table = _to_parquet_table(incidents)
+            table["dataset"] = key
+            table["incident_id"] = key + ":" + table["original_id"].astype(str)
+            target = self.directory / file_name
+            sha256 = self._write_atomically(target, lambda tmp: table.to_parquet(tmp))
+
+            info = DatasetInfo(
+                key=key,
+                name=name,
+                source_format=source_format,
+                source_file=source_file,
+                rows=len(table),
+                rejected=int(rejected),
+                imported_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                enabled=True,
+                file=file_name,
+                sha256=sha256,
+            )
+            registry.datasets.append(info)
+            self._write_registry(registry)
+        return info
+
+    def set_enabled(self, key: str, enabled: bool) -> DatasetInfo:
+        """Show or hide a dataset; returns its updated entry."""
+        with self._writing():
+            registry = self._read_registry()
+            position = registry.find(key)
+            info = replace(registry.datasets[position], enabled=bool(enabled))
+            registry.datasets[position] = info
+            self._write_registry(registry)
+        return info
+
+    def delete(self, key: str) -> None:
+        """Remove a dataset: its registry entry first, then its file.
+
+        If the file cannot be removed it stays behind as an orphan, cleaned up later.
+        """
+        with self._writing():
+            registry = self._read_registry()
+            info = registry.datasets.pop(registry.find(key))
+            registry.retired.append(info.key)
+            self._write_registry(registry)
+            with contextlib.suppress(OSError):
+                (self.directory / info.file).unlink(missing_ok=True)
+
+    def remove_orphans(self, min_age_s: float = ORPHAN_MIN_AGE_S) -> builtins.list[Path]:
+        """Delete parquet and temporary files no registry entry points at.
+
+        Only files older than ``min_age_s`` are removed (younger ones may belong to a save
+        in progress in another process). Nothing but temporary files is removed while the
+        registry does not exist, so files left by a lost registry can still be recovered.
+        Returns the files removed.
+        """
+        if not self.directory.is_dir():
+            return []
+        with self._writing():
+            return self._remove_orphans(self._read_registry(), min_age_s)
+
+    # ---------------------------------------------------------------- internals
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        resolved = self.directory.resolve()
+        with _THREAD_LOCKS_GUARD:
+            thread_lock = _THREAD_LOCKS.setdefault(resolved, threading.Lock())
+        with thread_lock, (resolved / ".lock").open("a") as lock_file:
+            if fcntl is not None:
+                fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                if fcntl is not None:
+                    fcntl.flock(lock_file.fileno(), fcntl.LOCK_UN)
+
+    def _registry_remedy(self) -> str:
+        return (
+            f"Restore {REGISTRY_NAME} from a backup. If there is none, move it out of "
+            f"{self.directory}: the datasets' .parquet files stay there, untouched, but "
+            "they are no longer listed and must be imported again."
+        )
+
+    def _registry_error(self, message: str) -> DataFileError:
+        return DataFileError(
+            self.registry_path, [Problem(None, None, message)], remedy=self._registry_remedy()
+        )
+
+    def _read_registry(self) -> _Registry:
+        path = self.registry_path
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return _Registry([], [])
+        except (OSError, UnicodeDecodeError) as exc:
+            raise self._registry_error(f"cannot be read ({exc})") from exc
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise self._registry_error(f"is not valid JSON ({exc})") from exc
+        if not isinstance(document, dict) or document.get("format") != REGISTRY_FORMAT:
+            raise self._registry_error("is not a BorderWatch dataset registry")
+        if document.get("version") != REGISTRY_VERSION:
+            raise self._registry_error(
+                f"has version {document.get('version')!r}; this BorderWatch reads version "
+                f"{REGISTRY_VERSION}"
+            )
+        entries, retired = document.get("datasets"), document.get("retired", [])
+        if not isinstance(entries, builtins.list) or not isinstance(retired, builtins.list):
+            raise self._registry_error("'datasets' and 'retired' must be lists")
+
+        problems: builtins.list[Problem] = []
+        datasets: builtins.list[DatasetInfo] = []
+        for number, entry in enumerate(entries, start=1):
+            entry_problems = self._check_entry(entry)
+            for message in entry_problems:
+                problems.append(Problem(None, None, f"dataset entry {number}: {message}"))
+            if not entry_problems:
+                datasets.append(DatasetInfo(**{f.name: entry[f.name] for f in fields(DatasetInfo)}))
+        keys = [info.key for info in datasets]
+        problems.extend(
+            Problem(None, "key", f"'{key}' is used by more than one entry")
+            for key in sorted({k for k in keys if keys.count(k) > 1})
+        )
+        if problems:
+            raise DataFileError(path, problems, remedy=self._registry_remedy())
+        return _Registry(datasets, [str(k) for k in retired])
+
+    @staticmethod
+    def _check_entry(entry: object) -> builtins.list[str]:
+        if not isinstance(entry, dict):
+            return ["is not an object"]
+        problems = []
+        for name, kind in _FIELD_TYPES.items():
+            value = entry.get(name)
+            # bool is an int subclass; an int field must not accept true/false.
+            if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+                problems.append(f"field '{name}' is missing or not a {kind.__name__}")
+        if problems:
+            return problems
+        if not _KEY_PATTERN.match(entry["key"]):
+            problems.append(f"key '{entry['key']}' is not a valid dataset key")
+        file = entry["file"]
+        if Path(file).name != file or file.startswith(".") or not file.endswith(".parquet"):
+            problems.append(f"file '{file}' is not a parquet file name inside the store")
+        return problems
+
+    def _write_registry(self, registry: _Registry) -> None:
+        data = registry.to_json().encode("utf-8")
+        self._write_atomically(self.registry_path, lambda tmp: Path(tmp).write_bytes(data))
+
+    def _write_atomically(self, target: Path, write) -> str:
+        """Write ``target`` through a synced temporary file; returns the file's sha256."""
+        descriptor, temporary = tempfile.mkstemp(
+            dir=self.directory, prefix=_TEMP_PREFIX, suffix=target.suffix
+        )
+        os.close(descriptor)
+        try:
+            write(temporary)
+            with open(temporary, "rb+") as stream:
+                os.fsync(stream.fileno())
+            sha256 = _sha256(Path(temporary))
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+        _fsync_directory(self.directory)
+        return sha256
+
+    def _new_key(self, registry: _Registry, source_format: str) -> str:
+        prefix = f"{_slug(source_format)}-{datetime.now(UTC):%Y-%m-%d}"
+        taken = {info.key for info in registry.datasets} | set(registry.retired)
+        number = 1
+        while (
+            f"{prefix}-{number}" in taken
+            or (self.directory / f"{prefix}-{number}.parquet").exists()
+        ):
+            number += 1
+        return f"{prefix}-{number}"
+
+    def _remove_orphans(self, registry: _Registry, min_age_s: float) -> builtins.list[Path]:
+        referenced = {info.file for info in registry.datasets}
+        registry_exists = self.registry_path.exists()
+        now = time.time()
+        removed = []
+        for path in self.directory.iterdir():
+            temporary = path.name.startswith(_TEMP_PREFIX)
+            orphan = path.suffix == ".parquet" and path.name not in referenced and registry_exists
+            if not (temporary or orphan):
+                continue
+            try:
+                if now - path.stat().st_mtime < min_age_s:
+                    continue
+                path.unlink()
+            except OSError:
+                continue
+            removed.append(path)
+        return removed
+
+    def _load(self, info: DatasetInfo) -> gpd.GeoDataFrame:
+        path = self.directory / info.file
+        remedy = (
+            f"Delete the dataset '{info.name}' ({info.key}) and import {info.source_file} "
+            f"again, or restore {info.file} from a backup of {self.directory}."
+        )
+
+        def error(message: str) -> DataFileError:
+            return DataFileError(path, [Problem(None, None, message)], remedy=remedy)
+
+        try:
+            sha256 = _sha256(path)
+        except FileNotFoundError as exc:
+            raise error("the file is missing") from exc
+        except OSError as exc:
+            raise error(f"cannot be read ({exc})") from exc
+        if sha256 != info.sha256:
+            raise error("its content has changed since it was imported (checksum differs)")
+        try:
+            frame = gpd.read_parquet(path)
+        except _PARQUET_ERRORS as exc:
+            raise error(f"cannot be read as GeoParquet ({exc})") from exc
+        missing = [c for c in INCIDENT_COLUMNS if c not in frame.columns]
+        if missing:
+            raise DataFileError(
+                path, [Problem(None, c, "column is missing") for c in missing], remedy=remedy
+            )
+        if len(frame) != info.rows:
+            raise error(f"holds {len(frame)} rows, the registry says {info.rows}")
+        _restore_tuples(frame)
+        return frame
