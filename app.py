@@ -45,6 +45,12 @@ pages = [
         url_path="factors",
     ),
     st.Page(
+        "pages/data.py",
+        title="Your data",
+        icon=":material/upload_file:",
+        url_path="imports",
+    ),
+    st.Page(
         "pages/data_sources.py",
         title="Data & sources",
         icon=":material/menu_book:",

@@ -87,6 +87,7 @@ EVENT_TYPES: dict[str, str] = {
     "seizure": "Arms seizure / interdiction",
     "unrest": "Riot / unrest",
     "battle": "Battle",
+    "other": "Other / strategic development",
 }
 
 #: Location precision codes; the expected error is what an analyst should assume.
@@ -110,6 +111,7 @@ DATE_PRECISIONS: dict[str, str] = {
     "day": "exact day",
     "month": "only the month is known",
     "approximate": "date inferred from reporting",
+    "year": "only the year is known",
 }
 
 ARRANGEMENT_KINDS: dict[str, str] = {

@@ -21,9 +21,12 @@ def escape(text: str) -> str:
 
 
 def format_dates(start: pd.Timestamp, end: pd.Timestamp, precision: str) -> str:
-    """'2013-01-16 to 2013-01-19', 'March 2016 (day unknown)', '2013-01-17 (approximate)'."""
+    """'2013-01-16 to 2013-01-19', 'March 2016 (day unknown)', '2013 (month and day
+    unknown)', '2013-01-17 (approximate)'."""
     if precision == "month":
         return f"{start:%B %Y} (day unknown)"
+    if precision == "year":
+        return f"{start:%Y} (month and day unknown)"
     text = f"{start:%Y-%m-%d}" if start == end else f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"
     return f"{text} (approximate)" if precision == "approximate" else text
 

@@ -1,0 +1,153 @@
+"""Data: bring your own event files (ACLED, UCDP GED, GTD, BorderWatch), manage them."""
+
+import streamlit as st
+
+from borderwatch.errors import DataFileError
+from borderwatch.importers import ImportFormatError, import_file
+from borderwatch.store import DatasetStore, data_dir
+from borderwatch.ui.data import (
+    DEDUPE_DAYS_KEY,
+    DEDUPE_KM_KEY,
+    DEFAULT_DEDUPE_DAYS,
+    DEFAULT_DEDUPE_KM,
+)
+
+MAX_UPLOAD_MB = int(st.get_option("server.maxUploadSize"))
+
+store = DatasetStore(data_dir())
+
+st.title("Your data")
+st.markdown(
+    "Import event files you hold a licence for — **ACLED** CSV (current and pre-2020 "
+    "upper-case layouts), **UCDP GED** CSV, **GTD** CSV or XLSX, or BorderWatch's own CSV / "
+    "GeoJSON. They are stored on this machine only and shown on every page beside the "
+    "curated incidents. Rows that cannot be used are listed with the reason; nothing is "
+    "dropped silently."
+)
+
+upload_tab, path_tab = st.tabs(["Upload a file", "A file on the server"])
+with upload_tab:
+    uploaded = st.file_uploader(
+        f"Event file (up to {MAX_UPLOAD_MB} MB)",
+        type=["csv", "xlsx", "geojson", "json"],
+        key="import_upload",
+    )
+with path_tab:
+    server_path = st.text_input(
+        "Path on the server",
+        key="import_path",
+        help="For files too large to upload through the browser.",
+    )
+
+source_name, payload = None, None
+if uploaded is not None:
+    source_name, payload = uploaded.name, uploaded.getvalue()
+elif server_path:
+    try:
+        with open(server_path, "rb") as stream:
+            payload = stream.read()
+        source_name = server_path.rsplit("/", 1)[-1]
+    except OSError as error:
+        st.error(
+            f"Cannot read `{server_path}`: {error.strerror}. Check the path and that "
+            "the server may read it.",
+            icon=":material/error:",
+        )
+
+if payload is not None:
+    dataset_name = st.text_input(
+        "Dataset name", value=source_name.rsplit(".", 1)[0], key="import_name"
+    )
+    if st.button("Import", type="primary", icon=":material/upload:"):
+        with st.status(f"Importing {source_name}…", expanded=True) as status:
+            st.write(f"Reading {len(payload) / 2**20:,.1f} MB and recognising the layout…")
+            try:
+                result = import_file(
+                    payload,
+                    file_name=source_name,
+                    dataset=dataset_name,
+                    max_bytes=MAX_UPLOAD_MB * 2**20,
+                )
+            except ImportFormatError as error:
+                status.update(label="Not imported", state="error")
+                st.error(str(error), icon=":material/error:")
+                st.stop()
+            st.write(
+                f"Recognised **{result.format}** ({result.encoding}); "
+                f"{result.rows_read:,} rows read, {len(result.incidents):,} accepted, "
+                f"{len(result.rejected):,} rejected."
+            )
+            if result.incidents.empty:
+                status.update(label="Nothing to store: every row was rejected", state="error")
+            else:
+                st.write("Saving…")
+                info = store.save(
+                    result.incidents,
+                    name=dataset_name,
+                    source_format=result.format,
+                    source_file=source_name,
+                    rejected=len(result.rejected),
+                )
+                status.update(
+                    label=f"Imported {info.rows:,} incidents as '{info.name}'", state="complete"
+                )
+        st.session_state["last_import"] = result
+
+result = st.session_state.get("last_import")
+if result is not None:
+    read_col, ok_col, rejected_col = st.columns(3)
+    read_col.metric("Rows read", f"{result.rows_read:,}")
+    ok_col.metric("Accepted", f"{len(result.incidents):,}")
+    rejected_col.metric("Rejected", f"{len(result.rejected):,}")
+    if not result.rejected.empty:
+        st.dataframe(result.rejected.head(200), hide_index=True, width="stretch")
+        st.download_button(
+            "Download the rejected rows with reasons",
+            data=result.rejected_report_csv(),
+            file_name="rejected-rows.csv",
+            mime="text/csv",
+            icon=":material/download:",
+        )
+
+st.subheader("Stored datasets")
+try:
+    datasets = store.list()
+except DataFileError as error:
+    st.error(error.summary() + f"\n\n**What to do:** {error.remedy}", icon=":material/error:")
+    datasets = []
+if not datasets:
+    st.caption("None yet. Imported datasets appear here and on every page once enabled.")
+for info in datasets:
+    name_col, rows_col, enabled_col, delete_col = st.columns([4, 2, 1, 1])
+    name_col.markdown(
+        f"**{info.name}** · {info.source_format} · `{info.source_file}`  \n"
+        f"imported {info.imported_at[:16].replace('T', ' ')} UTC"
+    )
+    rows_col.markdown(f"{info.rows:,} incidents  \n{info.rejected:,} rows rejected")
+    enabled = enabled_col.toggle("Shown", value=info.enabled, key=f"enabled_{info.key}")
+    if enabled != info.enabled:
+        store.set_enabled(info.key, enabled)
+        st.rerun()
+    if delete_col.button("Delete", key=f"delete_{info.key}", icon=":material/delete:"):
+        store.delete(info.key)
+        st.rerun()
+
+st.subheader("Same incident, several sources")
+days_col, km_col = st.columns(2)
+# Kept for the whole session: every page reads them when it merges the datasets.
+days_col.number_input(
+    "Days apart at most", 0, 30, DEFAULT_DEDUPE_DAYS, key=DEDUPE_DAYS_KEY, persist_state="session"
+)
+km_col.number_input(
+    "Kilometres apart at most",
+    0.0,
+    100.0,
+    DEFAULT_DEDUPE_KM,
+    step=1.0,
+    key=DEDUPE_KM_KEY,
+    persist_state="session",
+)
+st.caption(
+    "Reports from different datasets this close in time and place are shown as one incident, "
+    "with every source kept; the curated record is preferred. Distances are geodesic."
+)

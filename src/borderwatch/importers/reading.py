@@ -1,0 +1,406 @@
+"""Read an uploaded file into a table of text, whatever the format it comes in.
+
+Supported: CSV (``.csv``; UTF-8, UTF-8 with a byte-order mark, or Latin-1, tried in that
+order), Excel workbooks (``.xlsx``, as GTD distributes them), BorderWatch GeoJSON exports
+(``.geojson`` / ``.json``) and a ZIP archive holding one CSV (``.zip``, as BorderWatch's own
+CSV export comes). Every cell is read as text, so identifiers such as GTD's 12-digit
+``eventid`` never turn into floats; empty cells are ``""``.
+
+Every way a file can fail to read ends in an :class:`ImportFormatError` whose message names
+the file, says what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import warnings
+import zipfile
+from pathlib import PurePath
+
+import numpy as np
+import pandas as pd
+import pyogrio
+
+from borderwatch.importers.base import ImportFormatError
+
+#: File extensions read, with the kind of reader used.
+EXTENSIONS: dict[str, str] = {
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".zip": "zip",
+}
+
+#: Encodings reported in ``DataFrame.attrs["encoding"]`` for CSV files.
+ENCODING_LABELS: dict[str, str] = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with byte-order mark",
+    "latin-1": "Latin-1 (ISO-8859-1)",
+}
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+#: Leading bytes of file types that analysts upload by mistake.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (an .xlsx workbook is one)"),
+    (b"PK\x05\x06", "an empty ZIP archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old-style Office file (Excel 97–2003 .xls)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"SQLite format 3\x00", "an SQLite database or GeoPackage"),
+    (b"\xff\xfe", "UTF-16 text"),
+    (b"\xfe\xff", "UTF-16 text"),
+)
+
+_DECODE_CHUNK = 16 * 2**20
+_FIELDS_ERROR = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_EOF_IN_STRING = re.compile(r"EOF inside string starting at row (\d+)")
+
+
+def _kind_of(data: bytes) -> str | None:
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    return None
+
+
+def _extension(file_name: str) -> str:
+    return PurePath(file_name).suffix.lower()
+
+
+def _display_name(file_name: str) -> str:
+    return PurePath(file_name.replace("\\", "/")).name or "the file"
+
+
+def _utf8_status(data: bytes) -> tuple[bool, int]:
+    """Whether ``data`` is UTF-8, and how many trailing bytes form an unfinished character.
+
+    Decodes in chunks and throws the text away, so a file of hundreds of MB is checked
+    without holding its decoded copy in memory.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(view), _DECODE_CHUNK):
+            decoder.decode(view[start : start + _DECODE_CHUNK])
+    except UnicodeDecodeError:
+        return False, 0
+    pending, _ = decoder.getstate()
+    if not pending:
+        return True, 0
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        # The file stops in the middle of a character: a truncated UTF-8 file, not Latin-1.
+        return True, len(pending)
+    return True, 0  # pragma: no cover - a pending sequence always fails when final
+
+
+def _choose_encoding(data: bytes) -> tuple[bytes, str]:
+    """The bytes to parse and the encoding to parse them with (see module docstring)."""
+    if data.startswith(_UTF8_BOM):
+        body = data[len(_UTF8_BOM) :]
+        is_utf8, unfinished = _utf8_status(body)
+        if is_utf8:
+            return (body[:-unfinished] if unfinished else body), "utf-8-sig"
+        return body, "latin-1"
+    is_utf8, unfinished = _utf8_status(data)
+    if is_utf8:
+        return (data[:-unfinished] if unfinished else data), "utf-8"
+    return data, "latin-1"
+
+
+def _separator(first_line: bytes) -> str:
+    counts = {sep: first_line.count(sep.encode()) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > counts[","] else ","
+
+
+def _parser_message(name: str, exc: Exception) -> str:
+    text = str(exc)
+    fields = _FIELDS_ERROR.search(text)
+    if fields:
+        expected, line, seen = fields.groups()
+        return (
+            f"{name} cannot be read as CSV: line {line} has {seen} fields where the header has "
+            f"{expected}. A value containing a comma is probably not enclosed in double quotes, "
+            "or a double quote inside a value is not doubled. Re-export the file from its "
+            "source rather than editing it by hand."
+        )
+    unclosed = _EOF_IN_STRING.search(text)
+    if unclosed:
+        return (
+            f"{name} cannot be read as CSV: a quoted value that starts in data row "
+            f"{unclosed.group(1)} is never closed before the file ends. The file is probably "
+            "truncated (an interrupted download or copy) or has an unbalanced double quote; "
+            "download or export it again."
+        )
+    return f"{name} cannot be read as CSV ({text.strip()}). Download or export it again."
+
+
+def _last_record_fields(body: bytes, encoding: str, separator: str) -> int | None:
+    """Field count of the last record when the file does not end with a line break.
+
+    ``None`` when the file ends with a line break or its last line cannot be judged on its
+    own (it continues a quoted value begun on an earlier line).
+    """
+    stripped = body.rstrip(b" ")
+    if not stripped or stripped.endswith((b"\n", b"\r")):
+        return None
+    start = stripped.rfind(b"\n") + 1
+    tail = stripped[start:].decode(encoding if encoding != "utf-8-sig" else "utf-8", "replace")
+    if tail.count('"') % 2:
+        return None
+    return len(next(csv.reader([tail], delimiter=separator)))
+
+
+def _read_csv(data: bytes, name: str) -> pd.DataFrame:
+    kind = _kind_of(data)
+    if kind is not None:
+        hint = (
+            " Save it as 'CSV UTF-8' instead."
+            if kind == "UTF-16 text"
+            else " Upload the CSV file itself."
+        )
+        raise ImportFormatError(f"{name} is not a CSV file: it is {kind}.{hint}")
+    if b"\x00" in data[:65536]:
+        raise ImportFormatError(
+            f"{name} is not a CSV file: it contains binary data (NUL bytes). Upload the CSV "
+            "file itself, not a spreadsheet or archive renamed to .csv."
+        )
+    body, encoding = _choose_encoding(data)
+    if not body.strip():
+        raise ImportFormatError(f"{name} is empty: it has no header and no rows.")
+    first_line = body[: body.find(b"\n")] if b"\n" in body[:65536] else body[:65536]
+    separator = _separator(first_line)
+    try:
+        with warnings.catch_warnings():
+            # pandas only warns when the first data row is longer than the header.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.BytesIO(body),
+                sep=separator,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                encoding="utf-8" if encoding == "utf-8-sig" else encoding,
+                engine="c",
+                index_col=False,
+                skip_blank_lines=True,
+            )
+    except pd.errors.EmptyDataError as exc:
+        raise ImportFormatError(f"{name} is empty: it has no header and no rows.") from exc
+    except pd.errors.ParserWarning as exc:
+        raise ImportFormatError(
+            f"{name} cannot be read as CSV: the first data row has more fields than the "
+            "header. A value containing a comma is probably not enclosed in double quotes."
+        ) from exc
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise ImportFormatError(_parser_message(name, exc)) from exc
+    fields = _last_record_fields(body, encoding, separator)
+    frame.attrs["encoding"] = encoding
+    frame.attrs["truncated_last_row"] = (
+        len(frame) > 0 and fields is not None and fields < len(frame.columns)
+    )
+    return frame
+
+
+def _read_zip(data: bytes, name: str, max_bytes: int) -> pd.DataFrame:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ImportFormatError(f"{name} is not a readable ZIP archive ({exc}).") from exc
+    with archive:
+        members = [
+            info
+            for info in archive.infolist()
+            if not info.is_dir() and info.filename.lower().endswith(".csv")
+        ]
+        if len(members) != 1:
+            raise ImportFormatError(
+                f"{name} must hold exactly one .csv file to be imported; it holds "
+                f"{len(members)}. Unpack it and upload the CSV file itself."
+            )
+        member = members[0]
+        if member.file_size > max_bytes:
+            raise ImportFormatError(
+                f"{name}: {member.filename} unpacks to {member.file_size:,} bytes, more than the "
+                f"import limit of {max_bytes:,} bytes."
+            )
+        try:
+            inner = archive.read(member)
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+            raise ImportFormatError(
+                f"{name}: {member.filename} cannot be unpacked ({exc})."
+            ) from exc
+    return _read_csv(inner, f"{name} ({PurePath(member.filename).name})")
+
+
+def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
+    kind = _kind_of(data)
+    if not data.startswith(b"PK\x03\x04"):
+        what = f"it is {kind}" if kind else "it does not have the structure of an .xlsx file"
+        hint = (
+            " Open it in Excel or LibreOffice and save it as .xlsx or CSV."
+            if kind and "xls" in kind
+            else ""
+        )
+        raise ImportFormatError(f"{name} is not an Excel workbook: {what}.{hint}")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            is_workbook = "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile as exc:
+        raise ImportFormatError(
+            f"{name} is not a readable Excel workbook: the archive is damaged or truncated "
+            f"({exc}). Download or save it again."
+        ) from exc
+    if not is_workbook:
+        raise ImportFormatError(
+            f"{name} is a ZIP archive but not an Excel workbook (it has no xl/workbook.xml). "
+            "Upload the .xlsx file itself, or the CSV inside the archive."
+        )
+    try:
+        frame = pd.read_excel(
+            io.BytesIO(data), sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl"
+        )
+    except Exception as exc:  # openpyxl raises many types for damaged workbooks
+        raise ImportFormatError(
+            f"{name} cannot be read as an Excel workbook ({type(exc).__name__}: {exc}). Open "
+            "it in Excel or LibreOffice and save it again, or export the sheet as CSV."
+        ) from exc
+    frame.columns = [str(column) for column in frame.columns]
+    frame = frame.fillna("").astype("str")
+    frame.attrs["encoding"] = None
+    return frame
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """A GeoJSON property column as text: whole numbers without '.0', null as ''."""
+    if pd.api.types.is_bool_dtype(values):
+        return values.map({True: "true", False: "false"}).fillna("").astype("str")
+    if pd.api.types.is_float_dtype(values):
+        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+        whole = np.isfinite(numbers) & (np.mod(numbers, 1) == 0)
+        text = values.astype("str")
+        text[whole] = pd.Series(numbers[whole].astype("int64"), index=values.index[whole]).astype(
+            "str"
+        )
+        return text.where(~np.isnan(numbers), "")
+    if pd.api.types.is_object_dtype(values):
+        return values.map(
+            lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+        ).astype("str")
+    return values.astype("str").fillna("")
+
+
+def _read_geojson(data: bytes, name: str) -> pd.DataFrame:
+    start = data.lstrip(_UTF8_BOM).lstrip()[:1]
+    if start != b"{":
+        kind = _kind_of(data)
+        what = f"it is {kind}" if kind else "it does not start with '{' as JSON does"
+        raise ImportFormatError(f"{name} is not a GeoJSON file: {what}.")
+    try:
+        frame = pyogrio.read_dataframe(
+            io.BytesIO(data.lstrip(_UTF8_BOM)), DATE_AS_STRING="YES", ARRAY_AS_STRING="YES"
+        )
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
+        raise ImportFormatError(
+            f"{name} cannot be read as GeoJSON ({exc}). Upload a GeoJSON FeatureCollection as "
+            "BorderWatch exports it."
+        ) from exc
+    geometry = frame.geometry
+    if geometry.crs is not None and geometry.crs.to_epsg() != 4326:
+        geometry = geometry.to_crs("EPSG:4326")
+    present = geometry.notna() & ~geometry.is_empty
+    not_points = present & (geometry.geom_type != "Point")
+    if not_points.any():
+        first = int(np.flatnonzero(not_points.to_numpy())[0])
+        raise ImportFormatError(
+            f"{name}: feature {first + 1} is a {geometry.iloc[first].geom_type}; incidents must "
+            "be points."
+        )
+    table = pd.DataFrame(
+        {column: _as_text(frame[column]) for column in frame.columns if column != "geometry"},
+        index=pd.RangeIndex(len(frame)),
+    )
+    placed = present.to_numpy()
+    for column, values in (("latitude", geometry.y), ("longitude", geometry.x)):
+        if column not in table.columns:
+            table[column] = ""
+        coordinates = values.to_numpy()
+        table.loc[placed, column] = [repr(float(v)) for v in coordinates[placed]]
+    table.attrs["encoding"] = "utf-8"
+    return table
+
+
+def read_table(data: bytes, *, file_name: str, max_bytes: int = 500 * 2**20) -> pd.DataFrame:
+    """Read an uploaded file into a table whose every cell is text.
+
+    Parameters
+    ----------
+    data
+        The file's bytes.
+    file_name
+        Its name as uploaded; the extension picks the reader (``.csv``, ``.xlsx``,
+        ``.geojson``/``.json``, ``.zip`` holding one CSV).
+    max_bytes
+        Largest CSV a ``.zip`` may unpack to.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns named as in the file (surrounding spaces and byte-order marks removed), every
+        cell a string, ``""`` when empty; index 0..n-1 in file order, so row ``i`` is data row
+        ``i + 1``. ``attrs["encoding"]`` holds the text encoding used (``"utf-8"``,
+        ``"utf-8-sig"`` or ``"latin-1"``; ``None`` for workbooks) and, for CSV,
+        ``attrs["truncated_last_row"]`` is true when the file stops in the middle of its last
+        row. For GeoJSON, ``latitude`` and ``longitude`` hold the point coordinates.
+
+    Raises
+    ------
+    ImportFormatError
+        Empty file, unsupported extension, content that is not what the extension says,
+        damaged or truncated CSV or workbook.
+    """
+    name = _display_name(file_name)
+    extension = _extension(file_name)
+    if extension not in EXTENSIONS:
+        if extension == ".xls":
+            raise ImportFormatError(
+                f"{name} is an Excel 97–2003 workbook (.xls), which cannot be imported. Open it "
+                "in Excel or LibreOffice and save it as .xlsx or CSV."
+            )
+        supported = ", ".join(EXTENSIONS)
+        shown = f"'{extension}'" if extension else "no extension"
+        raise ImportFormatError(
+            f"{name} has {shown}; BorderWatch imports these file types: {supported}."
+        )
+    if not data or not data.strip() or data.strip() == _UTF8_BOM:
+        raise ImportFormatError(f"{name} is empty (0 bytes of data).")
+    reader = EXTENSIONS[extension]
+    if reader == "csv":
+        frame = _read_csv(data, name)
+    elif reader == "xlsx":
+        frame = _read_xlsx(data, name)
+    elif reader == "zip":
+        if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+            kind = _kind_of(data)
+            raise ImportFormatError(
+                f"{name} is not a ZIP archive" + (f": it is {kind}." if kind else ".")
+            )
+        frame = _read_zip(data, name, max_bytes)
+    else:
+        frame = _read_geojson(data, name)
+    frame.columns = [str(column).replace("\ufeff", "").strip() for column in frame.columns]
+    frame.index = pd.RangeIndex(len(frame))
+    return frame
