@@ -258,3 +258,33 @@ def test_every_map_page_offers_exports(page):
     assert any(e.label == "Export this view" for e in at.expander)
     labels = {b.proto.label for b in at.get("download_button")}
     assert {"Download snapshot", "Download interactive map"} <= labels
+
+
+def test_data_page_lists_stored_datasets_and_shows_them_everywhere(tmp_path, monkeypatch):
+    from borderwatch.importers import import_file
+    from borderwatch.store import DATA_DIR_VARIABLE, DatasetStore
+
+    monkeypatch.setenv(DATA_DIR_VARIABLE, str(tmp_path))
+    empty = _page("pages/data.py")
+    assert any("None yet" in c.value for c in empty.caption)
+
+    fixture = paths.REPO_ROOT / "tests" / "fixtures" / "imports" / "ucdp_ged.csv"
+    result = import_file(fixture.read_bytes(), file_name=fixture.name, dataset="ucdp")
+    store = DatasetStore(tmp_path)
+    info = store.save(
+        result.incidents,
+        name="UCDP sample",
+        source_format=result.format,
+        source_file=fixture.name,
+        rejected=len(result.rejected),
+    )
+    listed = _page("pages/data.py")
+    assert any("UCDP sample" in m.value for m in listed.markdown)
+    assert listed.toggle(key=f"enabled_{info.key}").value is True
+
+    map_page = _run()
+    table = map_page.dataframe[0].value
+    assert "UCDP GED" in set(table["Dataset"])
+
+    store.set_enabled(info.key, False)
+    assert "UCDP GED" not in set(_run().dataframe[0].value["Dataset"])

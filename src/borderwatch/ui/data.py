@@ -15,6 +15,7 @@ import streamlit as st
 from borderwatch import loading, paths, store
 from borderwatch.dedupe import merge_duplicates
 from borderwatch.errors import DataFileError
+from borderwatch.filters import year_span
 from borderwatch.links import country_anchors
 from borderwatch.loading import GeoData
 from borderwatch.mapping.layers import simplify_for_display
@@ -33,6 +34,10 @@ class PreparedData:
     anchors: dict[str, tuple[float, float]]
     display_countries: gpd.GeoDataFrame
     display_borders: gpd.GeoDataFrame
+    #: Countries where incidents happened, and the years they cover (computed once: the
+    #: sidebar needs them on every rerun, over possibly a million rows).
+    incident_countries: tuple[str, ...] = ()
+    incident_years: tuple[int, int] = (2011, 2019)
 
     @property
     def country_names(self) -> dict[str, str]:
@@ -92,6 +97,8 @@ def _prepare(fingerprint: tuple) -> PreparedData:
     return PreparedData(
         geodata=geodata,
         incidents=add_border_distance(incidents, index),
+        incident_countries=tuple(sorted(incidents["country_iso3"].dropna().unique())),
+        incident_years=year_span(incidents),
         border_index=index,
         anchors=country_anchors(geodata.countries),
         display_countries=simplify_for_display(geodata.countries),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from borderwatch.filters import IncidentFilter, year_span
+from borderwatch.filters import IncidentFilter
 from borderwatch.schemas import EVENT_TYPES
 from borderwatch.ui.data import PreparedData
 from borderwatch.zones import DEFAULT_ZONE_KM, ZONE_KM_RANGE
@@ -37,13 +37,12 @@ class SidebarChoices:
 def render_sidebar(data: PreparedData) -> None:
     """Draw the shared controls and remember the choices for the pages."""
     names = data.country_names
-    incidents = data.incidents
     countries = sorted(
-        set(incidents["country_iso3"])
+        set(data.incident_countries)
         | set(data.geodata.countries.loc[data.geodata.countries["focus"], "iso3"]),
         key=lambda c: names.get(c, c),
     )
-    first, last = year_span(incidents)
+    first, last = data.incident_years
     with st.sidebar:
         st.header("Filters")
         chosen_countries = st.multiselect(
