@@ -23,7 +23,11 @@ from playwright.sync_api import sync_playwright
 
 from borderwatch.devserver import CHROMIUM_ARGS, chromium_executable, running_app
 from borderwatch.importers import import_file
+from borderwatch.loading import load_geodata
+from borderwatch.mapping.incident_map import build_incident_map
+from borderwatch.mapping.layers import simplify_for_display
 from borderwatch.store import DATA_DIR_VARIABLE, DatasetStore
+from borderwatch.ui.data import combined_incidents
 
 BENCHMARKS = Path(__file__).parent
 MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
@@ -106,6 +110,22 @@ def main(rows: int) -> None:
             page.wait_for_timeout(1000)
             change_bytes = sum(received)
             browser.close()
+
+        # The map HTML itself, for the whole region with every event, as the page builds it.
+        geodata = load_geodata()
+        everything = combined_incidents(
+            geodata.incidents, result.incidents, max_days=3, max_km=10.0
+        )
+        map_html = (
+            build_incident_map(
+                countries=simplify_for_display(geodata.countries),
+                borders=simplify_for_display(geodata.borders),
+                incidents=everything,
+                country_names=geodata.country_names(),
+            )
+            .get_root()
+            .render()
+        )
     print(
         json.dumps(
             {
@@ -116,6 +136,7 @@ def main(rows: int) -> None:
                 "first_load_websocket_bytes": first_load_bytes,
                 "filter_change_to_redrawn_s": round(redraw_s, 2),
                 "filter_change_websocket_bytes": change_bytes,
+                "map_html_bytes_all_events": len(map_html.encode()),
             },
             indent=2,
         )

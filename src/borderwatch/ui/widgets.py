@@ -45,7 +45,7 @@ def not_placed_notice(selected: pd.DataFrame, country_names: dict[str, str]) -> 
         return
     with st.expander(f"{len(unplaced):,} incident(s) not placed: no coordinates"):
         st.caption("They count in the figures above but cannot be drawn or measured.")
-        st.dataframe(incident_table(unplaced, country_names), hide_index=True)
+        incidents_table(unplaced, country_names)
 
 
 def explain_empty(
