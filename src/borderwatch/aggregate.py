@@ -13,7 +13,7 @@ import pandas as pd
 from borderwatch.fatalities import incident_bounds
 
 #: Above this many placed incidents, the map draws grid cells instead of incidents.
-MAX_INDIVIDUAL_POINTS = 2_000
+MAX_INDIVIDUAL_POINTS = 1_500
 
 
 def cell_size_deg(bounds: tuple[float, float, float, float], *, cells_across: int = 60) -> float:

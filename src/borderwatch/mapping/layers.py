@@ -172,7 +172,10 @@ def add_incidents(
             fill_opacity=0.85,
             className=f"bw-incident bw-type-{record['event_type']}",
             popup=folium.Popup(
-                incident_popup_html(record, country_names), max_width=360, max_height=360
+                incident_popup_html(record, country_names),
+                max_width=360,
+                max_height=360,
+                lazy=True,  # built when opened: thousands of popups would slow the page
             ),
             tooltip=folium.Tooltip(escape(tooltip)),
         ).add_to(cluster)
