@@ -21,13 +21,13 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from borderwatch.dedupe import combined_incidents
 from borderwatch.devserver import CHROMIUM_ARGS, chromium_executable, running_app
 from borderwatch.importers import import_file
 from borderwatch.loading import load_geodata
 from borderwatch.mapping.incident_map import build_incident_map
 from borderwatch.mapping.layers import simplify_for_display
 from borderwatch.store import DATA_DIR_VARIABLE, DatasetStore
-from borderwatch.ui.data import combined_incidents
 
 BENCHMARKS = Path(__file__).parent
 MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"

@@ -80,7 +80,8 @@ regimes_now = border_regimes(data.geodata.cooperation, regime_year)
 if pairs:
     regimes_now = regimes_now[regimes_now["border_pair"].isin(pairs)]
 regimes = regime_lines(regimes_now, data.display_borders, data.geodata.barriers)
-drawable_links, off_map_links = cross_border_links(inside, data.anchors)
+# Links only when shown: with imported data the selection can be a million rows.
+links = cross_border_links(inside, data.anchors) if chosen.show_links else None
 
 layers = {
     "countries": data.display_countries,
@@ -89,7 +90,7 @@ layers = {
     "incidents": inside,
     "crossings": crossings,
     "regimes": regimes,
-    "links": drawable_links if chosen.show_links else None,
+    "links": links[0] if links else None,
 }
 map_options = {"regime_year": regime_year, "country_names": names, "selected_pairs": tuple(pairs)}
 show_map(build_border_map(**layers, **map_options, basemap=chosen.basemap), key="border-map")
@@ -149,8 +150,8 @@ else:
 st.subheader("Incidents in the zone")
 incidents_table(inside, names)
 
-if chosen.show_links:
-    links_section(drawable_links, off_map_links, names)
+if links:
+    links_section(*links, names)
 
 export_panel(
     ExportSource(

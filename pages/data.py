@@ -73,9 +73,9 @@ if payload is not None:
                 st.error(str(error), icon=":material/error:")
                 st.stop()
             st.write(
-                f"Recognised **{result.format}** ({result.encoding}); "
-                f"{result.rows_read:,} rows read, {len(result.incidents):,} accepted, "
-                f"{len(result.rejected):,} rejected."
+                f"Recognised **{result.format_label}** ({result.encoding}); "
+                f"{result.rows_read:,} rows read, {result.rows_accepted:,} accepted, "
+                f"{result.rows_rejected:,} rejected."
             )
             if result.incidents.empty:
                 status.update(label="Nothing to store: every row was rejected", state="error")
@@ -86,7 +86,7 @@ if payload is not None:
                     name=dataset_name,
                     source_format=result.format,
                     source_file=source_name,
-                    rejected=len(result.rejected),
+                    rejected=result.rows_rejected,
                 )
                 status.update(
                     label=f"Imported {info.rows:,} incidents as '{info.name}'", state="complete"
@@ -97,13 +97,13 @@ result = st.session_state.get("last_import")
 if result is not None:
     read_col, ok_col, rejected_col = st.columns(3)
     read_col.metric("Rows read", f"{result.rows_read:,}")
-    ok_col.metric("Accepted", f"{len(result.incidents):,}")
-    rejected_col.metric("Rejected", f"{len(result.rejected):,}")
+    ok_col.metric("Accepted", f"{result.rows_accepted:,}")
+    rejected_col.metric("Rejected", f"{result.rows_rejected:,}")
     if not result.rejected.empty:
         st.dataframe(result.rejected.head(200), hide_index=True, width="stretch")
         st.download_button(
             "Download the rejected rows with reasons",
-            data=result.rejected_report_csv(),
+            data=result.rejected_report_csv,  # built only when pressed
             file_name="rejected-rows.csv",
             mime="text/csv",
             icon=":material/download:",

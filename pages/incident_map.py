@@ -5,8 +5,8 @@ import streamlit as st
 from borderwatch.exports.snapshot import SnapshotLayers
 from borderwatch.filters import filter_incidents, year_span
 from borderwatch.links import cross_border_links
-from borderwatch.mapping.base import as_box, bounds_of
-from borderwatch.mapping.incident_map import build_incident_map
+from borderwatch.mapping.base import as_box
+from borderwatch.mapping.incident_map import build_incident_map, incident_map_bounds
 from borderwatch.ui.data import data_or_stop, zones
 from borderwatch.ui.exports import ExportSource, export_panel
 from borderwatch.ui.map import show_map
@@ -37,13 +37,14 @@ if selected.empty:
     explain_empty(selection, names, covered_years=year_span(data.incidents))
     st.stop()
 
-drawable_links, off_map_links = cross_border_links(selected, data.anchors)
+# Links only when shown: with imported data the selection can be a million rows.
+links = cross_border_links(selected, data.anchors) if chosen.show_links else None
 layers = {
     "countries": data.display_countries,
     "borders": data.display_borders,
     "incidents": selected,
     "zones": zones(chosen.zone_km) if chosen.show_zones else None,
-    "links": drawable_links if chosen.show_links else None,
+    "links": links[0] if links else None,
 }
 map_options = {"country_names": names, "focus_countries": selection.countries}
 show_map(build_incident_map(**layers, **map_options, basemap=chosen.basemap), key="incident-map")
@@ -54,8 +55,8 @@ if selection.border_zone_km is not None or chosen.show_zones:
 st.subheader("Filtered incidents")
 incidents_table(selected, names)
 
-if chosen.show_links:
-    links_section(drawable_links, off_map_links, names)
+if links:
+    links_section(*links, names)
 
 export_panel(
     ExportSource(
@@ -67,9 +68,7 @@ export_panel(
         snapshot_layers=lambda: SnapshotLayers(
             **layers,
             bounds=as_box(
-                bounds_of(
-                    data.display_countries, focus_countries=selection.countries, incidents=selected
-                )
+                incident_map_bounds(data.display_countries, selected, selection.countries)
             ),
         ),
         incidents=selected,

@@ -53,3 +53,18 @@ def test_page_height_follows_the_view():
     assert wide_region[0] == tall_strip[0] == 11.0
     assert 5.5 <= wide_region[1] < 8.5
     assert tall_strip[1] == 11.0
+
+
+def test_export_panel_snapshot_uses_the_view_shaped_page(geodata):
+    from borderwatch.exports.snapshot import SnapshotLayers
+    from borderwatch.ui.exports import _snapshot, page_size_for
+
+    layers = SnapshotLayers(
+        countries=simplify_for_display(geodata.countries),
+        borders=simplify_for_display(geodata.borders),
+        incidents=geodata.incidents,
+        bounds=(-18.0, 6.5, 39.6, 38.3),
+    )
+    png = _snapshot(layers, "Region", make_provenance(title="t", filters="all"), "png", 100)
+    width_in, height_in = page_size_for(layers.bounds)
+    assert Image.open(io.BytesIO(png)).size == (round(width_in * 100), round(height_in * 100))

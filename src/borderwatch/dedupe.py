@@ -36,6 +36,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 from pyproj import Transformer
@@ -271,3 +272,17 @@ def merge_duplicates(
     dropped = np.zeros(n, dtype=bool)
     dropped[found.position[~found.keep]] = True
     return out.iloc[np.flatnonzero(~dropped)]
+
+
+def combined_incidents(
+    curated: gpd.GeoDataFrame, imported: gpd.GeoDataFrame, *, max_days: int, max_km: float
+) -> gpd.GeoDataFrame:
+    """Curated and enabled imported incidents, the same event reported twice merged."""
+    curated = curated.assign(
+        dataset="curated", source_dataset="BorderWatch curated", original_id=curated["incident_id"]
+    )
+    if imported.empty:
+        return curated
+    both = pd.concat([curated, imported], ignore_index=True)
+    merged = merge_duplicates(both, max_days=max_days, max_km=max_km)
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 
 import folium
 from branca.element import Element
@@ -93,8 +92,3 @@ def use_local_assets(m: folium.Map, *, base_url: str = STREAMLIT_STATIC_URL) -> 
 def vendored_assets() -> list[dict]:
     """The record of vendored packages (name, version, licence, file hashes)."""
     return json.loads((paths.VENDOR_DIR / "assets.json").read_text(encoding="utf-8"))
-
-
-def local_path(name: str) -> Path:
-    """Filesystem path of a vendored dependency, for inlining into standalone HTML."""
-    return paths.VENDOR_DIR / LOCAL_FILES[name]

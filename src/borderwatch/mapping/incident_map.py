@@ -16,6 +16,13 @@ from borderwatch.mapping.legend import Legend
 from borderwatch.schemas import EVENT_TYPES
 
 
+def incident_map_bounds(
+    countries: gpd.GeoDataFrame, incidents: pd.DataFrame, focus_countries: tuple[str, ...] = ()
+) -> list[list[float]]:
+    """The view of the incident map: the chosen countries (or the region) and the incidents."""
+    return bounds_of(countries, focus_countries=focus_countries, incidents=incidents)
+
+
 def build_incident_map(
     *,
     countries: gpd.GeoDataFrame,
@@ -70,7 +77,7 @@ def build_incident_map(
         layers.add_links(m, links, country_names)
     placed = int(incidents[["longitude", "latitude"]].notna().all(axis=1).sum())
     if placed > MAX_INDIVIDUAL_POINTS:
-        box = as_box(bounds_of(countries, focus_countries=focus_countries, incidents=incidents))
+        box = as_box(incident_map_bounds(countries, incidents, focus_countries))
         cell_deg = cell_size_deg(box)
         layers.add_incident_cells(m, grid_cells(incidents, cell_deg=cell_deg), cell_deg=cell_deg)
     else:
@@ -81,5 +88,5 @@ def build_incident_map(
         zone_km=None if zones is None or zones.empty else float(zones["width_km"].iloc[0]),
         links=links is not None,
     )
-    bounds = bounds_of(countries, focus_countries=focus_countries, incidents=incidents)
+    bounds = incident_map_bounds(countries, incidents, focus_countries)
     return finish_map(m, legend=legend, bounds=bounds, asset_base_url=asset_base_url)

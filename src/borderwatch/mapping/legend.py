@@ -28,13 +28,6 @@ _TEMPLATE = Template(
 )
 
 
-def _swatch(color: str, label: str) -> str:
-    return (
-        f'<div class="bw-legend-row"><span class="bw-dot" style="background:{color}"></span>'
-        f"{escape(label)}</div>"
-    )
-
-
 def _size_item(fatalities: int | None) -> str:
     diameter = 2 * style.radius_for_fatalities(fatalities)
     label = "?" if fatalities is None else str(fatalities)
@@ -88,7 +81,11 @@ class Legend(LegendControl):
         barriers: bool = False,
     ) -> None:
         types = "".join(
-            _swatch(style.EVENT_COLORS.get(t, style.UNKNOWN_COLOR), EVENT_TYPES.get(t, t))
+            _row(
+                f'<span class="bw-dot" style="background:'
+                f'{style.EVENT_COLORS.get(t, style.UNKNOWN_COLOR)}"></span>',
+                EVENT_TYPES.get(t, t),
+            )
             for t in event_types
         )
         sizes = "".join(_size_item(n) for n in (*style.LEGEND_FATALITIES, None))

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 import streamlit as st
 
 from borderwatch import loading, paths, store
-from borderwatch.dedupe import merge_duplicates
+from borderwatch.dedupe import combined_incidents
 from borderwatch.errors import DataFileError
 from borderwatch.filters import year_span
 from borderwatch.links import country_anchors
@@ -71,20 +70,6 @@ def _fingerprint() -> tuple:
         st.session_state.get(DEDUPE_DAYS_KEY, DEFAULT_DEDUPE_DAYS),
         st.session_state.get(DEDUPE_KM_KEY, DEFAULT_DEDUPE_KM),
     )
-
-
-def combined_incidents(
-    curated: gpd.GeoDataFrame, imported: gpd.GeoDataFrame, *, max_days: int, max_km: float
-) -> gpd.GeoDataFrame:
-    """Curated and enabled imported incidents, the same event reported twice merged."""
-    curated = curated.assign(
-        dataset="curated", source_dataset="BorderWatch curated", original_id=curated["incident_id"]
-    )
-    if imported.empty:
-        return curated
-    both = pd.concat([curated, imported], ignore_index=True)
-    merged = merge_duplicates(both, max_days=max_days, max_km=max_km)
-    return gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326")
 
 
 @st.cache_resource(show_spinner="Loading borders and incidents…", max_entries=2)

@@ -123,9 +123,7 @@ def export_panel(source: ExportSource) -> None:
             )
             st.download_button(
                 "Download snapshot",
-                data=lambda: render_snapshot(
-                    source.snapshot_layers(), title=title, provenance=provenance(), fmt=fmt, dpi=dpi
-                ),
+                data=lambda: _snapshot(source.snapshot_layers(), title, provenance(), fmt, dpi),
                 file_name=f"{stem}.{fmt}",
                 mime=SNAPSHOT_FORMATS[fmt],
                 key=f"{source.key}_download_snapshot",
