@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from borderwatch import paths
+from borderwatch.config import settings
 
 #: Chromium flags that keep a headless browser from calling home on a closed network.
 CHROMIUM_ARGS = (
@@ -32,7 +33,7 @@ CHROMIUM_ARGS = (
 
 def chromium_executable() -> str:
     """Path of the Chromium binary: ``$BORDERWATCH_CHROMIUM`` or ``chromium`` on PATH."""
-    found = os.environ.get("BORDERWATCH_CHROMIUM") or shutil.which("chromium")
+    found = settings().chromium or shutil.which("chromium")
     if not found:
         raise RuntimeError(
             "Chromium not found: run `make chromium` (installs Debian's chromium) or set "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 #: Repository root (``src/borderwatch/paths.py`` is three levels below it).
@@ -26,8 +25,9 @@ GEODATA_DIR_VARIABLE = "BORDERWATCH_GEODATA_DIR"
 
 def geodata_dir() -> Path:
     """The data layer the app reads: ``$BORDERWATCH_GEODATA_DIR`` or ``geodata/``."""
-    override = os.environ.get(GEODATA_DIR_VARIABLE)
-    return Path(override) if override else GEODATA_DIR
+    from borderwatch.config import settings  # config imports this module
+
+    return settings().geodata_dir
 
 
 #: The command that regenerates the derived geodata files; quoted in error messages.

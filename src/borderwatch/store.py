@@ -53,7 +53,7 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
 
-from borderwatch import paths
+from borderwatch.config import settings
 from borderwatch.errors import DataFileError, Problem
 from borderwatch.schemas import INCIDENTS
 
@@ -83,8 +83,7 @@ _PARQUET_ERRORS = (OSError, ValueError, TypeError, pa.ArrowException)
 
 def data_dir() -> Path:
     """Where imported datasets live: ``$BORDERWATCH_DATA_DIR`` or ``<repo>/data/imports``."""
-    override = os.environ.get(DATA_DIR_VARIABLE)
-    return Path(override) if override else paths.REPO_ROOT / "data" / "imports"
+    return settings().data_dir
 
 
 @dataclass(frozen=True)

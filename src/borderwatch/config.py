@@ -1,0 +1,82 @@
+"""Every setting of BorderWatch in one place: its default, its environment variable, its check.
+
+Settings are read from the environment on every call of :func:`settings` (a dozen look-ups:
+cheap, and tests can change a variable between calls). Each one is documented in the README's
+"Configuration" table; ``tests/test_config.py`` keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from borderwatch import paths
+
+#: Prefix of every BorderWatch environment variable.
+ENV_PREFIX = "BORDERWATCH_"
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value BorderWatch cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """BorderWatch's settings. Field ``x`` is read from ``BORDERWATCH_X``."""
+
+    #: The curated data layer the app reads.
+    geodata_dir: Path = paths.GEODATA_DIR
+    #: Where imported datasets are stored (GeoParquet files and their registry).
+    data_dir: Path = paths.REPO_ROOT / "data" / "imports"
+    #: Where prepared data is kept between starts (keyed by what it was built from).
+    cache_dir: Path = paths.REPO_ROOT / "data" / "cache"
+    #: Largest file accepted by an import, in MB (the browser upload limit is set to match).
+    max_import_mb: int = 500
+    #: Duplicate detection across datasets: start dates at most this many days apart …
+    dedupe_days: int = 3
+    #: … and positions at most this many km apart.
+    dedupe_km: float = 10.0
+    #: Above this many placed incidents a map draws grid cells instead of markers.
+    max_individual_points: int = 1_500
+    #: Rows shown in an incidents table (the newest first); exports carry all rows.
+    table_row_limit: int = 1_000
+    #: Border-zone width the sidebar starts with, in km.
+    default_zone_km: int = 50
+    #: Chromium binary for browser tests and benchmarks (default: ``chromium`` on PATH).
+    chromium: str = ""
+
+    @property
+    def max_import_bytes(self) -> int:
+        return self.max_import_mb * 2**20
+
+
+def environment_variable(name: str) -> str:
+    """The environment variable that sets field ``name``."""
+    return ENV_PREFIX + name.upper()
+
+
+def _parse(name: str, kind: type, raw: str) -> object:
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ConfigError(
+            f"{environment_variable(name)}={raw!r} is not a valid {kind.__name__}; "
+            "unset it or give a valid value."
+        ) from None
+    if isinstance(value, int | float) and value < 0:
+        raise ConfigError(f"{environment_variable(name)}={raw!r} must not be negative.")
+    return value
+
+
+_KINDS: dict[str, type] = {"Path": Path, "int": int, "float": float, "str": str}
+
+
+def settings() -> Settings:
+    """The settings in force: defaults overridden by ``BORDERWATCH_*`` environment variables."""
+    overrides: dict[str, object] = {}
+    for field in fields(Settings):
+        raw = os.environ.get(environment_variable(field.name))
+        if raw:
+            overrides[field.name] = _parse(field.name, _KINDS[str(field.type)], raw)
+    return Settings(**overrides)  # type: ignore[arg-type]
