@@ -6,9 +6,16 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from borderwatch.border_stats import in_zone, zone_counts_by_year
+from borderwatch.border_stats import in_zone
 from borderwatch.charts import arrangement_timeline, before_after_chart
-from borderwatch.cooperation import in_force, involving, participation_matrix, windowed_counts
+from borderwatch.cooperation import (
+    DEFAULT_WINDOW_YEARS,
+    before_after,
+    default_arrangement,
+    in_force,
+    involving,
+    participation_matrix,
+)
 from borderwatch.filters import filter_incidents, year_span
 from borderwatch.mapping.cooperation_map import build_cooperation_map
 from borderwatch.mapping.style import ARRANGEMENT_COLORS
@@ -137,17 +144,13 @@ st.subheader("Before and after an arrangement")
 FOLLOW = "follow"
 ordered = arrangements.sort_values("date_start").set_index("arrangement_id")
 covered = year_span(data.incidents)
-DEFAULT_WINDOW = 3
-# Open on an arrangement tied to a border whose default window the data fully covers.
-fits = (ordered["border_pair"] != "") & ordered["date_start"].dt.year.between(
-    covered[0] + DEFAULT_WINDOW, covered[1] - DEFAULT_WINDOW
-)
+opening = default_arrangement(arrangements, covered, DEFAULT_WINDOW_YEARS)
 pick_arrangement, pick_border = st.columns([3, 2])
 arrangement_id = pick_arrangement.selectbox(
     "Arrangement",
     options=list(ordered.index),
     format_func=lambda i: f"{ordered.loc[i, 'name']} ({ordered.loc[i, 'date_start']:%Y-%m})",
-    index=int(fits.to_numpy().argmax()) if fits.any() else 0,
+    index=list(ordered.index).index(opening),
     key="arrangement",
     bind="query-params",
 )
@@ -160,7 +163,7 @@ border_choice = pick_border.selectbox(
     bind="query-params",
 )
 window = st.slider(
-    "Years before and after", 1, 6, DEFAULT_WINDOW, key="window", bind="query-params"
+    "Years before and after", 1, 6, DEFAULT_WINDOW_YEARS, key="window", bind="query-params"
 )
 pair = picked["border_pair"] if border_choice == FOLLOW else border_choice
 if not pair:
@@ -173,37 +176,30 @@ width_km = chosen.zone_km
 zone_incidents = filter_incidents(
     data.incidents, replace(chosen.incident_filter, years=None, border_zone_km=None)
 )
-zone_incidents = zone_incidents[in_zone(zone_incidents, width_km, [pair])]
-start = picked["date_start"]
-by_year = zone_counts_by_year(zone_incidents, width_km)
-years = range(start.year - window, start.year + window + 1)
-if years[0] < covered[0] or years[-1] > covered[1]:
+comparison = before_after(
+    zone_incidents[in_zone(zone_incidents, width_km, [pair])],
+    pair=pair,
+    width_km=width_km,
+    start=picked["date_start"],
+    window_years=window,
+    covered=covered,
+)
+if comparison.outside_coverage:
+    first, last = comparison.years
     st.warning(
         f"The incident data covers {covered[0]}–{covered[1]}; part of this window "
-        f"({years[0]}–{years[-1]}) lies outside it, where counts are unknown, not zero.",
+        f"({first}–{last}) lies outside it, where counts are unknown, not zero.",
         icon=":material/warning:",
     )
-by_year = (
-    by_year.set_index("year")
-    .reindex(years)
-    .rename_axis("year")
-    .reset_index()
-    .fillna({"incidents": 0})
-    .assign(pair=pair)
-)
 st.altair_chart(
     before_after_chart(
-        by_year,
-        start=start,
+        comparison.by_year,
+        start=picked["date_start"],
         title=f"{data.border_names.get(pair, pair)}: incidents within {width_km} km",
     ),
     width="stretch",
 )
-st.dataframe(
-    windowed_counts(zone_incidents, start=start, window_years=window),
-    hide_index=True,
-    width="stretch",
-)
+st.dataframe(comparison.periods, hide_index=True, width="stretch")
 st.caption(
     "Descriptive only: these counts come from the curated incidents in the zone and do not "
     "show that the arrangement caused any change. Few incidents are recorded per border, "

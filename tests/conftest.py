@@ -44,15 +44,20 @@ def incident_rows(rows: list[tuple], columns: list[str]):
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_import_store(tmp_path_factory):
-    """Tests never see (or write to) the developer's imported datasets."""
+    """Tests never see (or write to) the developer's imported datasets or prepared cache."""
     import os
 
-    from borderwatch.store import DATA_DIR_VARIABLE
+    from borderwatch.config import environment_variable
 
-    previous = os.environ.get(DATA_DIR_VARIABLE)
-    os.environ[DATA_DIR_VARIABLE] = str(tmp_path_factory.mktemp("imports"))
+    isolated = {
+        environment_variable("data_dir"): str(tmp_path_factory.mktemp("imports")),
+        environment_variable("cache_dir"): str(tmp_path_factory.mktemp("cache")),
+    }
+    previous = {name: os.environ.get(name) for name in isolated}
+    os.environ.update(isolated)
     yield
-    if previous is None:
-        os.environ.pop(DATA_DIR_VARIABLE, None)
-    else:
-        os.environ[DATA_DIR_VARIABLE] = previous
+    for name, value in previous.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value

@@ -6,26 +6,17 @@ import io
 
 from PIL import Image
 
+from borderwatch.app.prepared import DataSettings, prepare_data
 from borderwatch.cooperation import in_force
 from borderwatch.exports.provenance import make_provenance
 from borderwatch.exports.snapshot import render_snapshot
-from borderwatch.links import country_anchors
 from borderwatch.mapping.layers import simplify_for_display
 from borderwatch.mapping.style import ARRANGEMENT_COLORS
-from borderwatch.proximity import BorderIndex, add_border_distance
-from borderwatch.ui.data import PreparedData
 from borderwatch.ui.exports import cooperation_snapshot_layers
 
 
 def test_cooperation_snapshot_draws_arrangements_by_kind(geodata):
-    data = PreparedData(
-        geodata=geodata,
-        incidents=add_border_distance(geodata.incidents, BorderIndex.from_borders(geodata.borders)),
-        border_index=BorderIndex.from_borders(geodata.borders),
-        anchors=country_anchors(geodata.countries),
-        display_countries=simplify_for_display(geodata.countries),
-        display_borders=simplify_for_display(geodata.borders),
-    )
+    data = prepare_data(DataSettings.from_config())
     current = in_force(geodata.cooperation, 2016)
     layers = cooperation_snapshot_layers(current, data=data, shown_multilateral="CO-001")
     assert set(layers.styled_lines["role"]) == {"border", "arc"}

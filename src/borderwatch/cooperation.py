@@ -4,10 +4,12 @@ incidents before and after an arrangement started."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
 
+from borderwatch.border_stats import zone_counts_by_year
 from borderwatch.fatalities import sum_fatalities
 
 
@@ -126,3 +128,77 @@ def windowed_counts(
             }
         )
     return pd.DataFrame(rows)
+
+
+#: Years before and after an arrangement's start that the comparison opens with.
+DEFAULT_WINDOW_YEARS = 3
+
+
+def default_arrangement(
+    arrangements: pd.DataFrame, covered: tuple[int, int], window_years: int
+) -> str:
+    """The arrangement to open the before/after comparison on: the first one tied to a
+    border whose window the incident data fully covers (else the earliest)."""
+    ordered = arrangements.sort_values("date_start")
+    fits = (ordered["border_pair"] != "") & ordered["date_start"].dt.year.between(
+        covered[0] + window_years, covered[1] - window_years
+    )
+    chosen = ordered[fits] if fits.any() else ordered
+    return str(chosen["arrangement_id"].iloc[0])
+
+
+@dataclass(frozen=True)
+class BeforeAfter:
+    """Incidents in one border zone around an arrangement's start.
+
+    Attributes
+    ----------
+    by_year
+        One row per year of the window (``year``, ``incidents``, deaths …, ``pair``);
+        years without incidents count 0, years outside the data's coverage too (see
+        ``outside_coverage``).
+    periods
+        The :func:`windowed_counts` table: before and after, with deaths as ranges.
+    years
+        First and last year of the window.
+    outside_coverage
+        Part of the window lies outside the years the incident data covers: counts there
+        are unknown, not zero.
+    """
+
+    by_year: pd.DataFrame
+    periods: pd.DataFrame
+    years: tuple[int, int]
+    outside_coverage: bool
+
+
+def before_after(
+    zone_incidents: pd.DataFrame,
+    *,
+    pair: str,
+    width_km: float,
+    start: pd.Timestamp,
+    window_years: int,
+    covered: tuple[int, int],
+) -> BeforeAfter:
+    """Per-year and before/after counts of ``zone_incidents`` around ``start``.
+
+    ``zone_incidents`` should already be limited to the ``pair`` zone of ``width_km``
+    (see :func:`borderwatch.border_stats.in_zone`). Descriptive only.
+    """
+    years = range(start.year - window_years, start.year + window_years + 1)
+    by_year = (
+        zone_counts_by_year(zone_incidents, width_km)
+        .set_index("year")
+        .reindex(years)
+        .rename_axis("year")
+        .reset_index()
+        .fillna({"incidents": 0})
+        .assign(pair=pair)
+    )
+    return BeforeAfter(
+        by_year=by_year,
+        periods=windowed_counts(zone_incidents, start=start, window_years=window_years),
+        years=(years[0], years[-1]),
+        outside_coverage=years[0] < covered[0] or years[-1] > covered[1],
+    )

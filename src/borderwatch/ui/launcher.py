@@ -1,24 +1,37 @@
 """Start the BorderWatch server: ``python -m borderwatch.ui.launcher [streamlit options]``.
 
-Same as ``streamlit run app.py``, with one difference. Streamlit still treats a folder named
-``pages/`` beside the entrypoint as a legacy multipage app until the first script run
-calls ``st.navigation``; a deep link such as ``/sources`` opened as the first request after
-a start then shows a "Page not found" dialog. The product keeps its page scripts in
-``pages/``, so the launcher declares up front that navigation is defined by ``app.py``.
+Same as ``streamlit run app.py``, with one difference, kept here and nowhere else.
+Streamlit still treats a folder named ``pages/`` beside the entrypoint as a legacy
+multipage app until the first script run calls ``st.navigation``; a deep link such as
+``/sources`` opened as the first request after a start then shows a "Page not found" dialog.
+The product keeps its page scripts in ``pages/`` and Streamlit (1.67) has no option to say
+"navigation is defined by the entrypoint" up front, so :func:`declare_app_navigation` sets
+the internal flag that ``st.navigation`` itself sets on its first call.
+``tests/test_launcher.py`` fails loudly if a Streamlit upgrade moves that flag.
 """
 
 from __future__ import annotations
 
 import sys
 
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 from borderwatch import paths
+from borderwatch.app import warmup
+
+
+def declare_app_navigation() -> None:
+    """Tell Streamlit that ``app.py`` defines navigation with ``st.navigation`` (what its
+    first call would do), so ``pages/`` is never run as a legacy multipage folder."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
 
 
 def main(argv: list[str] | None = None) -> None:
-    PagesManager.uses_pages_directory = False
+    """Run ``app.py`` with the given Streamlit options (e.g. ``--server.port 8502``)."""
+    declare_app_navigation()
+    warmup.start()
     options = sys.argv[1:] if argv is None else argv
     sys.argv = ["streamlit", "run", str(paths.REPO_ROOT / "app.py"), *options]
     cli.main()

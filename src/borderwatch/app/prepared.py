@@ -1,0 +1,233 @@
+"""The prepared data layer every page shows: curated geodata plus enabled imported datasets,
+duplicates merged, border distances measured, display geometries simplified.
+
+:func:`prepare_data` is the one way to build it, from explicit :class:`DataSettings`. Its
+result is kept on disk (``cache_dir``), keyed by :func:`data_fingerprint` — the files it
+was built from, the duplicate thresholds and the code that built it — so a restart with
+nothing changed reads one file instead of loading, merging and measuring a million rows
+again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import geopandas as gpd
+
+from borderwatch import loading, paths
+from borderwatch.config import Settings, settings
+from borderwatch.dedupe import combined_incidents
+from borderwatch.filters import year_span
+from borderwatch.links import country_anchors
+from borderwatch.loading import GeoData
+from borderwatch.mapping.layers import simplify_for_display
+from borderwatch.proximity import BorderIndex, add_border_distance
+from borderwatch.store import DatasetStore
+from borderwatch.zones import border_zones
+
+#: Bump when the pickled layout of :class:`PreparedData` changes incompatibly.
+CACHE_FORMAT = 1
+_CACHE_SUFFIX = ".prepared.pickle"
+#: Prepared results kept on disk; older ones are removed when a new one is written.
+_CACHE_KEEP = 2
+#: The last result in this process, by fingerprint: the launcher's warm-up prepares the
+#: data before the first request, and that request must not read it from disk again.
+_recent: dict[str, PreparedData] = {}
+
+
+@dataclass(frozen=True)
+class DataSettings:
+    """What the prepared data is built from.
+
+    Parameters
+    ----------
+    geodata_dir
+        The curated data layer (``geodata/``).
+    store_dir
+        The store of imported datasets.
+    dedupe_days, dedupe_km
+        The same event in two datasets: start dates at most ``dedupe_days`` apart and
+        positions at most ``dedupe_km`` apart.
+    """
+
+    geodata_dir: Path
+    store_dir: Path
+    dedupe_days: int
+    dedupe_km: float
+
+    @classmethod
+    def from_config(
+        cls,
+        config: Settings | None = None,
+        *,
+        dedupe_days: int | None = None,
+        dedupe_km: float | None = None,
+    ) -> DataSettings:
+        """Settings from the configuration, with the duplicate thresholds optionally set."""
+        config = config or settings()
+        return cls(
+            geodata_dir=config.geodata_dir,
+            store_dir=config.data_dir,
+            dedupe_days=config.dedupe_days if dedupe_days is None else int(dedupe_days),
+            dedupe_km=config.dedupe_km if dedupe_km is None else float(dedupe_km),
+        )
+
+
+@dataclass(frozen=True)
+class PreparedData:
+    """The data layer plus what every page derives from it, computed once."""
+
+    geodata: GeoData
+    #: Incidents (curated and enabled imports, duplicates merged) with
+    #: ``border_distance_km`` and ``nearest_border``.
+    incidents: gpd.GeoDataFrame
+    anchors: dict[str, tuple[float, float]]
+    display_countries: gpd.GeoDataFrame
+    display_borders: gpd.GeoDataFrame
+    #: Countries where incidents happened, and the years they cover (computed once: the
+    #: sidebar needs them on every rerun, over possibly a million rows).
+    incident_countries: tuple[str, ...] = ()
+    incident_years: tuple[int, int] = (2011, 2019)
+    #: The key it was built under (see :func:`data_fingerprint`).
+    fingerprint: str = field(default="", compare=False)
+
+    @property
+    def country_names(self) -> dict[str, str]:
+        return self.geodata.country_names()
+
+    @property
+    def border_names(self) -> dict[str, str]:
+        borders = self.geodata.borders
+        return dict(zip(borders["pair"], borders["name"], strict=True))
+
+
+def _files_state(directory: Path) -> list[tuple[str, int, int]]:
+    if not directory.is_dir():
+        return []
+    files = sorted(p for p in directory.iterdir() if p.is_file())
+    return [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files]
+
+
+@cache
+def _code_digest() -> str:
+    # Any change to the package's code may change what is prepared: key on all of it
+    # (about 60 small files, read once per process).
+    package = paths.REPO_ROOT / "src" / "borderwatch"
+    digest = hashlib.sha256()
+    root = package if package.is_dir() else Path(__file__).resolve().parents[1]
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def data_fingerprint(data_settings: DataSettings) -> str:
+    """A key that changes whenever the prepared data would: a file in the data layer or the
+    import store changes (name, size, modification time), a threshold changes, or the code
+    that prepares it changes."""
+    state = repr(
+        (
+            CACHE_FORMAT,
+            str(data_settings.geodata_dir.resolve()),
+            _files_state(data_settings.geodata_dir),
+            str(data_settings.store_dir.resolve()),
+            _files_state(data_settings.store_dir),
+            data_settings.dedupe_days,
+            data_settings.dedupe_km,
+            _code_digest(),
+        )
+    )
+    return hashlib.sha256(state.encode()).hexdigest()[:32]
+
+
+def _build(data_settings: DataSettings, fingerprint: str) -> PreparedData:
+    geodata = loading.load_geodata(data_settings.geodata_dir)
+    imported = DatasetStore(data_settings.store_dir).load_enabled()
+    index = BorderIndex.from_borders(geodata.borders)
+    incidents = combined_incidents(
+        geodata.incidents,
+        imported,
+        max_days=data_settings.dedupe_days,
+        max_km=data_settings.dedupe_km,
+    )
+    return PreparedData(
+        geodata=geodata,
+        incidents=add_border_distance(incidents, index),
+        incident_countries=tuple(sorted(incidents["country_iso3"].dropna().unique())),
+        incident_years=year_span(incidents),
+        anchors=country_anchors(geodata.countries),
+        display_countries=simplify_for_display(geodata.countries),
+        display_borders=simplify_for_display(geodata.borders),
+        fingerprint=fingerprint,
+    )
+
+
+def _read_cached(path: Path) -> PreparedData | None:
+    try:
+        with path.open("rb") as stream:
+            prepared = pickle.load(stream)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a damaged or stale cache file is rebuilt, never fatal
+        path.unlink(missing_ok=True)
+        return None
+    return prepared if isinstance(prepared, PreparedData) else None
+
+
+def _write_cached(path: Path, prepared: PreparedData) -> None:
+    # Written beside its final name and renamed, so a reader never sees half a file;
+    # a cache that cannot be written (read-only disk) only costs the next start time.
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(prepared, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        return
+    older = sorted(
+        path.parent.glob(f"*{_CACHE_SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    for stale in older[_CACHE_KEEP:]:
+        stale.unlink(missing_ok=True)
+
+
+def prepare_data(data_settings: DataSettings, *, cache_dir: Path | None = None) -> PreparedData:
+    """The prepared data layer for ``data_settings``.
+
+    Parameters
+    ----------
+    data_settings
+        Where the data is and how duplicates are recognised.
+    cache_dir
+        Keep the result here, keyed by :func:`data_fingerprint`, and reuse it while nothing
+        it was built from has changed. ``None`` builds it every time.
+
+    Raises
+    ------
+    borderwatch.errors.DataFileError
+        A curated file or a stored dataset cannot be read; it names the file and what to do.
+    """
+    fingerprint = data_fingerprint(data_settings)
+    if (prepared := _recent.get(fingerprint)) is not None:
+        return prepared
+    cached_path = None if cache_dir is None else cache_dir / f"{fingerprint}{_CACHE_SUFFIX}"
+    prepared = None if cached_path is None else _read_cached(cached_path)
+    if prepared is None:
+        prepared = _build(data_settings, fingerprint)
+        if cached_path is not None:
+            _write_cached(cached_path, prepared)
+    _recent.clear()
+    _recent[fingerprint] = prepared
+    return prepared
+
+
+def display_zones(prepared: PreparedData, width_km: float) -> gpd.GeoDataFrame:
+    """Border zones of ``width_km`` on each side of every border, simplified for drawing."""
+    return simplify_for_display(border_zones(prepared.geodata.borders, width_km))
