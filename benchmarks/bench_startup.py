@@ -38,7 +38,7 @@ from borderwatch.devserver import CHROMIUM_ARGS, chromium_executable, free_port
 BENCHMARKS = Path(__file__).parent
 BEFORE = "4965bb4"
 MAP_DRAWN = """() => [...document.querySelectorAll("iframe")].some(f => {
-    try { return !!f.contentDocument.querySelector("path.bw-incident, path.bw-cell"); }
+    try { return !!f.contentDocument.querySelector("path.bw-incident, path.bw-cell, .marker-cluster"); }
     catch (e) { return false; }
 })"""
 

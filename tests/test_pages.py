@@ -288,3 +288,29 @@ def test_data_page_lists_stored_datasets_and_shows_them_everywhere(tmp_path, mon
 
     store.set_enabled(info.key, False)
     assert "UCDP GED" not in set(_run().dataframe[0].value["Dataset"])
+
+
+def test_damaged_stored_dataset_is_named_where_it_is(tmp_path, monkeypatch):
+    """Bug: a damaged file in the import store was reported under `geodata/`."""
+    from borderwatch.importers import import_file
+    from borderwatch.store import DATA_DIR_VARIABLE, DatasetStore
+
+    monkeypatch.setenv(DATA_DIR_VARIABLE, str(tmp_path))
+    fixture = paths.REPO_ROOT / "tests" / "fixtures" / "imports" / "ucdp_ged.csv"
+    result = import_file(fixture.read_bytes(), file_name=fixture.name, dataset="ucdp")
+    DatasetStore(tmp_path).save(
+        result.incidents,
+        name="UCDP sample",
+        source_format=result.format,
+        source_file="x.csv",
+        rejected=0,
+    )
+    (stored,) = tmp_path.glob("*.parquet")
+    stored.write_bytes(b"not parquet any more")
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.run()
+    assert not at.exception
+    message = at.error[0].value
+    assert f"`{stored}`" in message
+    assert "geodata/" not in message

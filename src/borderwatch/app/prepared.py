@@ -11,9 +11,6 @@ again.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import tempfile
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -21,6 +18,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from borderwatch import loading, paths
+from borderwatch.app import prepared_cache
 from borderwatch.config import Settings, settings
 from borderwatch.dedupe import combined_incidents
 from borderwatch.filters import year_span
@@ -31,11 +29,8 @@ from borderwatch.proximity import BorderIndex, add_border_distance
 from borderwatch.store import DatasetStore
 from borderwatch.zones import border_zones
 
-#: Bump when the pickled layout of :class:`PreparedData` changes incompatibly.
-CACHE_FORMAT = 1
-_CACHE_SUFFIX = ".prepared.pickle"
-#: Prepared results kept on disk; older ones are removed when a new one is written.
-_CACHE_KEEP = 2
+#: Bump when the stored layout of :class:`PreparedData` changes incompatibly.
+CACHE_FORMAT = 2
 #: The last result in this process, by fingerprint: the launcher's warm-up prepares the
 #: data before the first request, and that request must not read it from disk again.
 _recent: dict[str, PreparedData] = {}
@@ -168,36 +163,6 @@ def _build(data_settings: DataSettings, fingerprint: str) -> PreparedData:
     )
 
 
-def _read_cached(path: Path) -> PreparedData | None:
-    try:
-        with path.open("rb") as stream:
-            prepared = pickle.load(stream)
-    except FileNotFoundError:
-        return None
-    except Exception:  # a damaged or stale cache file is rebuilt, never fatal
-        path.unlink(missing_ok=True)
-        return None
-    return prepared if isinstance(prepared, PreparedData) else None
-
-
-def _write_cached(path: Path, prepared: PreparedData) -> None:
-    # Written beside its final name and renamed, so a reader never sees half a file;
-    # a cache that cannot be written (read-only disk) only costs the next start time.
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(prepared, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except OSError:
-        return
-    older = sorted(
-        path.parent.glob(f"*{_CACHE_SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True
-    )
-    for stale in older[_CACHE_KEEP:]:
-        stale.unlink(missing_ok=True)
-
-
 def prepare_data(data_settings: DataSettings, *, cache_dir: Path | None = None) -> PreparedData:
     """The prepared data layer for ``data_settings``.
 
@@ -217,12 +182,12 @@ def prepare_data(data_settings: DataSettings, *, cache_dir: Path | None = None) 
     fingerprint = data_fingerprint(data_settings)
     if (prepared := _recent.get(fingerprint)) is not None:
         return prepared
-    cached_path = None if cache_dir is None else cache_dir / f"{fingerprint}{_CACHE_SUFFIX}"
-    prepared = None if cached_path is None else _read_cached(cached_path)
+    stored = None if cache_dir is None else cache_dir / f"{fingerprint}{prepared_cache.SUFFIX}"
+    prepared = None if stored is None else prepared_cache.read(stored)
     if prepared is None:
         prepared = _build(data_settings, fingerprint)
-        if cached_path is not None:
-            _write_cached(cached_path, prepared)
+        if stored is not None:
+            prepared_cache.write(stored, prepared)
     _recent.clear()
     _recent[fingerprint] = prepared
     return prepared

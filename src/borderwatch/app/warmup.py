@@ -9,16 +9,21 @@ second thread at the same time.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import threading
+import time
+from typing import TYPE_CHECKING
 
-#: Imported up front: what the first page (the incident map) needs.
+if TYPE_CHECKING:
+    from borderwatch.app.prepared import PreparedData
+
+#: Imported up front: what the first page (the incident map) needs. Not streamlit_folium:
+#: it registers its component on import, which only works from a script run (imported
+#: here, its map answers 404).
 MODULES = (
     "pandas",
     "geopandas",
     "folium",
-    "streamlit_folium",
     "borderwatch.app.prepared",
     "borderwatch.filters",
     "borderwatch.mapping.incident_map",
@@ -29,9 +34,37 @@ _thread: threading.Thread | None = None
 _lock = threading.Lock()
 
 
-def warm_up() -> None:
-    """Import the first page's modules and prepare the data layer (kept by
-    :func:`borderwatch.app.prepared.prepare_data` for the first request)."""
+def _wait_for_server(timeout_s: float = 30.0) -> None:
+    # Started before the server, the warm-up would hold the GIL while the server is still
+    # getting ready to answer the browser; start once it is listening.
+    from streamlit.runtime import Runtime, RuntimeState
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if Runtime.exists() and Runtime.instance().state != RuntimeState.INITIAL:
+            return
+        time.sleep(0.02)
+
+
+def _compile_map_templates(prepared: PreparedData) -> None:
+    # folium compiles each element's Jinja template on first render: do it for the first
+    # page's kinds of element now, on a few incidents, instead of during the first request.
+    from borderwatch.mapping.incident_map import build_incident_map
+
+    build_incident_map(
+        countries=prepared.display_countries.head(2),
+        borders=prepared.display_borders.head(2),
+        incidents=prepared.incidents.head(3),
+        country_names=prepared.country_names,
+    ).get_root().render()
+
+
+def warm_up(*, wait_for_server: bool = True) -> None:
+    """Import the first page's modules, prepare the data layer (kept by
+    :func:`borderwatch.app.prepared.prepare_data` for the first request) and compile the
+    map's templates."""
+    if wait_for_server:
+        _wait_for_server()
     for name in MODULES:
         importlib.import_module(name)
     from borderwatch.app.prepared import DataSettings, prepare_data
@@ -39,8 +72,11 @@ def warm_up() -> None:
     from borderwatch.errors import DataFileError
 
     # A broken file is not the warm-up's to report: the first page shows it and what to do.
-    with contextlib.suppress(DataFileError):
-        prepare_data(DataSettings.from_config(), cache_dir=settings().cache_dir)
+    try:
+        prepared = prepare_data(DataSettings.from_config(), cache_dir=settings().cache_dir)
+    except DataFileError:
+        return
+    _compile_map_templates(prepared)
 
 
 def start() -> None:
