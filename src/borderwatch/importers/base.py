@@ -29,7 +29,14 @@ REJECTION_COLUMNS: tuple[str, ...] = ("row", "original_id", "field", "reason")
 SOURCE_NAMES: tuple[str, ...] = ("ACLED", "UCDP GED", "GTD", "BorderWatch")
 
 
-class ImportFormatError(ValueError):
+class ImportRefusedError(ValueError):
+    """An import cannot go ahead. The message is meant for the analyst: what is wrong, what to do.
+
+    The app shows these messages as they are; anything else escaping an import is a bug.
+    """
+
+
+class ImportFormatError(ImportRefusedError):
     """A file cannot be imported at all: unreadable, of an unknown layout, empty or too large.
 
     The message is meant for the analyst: it names the file and says what to do.

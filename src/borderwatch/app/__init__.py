@@ -1,0 +1,1 @@
+"""The application layer: what the pages do, as plain functions without Streamlit."""
