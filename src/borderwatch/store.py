@@ -55,7 +55,7 @@ import pyarrow as pa
 
 from borderwatch.config import settings
 from borderwatch.errors import DataFileError, Problem
-from borderwatch.schemas import INCIDENTS
+from borderwatch.schemas import IMPORTED_INCIDENTS, INCIDENTS, incident_ids
 
 try:  # POSIX only; on Windows writers are serialised within one process only.
     import fcntl
@@ -70,11 +70,12 @@ REGISTRY_VERSION = 1
 #: Orphan and temporary files younger than this are left alone: another process may be
 #: between writing its parquet file and registering it.
 ORPHAN_MIN_AGE_S = 3600.0
+#: Columns of a stored incident table (:data:`~borderwatch.schemas.IMPORTED_INCIDENTS`).
+INCIDENT_COLUMNS = tuple(IMPORTED_INCIDENTS.column_names)
 #: Columns an imported incident table carries on top of the curated layout.
-EXTRA_COLUMNS = ("dataset", "source_dataset", "original_id")
+EXTRA_COLUMNS = INCIDENT_COLUMNS[len(INCIDENTS.columns) :]
 #: Columns holding tuples in memory and ``list<string>`` in parquet.
-TUPLE_COLUMNS = ("origin_countries", "sources")
-INCIDENT_COLUMNS = (*INCIDENTS.column_names, *EXTRA_COLUMNS)
+TUPLE_COLUMNS = tuple(c.name for c in IMPORTED_INCIDENTS.columns if c.dtype == "object")
 
 _TEMP_PREFIX = ".tmp-"
 _KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -213,21 +214,9 @@ def _restore_tuples(frame: gpd.GeoDataFrame) -> None:
             )
 
 
-_EMPTY_DTYPES = {
-    "str": "str",
-    "int": "Int64",
-    "float": "float64",
-    "date": "datetime64[us]",
-    "iso3_list": object,
-    "citations": object,
-}
-
-
 def empty_incidents() -> gpd.GeoDataFrame:
-    """An incident table with no rows, typed like the curated layer plus the import columns."""
-    columns = {c.name: pd.Series([], dtype=_EMPTY_DTYPES[c.kind]) for c in INCIDENTS.columns}
-    columns.update({name: pd.Series([], dtype="str") for name in EXTRA_COLUMNS})
-    return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    """An imported-incident table with no rows, typed as :data:`IMPORTED_INCIDENTS` says."""
+    return gpd.GeoDataFrame(IMPORTED_INCIDENTS.empty(), geometry=gpd.GeoSeries([], crs="EPSG:4326"))
 
 
 class DatasetStore:
@@ -327,7 +316,7 @@ class DatasetStore:
 
             table = _to_parquet_table(incidents)
             table["dataset"] = key
-            table["incident_id"] = key + ":" + table["original_id"].astype(str)
+            table["incident_id"] = incident_ids(key, table["original_id"])
             target = self.directory / file_name
             sha256 = self._write_atomically(target, lambda tmp: table.to_parquet(tmp))
 

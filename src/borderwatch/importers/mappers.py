@@ -37,7 +37,7 @@ from borderwatch.importers.base import (
     split_list,
     text_column,
 )
-from borderwatch.schemas import INCIDENTS
+from borderwatch.schemas import INCIDENTS, incident_ids
 
 # --- vocabularies -------------------------------------------------------------------------
 
@@ -337,7 +337,7 @@ def _assemble(columns: dict[str, object], rejections: Rejections) -> MappedRows:
             series = series.astype("float64")
         elif kind == "int":
             series = series.astype("Int64")
-        elif kind == "str" and (series.dtype != "str" or series.hasnans):
+        elif kind in ("str", "iso3") and (series.dtype != "str" or series.hasnans):
             series = series.fillna("").astype("str")
         data[name] = series
     frame = pd.DataFrame(data, index=index)
@@ -348,7 +348,7 @@ def _assemble(columns: dict[str, object], rejections: Rejections) -> MappedRows:
 
 def _common(dataset: str, source_dataset: str, ids: pd.Series) -> dict[str, object]:
     return {
-        "incident_id": dataset + ":" + ids,
+        "incident_id": incident_ids(dataset, ids),
         "dataset": dataset,
         "source_dataset": source_dataset,
         "original_id": ids,
@@ -993,7 +993,7 @@ def map_borderwatch(raw: pd.DataFrame, *, dataset: str) -> MappedRows:
     columns = _common(dataset, "BorderWatch", ids) | {
         column.name: text(column.name)
         for column in INCIDENTS.columns
-        if column.kind == "str" and column.name != "incident_id"
+        if column.kind in ("str", "iso3") and column.name != "incident_id"
     }
     columns |= counts | {
         "date_start": date_start,
