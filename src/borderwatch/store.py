@@ -219,6 +219,20 @@ def empty_incidents() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(IMPORTED_INCIDENTS.empty(), geometry=gpd.GeoSeries([], crs="EPSG:4326"))
 
 
+def _check_savable(incidents: gpd.GeoDataFrame, *, name: str, rejected: int) -> None:
+    if not isinstance(incidents, gpd.GeoDataFrame) or incidents.crs is None:
+        raise ValueError("incidents must be a GeoDataFrame in EPSG:4326")
+    missing = [c for c in (*INCIDENT_COLUMNS, "geometry") if c not in incidents.columns]
+    if missing:
+        raise ValueError(f"the incident table lacks column(s): {', '.join(missing)}")
+    if incidents.crs.to_epsg() != 4326:
+        raise ValueError(f"incidents are in {incidents.crs}, expected EPSG:4326")
+    if rejected < 0:
+        raise ValueError("rejected must be >= 0")
+    if not name.strip():
+        raise ValueError("a stored dataset needs a name")
+
+
 class DatasetStore:
     """Imported datasets kept in ``directory`` (created on first write).
 
@@ -287,25 +301,18 @@ class DatasetStore:
 
         The dataset gets a new key ``<format>-<UTC date>-<n>``, never used before in this
         store. The table's ``dataset`` column is set to that key and its ``incident_id`` to
-        ``<key>:<original_id>`` (whatever the importer put there is a placeholder), so ids
-        follow the import contract. The caller's table is not modified.
+        :func:`~borderwatch.schemas.incident_ids` of it (the importer's labels were
+        provisional), so ids follow the import contract. The caller's table is not modified.
 
         Raises
         ------
         ValueError
-            The table lacks columns of the import contract or is not in EPSG:4326.
+            The table lacks columns of the import contract or is not in EPSG:4326, or the
+            name is empty.
         DataFileError
             The registry is unreadable (nothing is written then).
         """
-        if not isinstance(incidents, gpd.GeoDataFrame) or incidents.crs is None:
-            raise ValueError("incidents must be a GeoDataFrame in EPSG:4326")
-        missing = [c for c in (*INCIDENT_COLUMNS, "geometry") if c not in incidents.columns]
-        if missing:
-            raise ValueError(f"the incident table lacks column(s): {', '.join(missing)}")
-        if incidents.crs.to_epsg() != 4326:
-            raise ValueError(f"incidents are in {incidents.crs}, expected EPSG:4326")
-        if rejected < 0:
-            raise ValueError("rejected must be >= 0")
+        _check_savable(incidents, name=name, rejected=rejected)
 
         self.directory.mkdir(parents=True, exist_ok=True)
         with self._writing():
