@@ -66,8 +66,10 @@ def test_stored_incidents_keep_the_dtypes_and_get_their_ids_from_the_store(impor
     assert find_violations(stored, IMPORTED_INCIDENTS) == []
 
 
-def test_shown_incidents_follow_the_combined_contract(geodata, imported):
-    shown = combined_incidents(geodata.incidents, imported, max_days=3, max_km=10.0)
+@pytest.mark.parametrize("with_imports", [True, False])
+def test_shown_incidents_follow_the_combined_contract(geodata, imported, with_imports):
+    others = imported if with_imports else empty_incidents()
+    shown = combined_incidents(geodata.incidents, others, max_days=3, max_km=10.0)
     assert _dtypes(shown, SHOWN_INCIDENTS.column_names) == SHOWN_INCIDENTS.dtypes
     assert find_violations(shown, SHOWN_INCIDENTS) == []
 
