@@ -87,6 +87,18 @@ class Layout:
         return frozenset(f.column for f in self.fields)
 
 
+_EVENT_TYPES = (
+    "Battles: battle; Explosions/Remote violence: bombing; Violence against civilians: "
+    "armed_assault; Protests, Riots: unrest; Strategic developments: other"
+)
+_LEGACY_EVENT_TYPES = (
+    "Battle-No change of territory, Battle-Government regains territory, Battle-Non-state "
+    "actor overtakes territory: battle; Remote violence: bombing; Violence against "
+    "civilians: armed_assault; Riots/Protests: unrest; Strategic development, Headquarters "
+    "or base established, Non-violent transfer of territory: other; the text is the subtype"
+)
+
+
 def _acled_fields(upper: bool) -> tuple[SourceField, ...]:
     """ACLED's columns; the c.2017 exports name them in upper case and lack a few."""
 
@@ -104,9 +116,7 @@ def _acled_fields(upper: bool) -> tuple[SourceField, ...]:
         required(
             name("event_type"),
             "event_type event_subtype name",
-            "Battles: battle; Explosions/Remote violence: bombing; Violence against civilians: "
-            "armed_assault; Protests, Riots: unrest; Strategic developments: other"
-            + (" (and the c.2017 names of these)" if upper else ""),
+            _LEGACY_EVENT_TYPES if upper else _EVENT_TYPES,
         ),
         None
         if upper
