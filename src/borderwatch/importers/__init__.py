@@ -2,12 +2,15 @@
 
 The app makes one call, :func:`import_file`: it checks the size, reads the file
 (:func:`~borderwatch.importers.reading.read_table`), recognises its layout
-(:func:`~borderwatch.importers.detect.detect_format`), maps it
-(:mod:`borderwatch.importers.mappers`) and checks the mapped rows against the contract of
-``docs/import-design.md`` (:mod:`borderwatch.importers.contract`). Rows that cannot be
-imported are never dropped silently: each comes back in :attr:`ImportResult.rejected` with
-its row number and the reason, and :meth:`ImportResult.rejected_report_csv` gives them to
-the analyst with their original values.
+(:func:`~borderwatch.importers.detect.detect_format`, from the columns declared in
+:mod:`~borderwatch.importers.layouts`), maps it (:mod:`~borderwatch.importers.mappers`: one
+module per source) and holds the mapped rows to the imported-incident contract,
+:data:`borderwatch.schemas.IMPORTED_INCIDENTS` (:mod:`~borderwatch.importers.contract`).
+Rows that cannot be imported are never dropped silently: each comes back in
+:attr:`ImportResult.rejected` with its row number and the reason, and
+:meth:`ImportResult.rejected_report_csv` gives them to the analyst with their original
+values. A file that cannot be imported at all raises an :class:`ImportRefusedError` whose
+message is meant for the analyst.
 """
 
 from __future__ import annotations
