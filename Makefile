@@ -7,7 +7,7 @@ PYTHON ?= python3
 ADDRESS ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: run test setup setup-dev chromium lint geodata vendor bench clean
+.PHONY: run test setup setup-dev chromium lint geodata vendor docs bench clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ geodata: setup-dev
 
 vendor: setup-dev
 	$(PY) scripts/vendor_assets.py
+
+# The importer sections of docs/dataset-layouts.md, from the importers' declarations.
+docs: setup
+	$(PY) scripts/build_docs.py
 
 bench: setup-dev chromium
 	$(PY) benchmarks/bench_map.py

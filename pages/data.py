@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from borderwatch.app import imports
+from borderwatch.config import settings
 from borderwatch.errors import DataFileError
-from borderwatch.importers import ImportFormatError, import_file
+from borderwatch.importers import ImportRefusedError, ImportResult
 from borderwatch.store import DatasetStore, data_dir
 from borderwatch.ui.data import (
     DEDUPE_DAYS_KEY,
@@ -12,8 +14,7 @@ from borderwatch.ui.data import (
     DEFAULT_DEDUPE_KM,
 )
 
-MAX_UPLOAD_MB = int(st.get_option("server.maxUploadSize"))
-
+limits = settings()
 store = DatasetStore(data_dir())
 
 st.title("Your data")
@@ -28,7 +29,7 @@ st.markdown(
 upload_tab, path_tab = st.tabs(["Upload a file", "A file on the server"])
 with upload_tab:
     uploaded = st.file_uploader(
-        f"Event file (up to {MAX_UPLOAD_MB} MB)",
+        f"Event file (up to {limits.max_import_mb:,} MB)",
         type=["csv", "xlsx", "geojson", "json"],
         key="import_upload",
     )
@@ -36,65 +37,60 @@ with path_tab:
     server_path = st.text_input(
         "Path on the server",
         key="import_path",
-        help="For files too large to upload through the browser.",
+        help=(
+            "For files too large to upload through the browser: up to "
+            f"{limits.max_server_file_mb:,} MB."
+        ),
     )
 
-source_name, payload = None, None
+source = None
 if uploaded is not None:
-    source_name, payload = uploaded.name, uploaded.getvalue()
+    source = imports.uploaded_file(uploaded.name, uploaded.getvalue())
 elif server_path:
     try:
-        with open(server_path, "rb") as stream:
-            payload = stream.read()
-        source_name = server_path.rsplit("/", 1)[-1]
-    except OSError as error:
-        st.error(
-            f"Cannot read `{server_path}`: {error.strerror}. Check the path and that "
-            "the server may read it.",
-            icon=":material/error:",
-        )
+        source = imports.server_file(server_path)
+    except ImportRefusedError as error:
+        st.error(str(error), icon=":material/error:")
 
-if payload is not None:
+if source is not None:
     dataset_name = st.text_input(
-        "Dataset name", value=source_name.rsplit(".", 1)[0], key="import_name"
+        "Dataset name", value=imports.default_dataset_name(source.name), key="import_name"
     )
     if st.button("Import", type="primary", icon=":material/upload:"):
-        with st.status(f"Importing {source_name}…", expanded=True) as status:
-            st.write(f"Reading {len(payload) / 2**20:,.1f} MB and recognising the layout…")
+        with st.status(f"Importing {source.name}…", expanded=True) as status:
+            st.write(f"Reading {source.size_mb:,.1f} MB and recognising the layout…")
             try:
-                result = import_file(
-                    payload,
-                    file_name=source_name,
-                    dataset=dataset_name,
-                    max_bytes=MAX_UPLOAD_MB * 2**20,
+                result = imports.import_source(source, dataset_name=dataset_name)
+                st.write(
+                    f"Recognised **{result.format_label}** ({result.encoding}); "
+                    f"{result.rows_read:,} rows read, {result.rows_accepted:,} accepted, "
+                    f"{result.rows_rejected:,} rejected."
                 )
-            except ImportFormatError as error:
+                if not result.incidents.empty:
+                    st.write("Saving…")
+                stored = imports.store_result(result, dataset_name=dataset_name, store=store)
+            except ImportRefusedError as error:
                 status.update(label="Not imported", state="error")
                 st.error(str(error), icon=":material/error:")
                 st.stop()
-            st.write(
-                f"Recognised **{result.format_label}** ({result.encoding}); "
-                f"{result.rows_read:,} rows read, {result.rows_accepted:,} accepted, "
-                f"{result.rows_rejected:,} rejected."
-            )
-            if result.incidents.empty:
+            except DataFileError as error:
+                status.update(label="Not imported", state="error")
+                st.error(
+                    error.summary() + f"\n\n**What to do:** {error.remedy}", icon=":material/error:"
+                )
+                st.stop()
+            if stored is None:
                 status.update(label="Nothing to store: every row was rejected", state="error")
             else:
-                st.write("Saving…")
-                info = store.save(
-                    result.incidents,
-                    name=dataset_name,
-                    source_format=result.format,
-                    source_file=source_name,
-                    rejected=result.rows_rejected,
-                )
                 status.update(
-                    label=f"Imported {info.rows:,} incidents as '{info.name}'", state="complete"
+                    label=f"Imported {stored.rows:,} incidents as '{stored.name}'",
+                    state="complete",
                 )
         st.session_state["last_import"] = result
 
-result = st.session_state.get("last_import")
-if result is not None:
+last_import: ImportResult | None = st.session_state.get("last_import")
+if last_import is not None:
+    result = last_import
     read_col, ok_col, rejected_col = st.columns(3)
     read_col.metric("Rows read", f"{result.rows_read:,}")
     ok_col.metric("Accepted", f"{result.rows_accepted:,}")

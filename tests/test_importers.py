@@ -22,6 +22,7 @@ from borderwatch.importers import (
     FileTooLargeError,
     ImportFormatError,
     ImportResult,
+    convert,
     detect_format,
     import_file,
     map_acled,
@@ -29,10 +30,11 @@ from borderwatch.importers import (
     map_borderwatch,
     map_gtd,
     map_ucdp_ged,
-    mappers,
     read_table,
 )
 from borderwatch.importers import countries as country_codes
+from borderwatch.importers.layouts import LAYOUTS_BY_KEY
+from borderwatch.importers.mappers import MAPPERS
 from borderwatch.schemas import DATE_PRECISIONS, EVENT_TYPES, INCIDENTS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
@@ -542,7 +544,7 @@ def test_acled_fatalities_must_be_whole_numbers():
 def test_map_acled_is_vectorised(monkeypatch):
     """Per-value work (country names, dates, citations) runs once per distinct value."""
     calls = {"country": 0, "date": 0}
-    real_name, real_date = country_codes.iso3_from_name, mappers._parse_date_value
+    real_name, real_date = country_codes.iso3_from_name, convert._parse_date_value
 
     def counting_name(value):
         calls["country"] += 1
@@ -553,7 +555,7 @@ def test_map_acled_is_vectorised(monkeypatch):
         return real_date(value)
 
     monkeypatch.setattr(country_codes, "iso3_from_name", counting_name)
-    monkeypatch.setattr(mappers, "_parse_date_value", counting_date)
+    monkeypatch.setattr(convert, "_parse_date_value", counting_date)
     good = _raw("acled_current.csv").iloc[[0, 1, 2, 3, 10, 13]]
     raw = good.iloc[np.arange(30_000) % len(good)].reset_index(drop=True)
     raw["event_id_cnty"] = "X" + pd.Series(np.arange(len(raw))).astype("str")
@@ -931,3 +933,38 @@ def test_empty_rejected_report():
     assert result.rows_rejected == 0
     header = result.rejected_report_csv().decode("utf-8-sig").strip()
     assert header == ",".join(["row", "original_id", "field", "reason", *INCIDENTS.column_names])
+
+
+# --- declared layouts ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("layout", "fixture"),
+    [
+        (LAYOUTS_BY_KEY["acled"], "acled_current.csv"),
+        (LAYOUTS_BY_KEY["acled_legacy"], "acled_legacy.csv"),
+        (LAYOUTS_BY_KEY["ucdp_ged"], "ucdp_ged.csv"),
+        (LAYOUTS_BY_KEY["gtd"], "gtd.csv"),
+        (LAYOUTS_BY_KEY["borderwatch_csv"], "borderwatch.geojson"),
+    ],
+    ids=lambda value: getattr(value, "key", value),
+)
+def test_mappers_read_exactly_the_declared_columns(layout, fixture, monkeypatch):
+    read: set[str] = set()
+    real_text = convert.SourceTable.text
+
+    def recording_text(self, column):
+        read.add(column)
+        return real_text(self, column)
+
+    monkeypatch.setattr(convert.SourceTable, "text", recording_text)
+    raw = read_table(_bytes(fixture), file_name=fixture)
+    MAPPERS[layout.key](raw, dataset="d")
+    assert read == set(layout.columns)
+    assert detect_format(list(layout.required)) == layout.key
+
+
+def test_an_undeclared_column_cannot_be_read():
+    source = convert.SourceTable(_raw("gtd.csv"), LAYOUTS_BY_KEY["gtd"])
+    with pytest.raises(KeyError, match="not declared in the gtd layout"):
+        source.text("natlty1_txt")

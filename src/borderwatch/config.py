@@ -33,6 +33,10 @@ class Settings:
     cache_dir: Path = paths.REPO_ROOT / "data" / "cache"
     #: Largest file accepted by an import, in MB (the browser upload limit is set to match).
     max_import_mb: int = 500
+    #: Largest file imported from a path on the server, in MB. Larger than the upload limit:
+    #: a path is how analysts bring files too large for the browser. Bounded by memory only
+    #: (an import holds the file and its table, a few times the file's size).
+    max_server_file_mb: int = 4_096
     #: Duplicate detection across datasets: start dates at most this many days apart …
     dedupe_days: int = 3
     #: … and positions at most this many km apart.
@@ -48,7 +52,13 @@ class Settings:
 
     @property
     def max_import_bytes(self) -> int:
+        """:attr:`max_import_mb` in bytes."""
         return self.max_import_mb * 2**20
+
+    @property
+    def max_server_file_bytes(self) -> int:
+        """:attr:`max_server_file_mb` in bytes."""
+        return self.max_server_file_mb * 2**20
 
 
 def environment_variable(name: str) -> str:

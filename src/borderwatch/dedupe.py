@@ -45,9 +45,10 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from borderwatch.geodesy import WGS84
+from borderwatch.schemas import CURATED_DATASET, CURATED_SOURCE
 
-#: ``source_dataset`` value that marks a curated row in a combined table.
-CURATED_SOURCE = "BorderWatch curated"
+__all__ = ["CURATED_SOURCE", "combined_incidents", "find_duplicates", "merge_duplicates"]
+
 #: Relative and absolute margin added to the search radius against rounding.
 _RADIUS_MARGIN = 1e-6
 _RADIUS_SLACK_M = 1.0
@@ -277,12 +278,19 @@ def merge_duplicates(
 def combined_incidents(
     curated: gpd.GeoDataFrame, imported: gpd.GeoDataFrame, *, max_days: int, max_km: float
 ) -> gpd.GeoDataFrame:
-    """Curated and enabled imported incidents, the same event reported twice merged."""
+    """Curated and enabled imported incidents, the same event reported twice merged.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The incident table the pages work on, :data:`~borderwatch.schemas.SHOWN_INCIDENTS`.
+    """
     curated = curated.assign(
-        dataset="curated", source_dataset="BorderWatch curated", original_id=curated["incident_id"]
+        dataset=CURATED_DATASET, source_dataset=CURATED_SOURCE, original_id=curated["incident_id"]
     )
     if imported.empty:
-        return curated
+        nothing_merged = pd.Series([()] * len(curated), index=curated.index, dtype=object)
+        return curated.assign(also_reported_as=nothing_merged)
     both = pd.concat([curated, imported], ignore_index=True)
     merged = merge_duplicates(both, max_days=max_days, max_km=max_km)
     return gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326")

@@ -1,18 +1,45 @@
-"""Layouts of the curated datasets and the vocabularies they use.
+"""Layouts of the curated datasets, the incident-table contract, and their vocabularies.
 
-The prose version of these layouts, for people editing the CSV files, is
+Each table is declared once here, as a :class:`TableSchema`: its columns with their kind
+(and so their pandas dtype once typed), whether they may be empty, their vocabularies and
+ranges, and the rules across columns. :mod:`borderwatch.validation` checks tables against
+these declarations, for the curated files and for imported data alike.
+
+The incident table has three declared stages, each the one before plus columns:
+
+- :data:`INCIDENTS`: a curated file, ``geodata/incidents.csv``.
+- :data:`IMPORTED_INCIDENTS`: what an import gives and the store keeps (coordinates may be
+  missing; ``dataset``, ``source_dataset``, ``original_id`` added; ``incident_id`` made by
+  :func:`incident_ids`).
+- :data:`SHOWN_INCIDENTS`: curated and imported incidents combined, the same event reported
+  by several datasets merged (``also_reported_as`` added); what the pages work on.
+
+The prose version of the curated layouts, for people editing the CSV files, is
 ``docs/dataset-layouts.md``; the two must agree (a unit test checks the column lists).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import pandas as pd
 
-ColumnKind = Literal["str", "int", "float", "date", "iso3_list", "citations"]
+ColumnKind = Literal["str", "iso3", "int", "float", "date", "iso3_list", "citations", "text_list"]
+
+#: The pandas dtype of each kind of column once typed: what every consumer may rely on.
+#: List kinds hold tuples of strings (never lists) in an object column.
+KIND_DTYPES: dict[str, str] = {
+    "str": "str",
+    "iso3": "str",
+    "int": "Int64",
+    "float": "float64",
+    "date": "datetime64[us]",
+    "iso3_list": "object",
+    "citations": "object",
+    "text_list": "object",
+}
 
 
 @dataclass(frozen=True)
@@ -24,10 +51,12 @@ class Column:
     name
         Header name in the file.
     kind
-        How the cell is parsed: text, integer, float, ISO date, ``;``-separated ISO3 codes
-        or `` | ``-separated citations.
+        What the cell holds: text, an ISO3 country code, an integer, a float, an ISO date,
+        ``;``-separated ISO3 codes, `` | ``-separated citations, or a list of texts (only
+        made by BorderWatch, never read from a file). Fixes the dtype (:data:`KIND_DTYPES`).
     required
-        Whether an empty cell is an error.
+        Whether an empty cell is an error (a required column is never null; an empty list
+        counts as empty).
     allowed
         For text columns with a closed vocabulary, the accepted values.
     minimum, maximum
@@ -40,6 +69,11 @@ class Column:
     allowed: tuple[str, ...] | None = None
     minimum: float | None = None
     maximum: float | None = None
+
+    @property
+    def dtype(self) -> str:
+        """The pandas dtype of the column once typed."""
+        return KIND_DTYPES[self.kind]
 
 
 @dataclass(frozen=True)
@@ -73,7 +107,45 @@ class TableSchema:
 
     @property
     def column_names(self) -> list[str]:
+        """The column names, in order."""
         return [c.name for c in self.columns]
+
+    @property
+    def dtypes(self) -> dict[str, str]:
+        """Column name -> pandas dtype of the typed table."""
+        return {c.name: c.dtype for c in self.columns}
+
+    def column(self, name: str) -> Column:
+        """The column called ``name`` (``KeyError`` if there is none)."""
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    def empty(self) -> pd.DataFrame:
+        """A table with these columns, typed, and no rows."""
+        return pd.DataFrame({c.name: pd.Series([], dtype=c.dtype) for c in self.columns})
+
+    def extended(
+        self,
+        name: str,
+        *,
+        columns: Iterable[Column] = (),
+        rules: Iterable[Rule] = (),
+        optional: Iterable[str] = (),
+        replaced: Iterable[Column] = (),
+    ) -> TableSchema:
+        """This layout plus ``columns`` and ``rules``, with the ``optional`` columns no longer
+        required and the ``replaced`` columns (matched by name) swapped in."""
+        relaxed = set(optional)
+        swapped = {c.name: c for c in replaced}
+        own = tuple(
+            swapped.get(c.name, replace(c, required=c.required and c.name not in relaxed))
+            for c in self.columns
+        )
+        return TableSchema(
+            name=name, columns=(*own, *columns), key=self.key, rules=(*self.rules, *rules)
+        )
 
 
 #: Event types of the incident layer, with the label shown to analysts.
@@ -144,7 +216,7 @@ INCIDENTS = TableSchema(
         Column("date_start", "date", required=True),
         Column("date_end", "date", required=True),
         Column("date_precision", required=True, allowed=tuple(DATE_PRECISIONS)),
-        Column("country_iso3", required=True),
+        Column("country_iso3", "iso3", required=True),
         Column("place_name", required=True),
         Column("latitude", "float", required=True, minimum=-90, maximum=90),
         Column("longitude", "float", required=True, minimum=-180, maximum=180),
@@ -176,6 +248,64 @@ INCIDENTS = TableSchema(
         ),
     ),
 )
+
+#: ``source_dataset`` of imported incidents: one per family of importable layouts.
+SOURCE_DATASETS: tuple[str, ...] = ("ACLED", "UCDP GED", "GTD", "BorderWatch")
+#: ``dataset`` and ``source_dataset`` of curated incidents once combined with imported ones.
+CURATED_DATASET, CURATED_SOURCE = "curated", "BorderWatch curated"
+
+
+def incident_ids(dataset: str | pd.Series, original_ids: pd.Series) -> pd.Series:
+    """Ids of imported incidents, ``"<dataset key>:<original id>"``; made nowhere else.
+
+    The importer labels its rows with the key it is given, the store labels them again with
+    the key it gives the dataset (:meth:`borderwatch.store.DatasetStore.save`); both call this.
+    """
+    return dataset + ":" + original_ids.astype("str")
+
+
+def _placed(table: pd.DataFrame) -> pd.Series:
+    return table["latitude"].notna() & table["longitude"].notna()
+
+
+IMPORTED_INCIDENTS = INCIDENTS.extended(
+    "imported incidents",
+    # Sources place some events only by country or not at all: kept, shown as "not placed".
+    optional=("latitude", "longitude", "location_precision"),
+    columns=(
+        Column("dataset", required=True),
+        Column("source_dataset", required=True, allowed=SOURCE_DATASETS),
+        Column("original_id", required=True),
+    ),
+    rules=(
+        Rule(
+            "location_precision",
+            "is empty but required for an incident with coordinates",
+            lambda t: _placed(t) & t["location_precision"].isna(),
+        ),
+        Rule(
+            "latitude",
+            "latitude and longitude must both be given or both be empty",
+            lambda t: t["latitude"].isna() != t["longitude"].isna(),
+        ),
+        Rule(
+            "incident_id",
+            "is not '<dataset>:<original_id>'",
+            lambda t: (
+                (t["dataset"] != CURATED_DATASET)
+                & (t["incident_id"] != incident_ids(t["dataset"], t["original_id"]))
+            ),
+        ),
+    ),
+)
+
+SHOWN_INCIDENTS = IMPORTED_INCIDENTS.extended(
+    "incidents shown",
+    replaced=(Column("source_dataset", required=True, allowed=(*SOURCE_DATASETS, CURATED_SOURCE)),),
+    # Ids of the other reports of the same incident merged into this row (empty if none).
+    columns=(Column("also_reported_as", "text_list"),),
+)
+
 
 COOPERATION = TableSchema(
     name="cooperation",

@@ -55,7 +55,7 @@ import pyarrow as pa
 
 from borderwatch.config import settings
 from borderwatch.errors import DataFileError, Problem
-from borderwatch.schemas import INCIDENTS
+from borderwatch.schemas import IMPORTED_INCIDENTS, INCIDENTS, incident_ids
 
 try:  # POSIX only; on Windows writers are serialised within one process only.
     import fcntl
@@ -70,11 +70,12 @@ REGISTRY_VERSION = 1
 #: Orphan and temporary files younger than this are left alone: another process may be
 #: between writing its parquet file and registering it.
 ORPHAN_MIN_AGE_S = 3600.0
+#: Columns of a stored incident table (:data:`~borderwatch.schemas.IMPORTED_INCIDENTS`).
+INCIDENT_COLUMNS = tuple(IMPORTED_INCIDENTS.column_names)
 #: Columns an imported incident table carries on top of the curated layout.
-EXTRA_COLUMNS = ("dataset", "source_dataset", "original_id")
+EXTRA_COLUMNS = INCIDENT_COLUMNS[len(INCIDENTS.columns) :]
 #: Columns holding tuples in memory and ``list<string>`` in parquet.
-TUPLE_COLUMNS = ("origin_countries", "sources")
-INCIDENT_COLUMNS = (*INCIDENTS.column_names, *EXTRA_COLUMNS)
+TUPLE_COLUMNS = tuple(c.name for c in IMPORTED_INCIDENTS.columns if c.dtype == "object")
 
 _TEMP_PREFIX = ".tmp-"
 _KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -213,21 +214,23 @@ def _restore_tuples(frame: gpd.GeoDataFrame) -> None:
             )
 
 
-_EMPTY_DTYPES = {
-    "str": "str",
-    "int": "Int64",
-    "float": "float64",
-    "date": "datetime64[us]",
-    "iso3_list": object,
-    "citations": object,
-}
-
-
 def empty_incidents() -> gpd.GeoDataFrame:
-    """An incident table with no rows, typed like the curated layer plus the import columns."""
-    columns = {c.name: pd.Series([], dtype=_EMPTY_DTYPES[c.kind]) for c in INCIDENTS.columns}
-    columns.update({name: pd.Series([], dtype="str") for name in EXTRA_COLUMNS})
-    return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    """An imported-incident table with no rows, typed as :data:`IMPORTED_INCIDENTS` says."""
+    return gpd.GeoDataFrame(IMPORTED_INCIDENTS.empty(), geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+
+
+def _check_savable(incidents: gpd.GeoDataFrame, *, name: str, rejected: int) -> None:
+    if not isinstance(incidents, gpd.GeoDataFrame) or incidents.crs is None:
+        raise ValueError("incidents must be a GeoDataFrame in EPSG:4326")
+    missing = [c for c in (*INCIDENT_COLUMNS, "geometry") if c not in incidents.columns]
+    if missing:
+        raise ValueError(f"the incident table lacks column(s): {', '.join(missing)}")
+    if incidents.crs.to_epsg() != 4326:
+        raise ValueError(f"incidents are in {incidents.crs}, expected EPSG:4326")
+    if rejected < 0:
+        raise ValueError("rejected must be >= 0")
+    if not name.strip():
+        raise ValueError("a stored dataset needs a name")
 
 
 class DatasetStore:
@@ -298,25 +301,18 @@ class DatasetStore:
 
         The dataset gets a new key ``<format>-<UTC date>-<n>``, never used before in this
         store. The table's ``dataset`` column is set to that key and its ``incident_id`` to
-        ``<key>:<original_id>`` (whatever the importer put there is a placeholder), so ids
-        follow the import contract. The caller's table is not modified.
+        :func:`~borderwatch.schemas.incident_ids` of it (the importer's labels were
+        provisional), so ids follow the import contract. The caller's table is not modified.
 
         Raises
         ------
         ValueError
-            The table lacks columns of the import contract or is not in EPSG:4326.
+            The table lacks columns of the import contract or is not in EPSG:4326, or the
+            name is empty.
         DataFileError
             The registry is unreadable (nothing is written then).
         """
-        if not isinstance(incidents, gpd.GeoDataFrame) or incidents.crs is None:
-            raise ValueError("incidents must be a GeoDataFrame in EPSG:4326")
-        missing = [c for c in (*INCIDENT_COLUMNS, "geometry") if c not in incidents.columns]
-        if missing:
-            raise ValueError(f"the incident table lacks column(s): {', '.join(missing)}")
-        if incidents.crs.to_epsg() != 4326:
-            raise ValueError(f"incidents are in {incidents.crs}, expected EPSG:4326")
-        if rejected < 0:
-            raise ValueError("rejected must be >= 0")
+        _check_savable(incidents, name=name, rejected=rejected)
 
         self.directory.mkdir(parents=True, exist_ok=True)
         with self._writing():
@@ -327,7 +323,7 @@ class DatasetStore:
 
             table = _to_parquet_table(incidents)
             table["dataset"] = key
-            table["incident_id"] = key + ":" + table["original_id"].astype(str)
+            table["incident_id"] = incident_ids(key, table["original_id"])
             target = self.directory / file_name
             sha256 = self._write_atomically(target, lambda tmp: table.to_parquet(tmp))
 

@@ -14,22 +14,29 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from borderwatch.schemas import INCIDENTS
-
-#: Columns added to the curated incident layout by an import (``docs/import-design.md``).
-EXTRA_COLUMNS: tuple[str, ...] = ("dataset", "source_dataset", "original_id")
+from borderwatch.schemas import IMPORTED_INCIDENTS, INCIDENTS, SOURCE_DATASETS
 
 #: Every column of an imported incident table, in order (the geometry comes last).
-INCIDENT_COLUMNS: tuple[str, ...] = (*INCIDENTS.column_names, *EXTRA_COLUMNS)
+INCIDENT_COLUMNS: tuple[str, ...] = tuple(IMPORTED_INCIDENTS.column_names)
+
+#: Columns added to the curated incident layout by an import (``docs/import-design.md``).
+EXTRA_COLUMNS: tuple[str, ...] = INCIDENT_COLUMNS[len(INCIDENTS.columns) :]
 
 #: Columns of the rejection table.
 REJECTION_COLUMNS: tuple[str, ...] = ("row", "original_id", "field", "reason")
 
 #: ``source_dataset`` values, one per family of layouts.
-SOURCE_NAMES: tuple[str, ...] = ("ACLED", "UCDP GED", "GTD", "BorderWatch")
+SOURCE_NAMES: tuple[str, ...] = SOURCE_DATASETS
 
 
-class ImportFormatError(ValueError):
+class ImportRefusedError(ValueError):
+    """An import cannot go ahead. The message is meant for the analyst: what is wrong, what to do.
+
+    The app shows these messages as they are; anything else escaping an import is a bug.
+    """
+
+
+class ImportFormatError(ImportRefusedError):
     """A file cannot be imported at all: unreadable, of an unknown layout, empty or too large.
 
     The message is meant for the analyst: it names the file and says what to do.

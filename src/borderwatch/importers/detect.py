@@ -1,129 +1,16 @@
 """Tell which known layout a table follows from its header.
 
-The layouts are those of the project's data-source research note (ACLED current and c.2017
-exports, UCDP GED, GTD) and BorderWatch's own incident layout. Each layout is recognised by
-the columns its mapper needs; other columns may be present or absent.
+The layouts are declared in :mod:`borderwatch.importers.layouts` (ACLED current and c.2017
+exports, UCDP GED, GTD, BorderWatch's own incident layout). Each is recognised by its
+required columns; other columns may be present or absent.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from borderwatch.importers.base import ImportFormatError
-from borderwatch.schemas import INCIDENTS
+from borderwatch.importers.layouts import LAYOUTS, LAYOUTS_BY_KEY, Layout
 
-
-@dataclass(frozen=True)
-class Layout:
-    """A known file layout.
-
-    Attributes
-    ----------
-    key
-        What :func:`detect_format` returns.
-    label
-        How analysts know it.
-    required
-        Columns that must all be present (the mapper reads them), in the source's order.
-    id_column
-        The column holding the source's own id.
-    """
-
-    key: str
-    label: str
-    required: tuple[str, ...]
-    id_column: str
-
-
-LAYOUTS: tuple[Layout, ...] = (
-    Layout(
-        "acled",
-        "ACLED export (lower-case column names)",
-        (
-            "event_id_cnty",
-            "event_date",
-            "time_precision",
-            "event_type",
-            "sub_event_type",
-            "actor1",
-            "country",
-            "location",
-            "latitude",
-            "longitude",
-            "geo_precision",
-            "source",
-            "notes",
-            "fatalities",
-        ),
-        "event_id_cnty",
-    ),
-    Layout(
-        "acled_legacy",
-        "ACLED export of c.2017 (upper-case column names)",
-        (
-            "EVENT_ID_CNTY",
-            "EVENT_DATE",
-            "TIME_PRECISION",
-            "EVENT_TYPE",
-            "ACTOR1",
-            "COUNTRY",
-            "LOCATION",
-            "LATITUDE",
-            "LONGITUDE",
-            "GEO_PRECISION",
-            "SOURCE",
-            "NOTES",
-            "FATALITIES",
-        ),
-        "EVENT_ID_CNTY",
-    ),
-    Layout(
-        "ucdp_ged",
-        "UCDP Georeferenced Event Dataset (GED)",
-        (
-            "id",
-            "type_of_violence",
-            "dyad_name",
-            "side_a",
-            "where_prec",
-            "latitude",
-            "longitude",
-            "country",
-            "date_prec",
-            "date_start",
-            "date_end",
-            "best",
-            "high",
-            "low",
-        ),
-        "id",
-    ),
-    Layout(
-        "gtd",
-        "Global Terrorism Database (GTD)",
-        (
-            "eventid",
-            "iyear",
-            "imonth",
-            "iday",
-            "country_txt",
-            "latitude",
-            "longitude",
-            "specificity",
-            "attacktype1_txt",
-            "nkill",
-        ),
-        "eventid",
-    ),
-    Layout(
-        "borderwatch_csv",
-        "BorderWatch incident layout (CSV or GeoJSON export)",
-        tuple(INCIDENTS.column_names),
-        "incident_id",
-    ),
-)
-
-LAYOUTS_BY_KEY: dict[str, Layout] = {layout.key: layout for layout in LAYOUTS}
+__all__ = ["LAYOUTS", "LAYOUTS_BY_KEY", "Layout", "detect_format"]
 
 
 def _clean(name: object) -> str:

@@ -343,6 +343,21 @@ def _read_geojson(data: bytes, name: str) -> pd.DataFrame:
     return table
 
 
+def _check_extension(name: str, extension: str) -> None:
+    if extension in EXTENSIONS:
+        return
+    if extension == ".xls":
+        raise ImportFormatError(
+            f"{name} is an Excel 97–2003 workbook (.xls), which cannot be imported. Open it "
+            "in Excel or LibreOffice and save it as .xlsx or CSV."
+        )
+    supported = ", ".join(EXTENSIONS)
+    shown = f"'{extension}'" if extension else "no extension"
+    raise ImportFormatError(
+        f"{name} has {shown}; BorderWatch imports these file types: {supported}."
+    )
+
+
 def read_table(data: bytes, *, file_name: str, max_bytes: int = 500 * 2**20) -> pd.DataFrame:
     """Read an uploaded file into a table whose every cell is text.
 
@@ -374,17 +389,7 @@ def read_table(data: bytes, *, file_name: str, max_bytes: int = 500 * 2**20) -> 
     """
     name = _display_name(file_name)
     extension = _extension(file_name)
-    if extension not in EXTENSIONS:
-        if extension == ".xls":
-            raise ImportFormatError(
-                f"{name} is an Excel 97–2003 workbook (.xls), which cannot be imported. Open it "
-                "in Excel or LibreOffice and save it as .xlsx or CSV."
-            )
-        supported = ", ".join(EXTENSIONS)
-        shown = f"'{extension}'" if extension else "no extension"
-        raise ImportFormatError(
-            f"{name} has {shown}; BorderWatch imports these file types: {supported}."
-        )
+    _check_extension(name, extension)
     if not data or not data.strip() or data.strip() == _UTF8_BOM:
         raise ImportFormatError(f"{name} is empty (0 bytes of data).")
     reader = EXTENSIONS[extension]

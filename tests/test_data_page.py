@@ -1,0 +1,63 @@
+"""The Data page imports through the package and shows refusals as messages, never tracebacks."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from borderwatch import paths
+from borderwatch.store import DATA_DIR_VARIABLE, DatasetStore
+
+APP = str(paths.REPO_ROOT / "app.py")
+FIXTURE = paths.REPO_ROOT / "tests" / "fixtures" / "imports" / "ucdp_ged.csv"
+TIMEOUT_S = 60
+
+
+@pytest.fixture
+def store_dir(tmp_path, monkeypatch):
+    directory = tmp_path / "imports"
+    monkeypatch.setenv(DATA_DIR_VARIABLE, str(directory))
+    return directory
+
+
+def _data_page_with_path(path: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    at.text_input(key="import_path").set_value(path).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _press_import(at: AppTest) -> AppTest:
+    next(b for b in at.button if b.label == "Import").click().run()
+    return at
+
+
+def test_clearing_the_dataset_name_shows_a_message_not_a_traceback(store_dir):
+    at = _data_page_with_path(str(FIXTURE))
+    at.text_input(key="import_name").set_value("").run()
+    _press_import(at)
+    assert not at.exception, at.exception
+    assert any("The dataset has no name" in e.value for e in at.error)
+    assert DatasetStore(store_dir).list() == []
+
+
+def test_importing_a_server_file_stores_it(store_dir):
+    at = _press_import(_data_page_with_path(str(FIXTURE)))
+    assert not at.exception, at.exception
+    stored = DatasetStore(store_dir).list()
+    assert [info.name for info in stored] == ["ucdp_ged"]
+    assert {m.label: m.value for m in at.metric}["Accepted"] == f"{stored[0].rows:,}"
+
+
+def test_server_path_help_states_its_own_limit(store_dir, monkeypatch):
+    monkeypatch.setenv("BORDERWATCH_MAX_IMPORT_MB", "1")
+    monkeypatch.setenv("BORDERWATCH_MAX_SERVER_FILE_MB", "3000")
+    at = _data_page_with_path("")
+    assert "up to 3,000 MB" in at.text_input(key="import_path").help
+
+
+def test_unreadable_server_path_is_explained(store_dir, tmp_path):
+    at = _data_page_with_path(str(tmp_path / "missing.csv"))
+    assert any("Cannot read" in e.value and "missing.csv" in e.value for e in at.error)
