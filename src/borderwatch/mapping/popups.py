@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from html import escape as html_escape
+from typing import Any
 
 import pandas as pd
 
@@ -35,7 +36,7 @@ def _row(label: str, value: str) -> str:
     return f"<tr><th>{escape(label)}</th><td>{value}</td></tr>"
 
 
-def incident_popup_html(incident: Mapping[str, object], country_names: Mapping[str, str]) -> str:
+def incident_popup_html(incident: Mapping[str, Any], country_names: Mapping[str, str]) -> str:
     """The popup body for one incident (a row of the incidents table)."""
     country = str(incident["country_iso3"])
     event_type = EVENT_TYPES.get(str(incident["event_type"]), str(incident["event_type"]))
@@ -101,9 +102,7 @@ def incident_popup_html(incident: Mapping[str, object], country_names: Mapping[s
     )
 
 
-def arrangement_popup_html(
-    arrangement: Mapping[str, object], country_names: Mapping[str, str]
-) -> str:
+def arrangement_popup_html(arrangement: Mapping[str, Any], country_names: Mapping[str, str]) -> str:
     """The popup body for one cooperation arrangement (a row of cooperation.csv)."""
     parties = ", ".join(country_names.get(c, c) for c in arrangement["parties"])
     start = arrangement["date_start"]
