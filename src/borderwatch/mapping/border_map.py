@@ -32,24 +32,16 @@ def border_map_view(
     ----------
     title, filter_description
         What the map shows and the filters behind it, in words.
-    countries, borders
-        Display layers (simplified).
-    zones
-        Zone polygons of the selected borders.
-    incidents
-        The incidents to draw: those in the zone, after the sidebar filters.
-    crossings
-        Crossing points to draw (those on the selected borders).
-    regimes
-        Regime lines in force in ``regime_year`` (:func:`borderwatch.cooperation.regime_lines`).
-    regime_year
-        The year the regimes are shown for, named in the layer control.
+    countries, borders, zones, incidents, crossings, links
+        Display layers (simplified): the selected borders' zones, the incidents in them
+        after the sidebar filters, the crossings on them, the links (or ``None``).
+    regimes, regime_year
+        Regime lines (:func:`borderwatch.cooperation.regime_lines`) and the year they are
+        in force, named in the layer control.
     country_names
         ISO3 -> English name.
     selected_pairs
         The chosen border pairs, highlighted; empty means all borders.
-    links
-        Cross-border links to draw, or ``None``.
     fit_to
         Geometries the view must show; by default the zones of the selected borders.
 

@@ -7,7 +7,7 @@ swatches with matplotlib.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
@@ -151,66 +151,95 @@ def _draw_sizes(ax: Axes, y: float, scale: float) -> None:
         x += max(d, font * 1.6) + 10 * scale
 
 
+#: Swatch positions in points at scale 1: the symbol's centre and its half width.
+_SWATCH_X, _SWATCH_HALF = 8.0, 9.0
+
+
 def _draw_swatch(ax: Axes, entry: LegendEntry, mid: float, scale: float) -> None:
     """The entry's symbol, left of its label, centred at height ``mid``."""
-    x = 8 + 9 * scale
-    half = 9 * scale
-    if entry.symbol == "dot" and entry.color is not None:
-        ax.scatter(
-            [x],
-            [mid],
-            s=(8 * scale) ** 2,
-            facecolors=[to_rgba(entry.color, INCIDENT_ALPHA)],
-            edgecolors=INCIDENT_EDGE_COLOR,
-            linewidths=0.75,
+    draw = _SWATCHES.get(entry.symbol)
+    if draw is not None:
+        draw(ax, entry, _SWATCH_X + _SWATCH_HALF * scale, mid, scale)
+
+
+def _dot(ax: Axes, entry: LegendEntry, x: float, mid: float, scale: float) -> None:
+    ax.scatter(
+        [x],
+        [mid],
+        s=(8 * scale) ** 2,
+        facecolors=[to_rgba(entry.color or style.UNKNOWN_COLOR, INCIDENT_ALPHA)],
+        edgecolors=INCIDENT_EDGE_COLOR,
+        linewidths=0.75,
+    )
+
+
+def _line(ax: Axes, entry: LegendEntry, x: float, mid: float, scale: float) -> None:
+    if entry.line is None:
+        return
+    half = _SWATCH_HALF * scale
+    ax.add_line(
+        Line2D(
+            [x - half, x + half],
+            [mid, mid],
+            color=entry.line.color,
+            alpha=entry.line.opacity,
+            linewidth=line_width_pt(entry.line) * scale,
+            linestyle=line_pattern(entry.line),
+            solid_capstyle="butt",
+            dash_capstyle="butt",
         )
-    elif entry.symbol == "line" and entry.line is not None:
-        line = entry.line
-        ax.add_line(
-            Line2D(
-                [x - half, x + half],
-                [mid, mid],
-                color=line.color,
-                alpha=line.opacity,
-                linewidth=line_width_pt(line) * scale,
-                linestyle=line_pattern(line),
-                solid_capstyle="butt",
-                dash_capstyle="butt",
-            )
+    )
+
+
+def _area(ax: Axes, entry: LegendEntry, x: float, mid: float, scale: float) -> None:
+    if entry.area is None:
+        return
+    ax.add_patch(
+        Rectangle(
+            (x - _SWATCH_HALF * scale, mid - 5 * scale),
+            18 * scale,
+            10 * scale,
+            facecolor=to_rgba(entry.area.fill, entry.area.fill_opacity),
+            edgecolor=entry.area.outline,
+            linewidth=0.75,
         )
-    elif entry.symbol == "area" and entry.area is not None:
-        area = entry.area
-        ax.add_patch(
-            Rectangle(
-                (x - half, mid - 5 * scale),
-                18 * scale,
-                10 * scale,
-                facecolor=to_rgba(area.fill, area.fill_opacity),
-                edgecolor=area.outline,
-                linewidth=0.75,
-            )
-        )
-    elif entry.symbol == "crossing":
-        ax.scatter(
-            [x],
-            [mid],
-            s=(CROSSING_PX * PX_TO_PT * scale) ** 2,
-            marker="D",
-            c=style.CROSSING_COLOR,
-            edgecolors="white",
-            linewidths=0.8,
-        )
-    elif entry.symbol == "arrow" and entry.line is not None:
-        ax.annotate(
-            "",
-            xy=(x + 10 * scale, mid),
-            xytext=(x - half, mid),
-            arrowprops={
-                "arrowstyle": "-|>",
-                "color": entry.line.color,
-                "lw": line_width_pt(entry.line) * scale,
-                "shrinkA": 0,
-                "shrinkB": 0,
-            },
-            parse_math=False,
-        )
+    )
+
+
+def _crossing(ax: Axes, entry: LegendEntry, x: float, mid: float, scale: float) -> None:
+    ax.scatter(
+        [x],
+        [mid],
+        s=(CROSSING_PX * PX_TO_PT * scale) ** 2,
+        marker="D",
+        c=style.CROSSING_COLOR,
+        edgecolors="white",
+        linewidths=0.8,
+    )
+
+
+def _arrow(ax: Axes, entry: LegendEntry, x: float, mid: float, scale: float) -> None:
+    if entry.line is None:
+        return
+    ax.annotate(
+        "",
+        xy=(x + 10 * scale, mid),
+        xytext=(x - _SWATCH_HALF * scale, mid),
+        arrowprops={
+            "arrowstyle": "-|>",
+            "color": entry.line.color,
+            "lw": line_width_pt(entry.line) * scale,
+            "shrinkA": 0,
+            "shrinkB": 0,
+        },
+        parse_math=False,
+    )
+
+
+_SWATCHES: dict[str, Callable[[Axes, LegendEntry, float, float, float], None]] = {
+    "dot": _dot,
+    "line": _line,
+    "area": _area,
+    "crossing": _crossing,
+    "arrow": _arrow,
+}
