@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 from borderwatch.mapping import style
 from borderwatch.mapping.style import AreaStyle, LineStyle
-from borderwatch.schemas import ARRANGEMENT_KINDS, EVENT_TYPES
+from borderwatch.schemas import EVENT_TYPES
 
 if TYPE_CHECKING:
     from borderwatch.mapping.view import MapView
@@ -103,7 +103,8 @@ def legend_for(view: MapView) -> tuple[LegendSection, ...]:
 
 def _incident_sections(view: MapView) -> list[LegendSection]:
     assert view.incidents is not None
-    present = set(view.incidents["event_type"].dropna().astype(str))
+    # unique() before str(): the incident table can hold a million rows.
+    present = {str(t) for t in view.incidents["event_type"].dropna().unique()}
     ordered = [t for t in EVENT_TYPES if t in present] + sorted(present - set(EVENT_TYPES))
     styles = {t: style.event_style(t) for t in ordered}
     types = tuple(
@@ -122,8 +123,8 @@ def _arrangement_sections(view: MapView) -> list[LegendSection]:
     present = set(layer.table["kind"])
     swatch = style.LINES["arrangement_kind"]
     kinds = tuple(
-        LegendEntry(kind_key(k), "line", label, line=swatch.in_color(style.ARRANGEMENT_COLORS[k]))
-        for k, label in ARRANGEMENT_KINDS.items()
+        LegendEntry(kind_key(k), "line", kind.label, line=swatch.in_color(kind.color))
+        for k, kind in style.ARRANGEMENT_STYLES.items()
         if k in present
     )
     roles = set(layer.lines["role"])
