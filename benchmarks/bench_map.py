@@ -22,7 +22,8 @@ from playwright.sync_api import sync_playwright
 from borderwatch import loading
 from borderwatch.devserver import CHROMIUM_ARGS, chromium_executable, running_app
 from borderwatch.filters import IncidentFilter, filter_incidents
-from borderwatch.mapping.incident_map import build_incident_map
+from borderwatch.mapping.folium_map import folium_map
+from borderwatch.mapping.incident_map import incident_map_view
 from borderwatch.mapping.layers import simplify_for_display
 
 DRAWN = "document.querySelectorAll('path.bw-incident, .marker-cluster').length > 0"
@@ -35,14 +36,16 @@ def python_side() -> dict[str, float]:
     names = geodata.country_names()
 
     def build(selection: IncidentFilter) -> str:
-        m = build_incident_map(
+        view = incident_map_view(
+            title="Benchmark",
+            filter_description=selection.describe(names),
             countries=countries,
             borders=borders,
             incidents=filter_incidents(geodata.incidents, selection),
             country_names=names,
             focus_countries=selection.countries,
         )
-        return m.get_root().render()
+        return folium_map(view).get_root().render()
 
     html = build(IncidentFilter())
     timings = []

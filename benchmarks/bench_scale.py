@@ -25,7 +25,8 @@ from borderwatch.dedupe import combined_incidents
 from borderwatch.devserver import CHROMIUM_ARGS, chromium_executable, running_app
 from borderwatch.importers import import_file
 from borderwatch.loading import load_geodata
-from borderwatch.mapping.incident_map import build_incident_map
+from borderwatch.mapping.folium_map import folium_map
+from borderwatch.mapping.incident_map import incident_map_view
 from borderwatch.mapping.layers import simplify_for_display
 from borderwatch.store import DATA_DIR_VARIABLE, DatasetStore
 
@@ -128,16 +129,15 @@ def main(rows: int) -> None:
         everything = combined_incidents(
             geodata.incidents, result.incidents, max_days=3, max_km=10.0
         )
-        map_html = (
-            build_incident_map(
-                countries=simplify_for_display(geodata.countries),
-                borders=simplify_for_display(geodata.borders),
-                incidents=everything,
-                country_names=geodata.country_names(),
-            )
-            .get_root()
-            .render()
+        view = incident_map_view(
+            title="Scale benchmark",
+            filter_description="every event",
+            countries=simplify_for_display(geodata.countries),
+            borders=simplify_for_display(geodata.borders),
+            incidents=everything,
+            country_names=geodata.country_names(),
         )
+        map_html = folium_map(view).get_root().render()
     print(
         json.dumps(
             {

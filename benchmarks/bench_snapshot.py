@@ -24,12 +24,13 @@ from PIL import Image
 
 from borderwatch import loading
 from borderwatch.exports.provenance import make_provenance
-from borderwatch.exports.snapshot import SnapshotLayers, render_snapshot
+from borderwatch.exports.snapshot import render_snapshot
 from borderwatch.mapping.layers import simplify_for_display
+from borderwatch.mapping.view import Bounds, MapView, fit_bounds
 from borderwatch.schemas import EVENT_TYPES
 
 
-def synthetic_incidents(n: int, bounds: tuple[float, float, float, float]) -> pd.DataFrame:
+def synthetic_incidents(n: int, bounds: Bounds) -> pd.DataFrame:
     """``n`` incidents over ``bounds``: random types and tolls, 1 in 1,000 without place."""
     rng = np.random.default_rng(2026)
     minx, miny, maxx, maxy = bounds
@@ -52,16 +53,20 @@ def main(n: int = 100_000, *, runs: int = 3, out: str | None = None) -> None:
     geodata = loading.load_geodata()
     countries = simplify_for_display(geodata.countries)
     borders = simplify_for_display(geodata.borders)
-    bounds = tuple(float(v) for v in countries[countries["focus"]].total_bounds)
-    incidents = synthetic_incidents(n, bounds)
-    layers = SnapshotLayers(countries, borders, incidents, bounds)
-    provenance = make_provenance(title="Benchmark", filters=f"{n:,} synthetic incidents")
+    bounds = fit_bounds(countries)
+    view = MapView(
+        title="Snapshot benchmark",
+        filter_description=f"{n:,} synthetic incidents",
+        countries=countries,
+        borders=borders,
+        incidents=synthetic_incidents(n, bounds),
+        bounds=bounds,
+    )
+    provenance = make_provenance(title="Benchmark", filters=view.filter_description)
 
     def render() -> tuple[float, bytes]:
         start = time.perf_counter()
-        png = render_snapshot(
-            layers, title="Snapshot benchmark", provenance=provenance, fmt="png", dpi=150
-        )
+        png = render_snapshot(view, provenance=provenance, fmt="png", dpi=150)
         return time.perf_counter() - start, png
 
     first_s, png = render()

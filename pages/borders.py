@@ -7,13 +7,12 @@ import streamlit as st
 from borderwatch.border_stats import in_zone, possibly_in_zone, zone_counts_by_year, zone_ranking
 from borderwatch.charts import zone_trend_chart
 from borderwatch.cooperation import border_regimes, regime_lines
-from borderwatch.exports.snapshot import SnapshotLayers
 from borderwatch.filters import filter_incidents, year_span
 from borderwatch.links import cross_border_links
-from borderwatch.mapping.base import as_box, bounds_of
-from borderwatch.mapping.border_map import build_border_map
+from borderwatch.mapping.border_map import border_map_view
+from borderwatch.mapping.folium_map import folium_map
 from borderwatch.ui.data import data_or_stop, zones
-from borderwatch.ui.exports import ExportSource, export_panel
+from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
 from borderwatch.ui.widgets import (
@@ -37,7 +36,7 @@ st.title("Borders")
 pick, year_pick = st.columns([2, 1])
 border = pick.selectbox(
     "Border",
-    options=[ALL_BORDERS, *sorted(border_names, key=border_names.get)],
+    options=[ALL_BORDERS, *sorted(border_names, key=border_names.__getitem__)],
     format_func=lambda p: "All borders" if p == ALL_BORDERS else border_names[p],
     key="border",
     bind="query-params",
@@ -83,17 +82,22 @@ regimes = regime_lines(regimes_now, data.display_borders, data.geodata.barriers)
 # Links only when shown: with imported data the selection can be a million rows.
 links = cross_border_links(inside, data.anchors) if chosen.show_links else None
 
-layers = {
-    "countries": data.display_countries,
-    "borders": data.display_borders,
-    "zones": zones(width_km, pairs or None),
-    "incidents": inside,
-    "crossings": crossings,
-    "regimes": regimes,
-    "links": links[0] if links else None,
-}
-map_options = {"regime_year": regime_year, "country_names": names, "selected_pairs": tuple(pairs)}
-show_map(build_border_map(**layers, **map_options, basemap=chosen.basemap), key="border-map")
+view = border_map_view(
+    title=f"Incidents within {width_km} km of {label}",
+    filter_description=f"{selection.describe(names)}; zone {width_km} km of {label}; "
+    f"regimes in force in {regime_year}",
+    countries=data.display_countries,
+    borders=data.display_borders,
+    zones=zones(width_km, pairs or None),
+    incidents=inside,
+    crossings=crossings,
+    regimes=regimes,
+    regime_year=regime_year,
+    country_names=names,
+    selected_pairs=tuple(pairs),
+    links=links[0] if links else None,
+)
+show_map(folium_map(view, basemap=chosen.basemap), key="border-map")
 not_placed_notice(filtered, names)
 st.caption(PRECISION_CAVEAT)
 
@@ -153,32 +157,4 @@ incidents_table(inside, names)
 if links:
     links_section(*links, names)
 
-export_panel(
-    ExportSource(
-        key="border",
-        default_title=f"Incidents within {width_km} km of {label}",
-        filters=f"{selection.describe(names)}; zone {width_km} km of {label}; "
-        f"regimes in force in {regime_year}",
-        build_map=lambda base: build_border_map(**layers, **map_options, asset_base_url=base),
-        snapshot_layers=lambda: SnapshotLayers(
-            **layers,
-            bounds=as_box(
-                bounds_of(
-                    data.display_countries,
-                    geometries=layers["zones"].geometry if pairs else None,
-                    incidents=inside if pairs else None,
-                )
-            ),
-            highlight_pairs=tuple(pairs),
-        ),
-        incidents=inside,
-        files=(
-            "incidents.csv",
-            "borders.geojson",
-            "countries.geojson",
-            "crossings.csv",
-            "cooperation.csv",
-            "barriers.geojson",
-        ),
-    )
-)
+export_panel(view, key="border", incidents=inside)

@@ -17,11 +17,12 @@ from borderwatch.cooperation import (
     participation_matrix,
 )
 from borderwatch.filters import filter_incidents, year_span
-from borderwatch.mapping.cooperation_map import build_cooperation_map
+from borderwatch.mapping.cooperation_map import cooperation_map_view
+from borderwatch.mapping.folium_map import folium_map
 from borderwatch.mapping.style import ARRANGEMENT_COLORS
 from borderwatch.schemas import ARRANGEMENT_KINDS
 from borderwatch.ui.data import data_or_stop
-from borderwatch.ui.exports import ExportSource, cooperation_snapshot_layers, export_panel
+from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
 
@@ -84,28 +85,19 @@ else:
             bind="query-params",
             help="Other multilateral arrangements can be switched on in the map's layer control.",
         )
-    map_inputs = {
-        "countries": data.display_countries,
-        "borders": data.display_borders,
-        "arrangements": current,
-        "anchors": data.anchors,
-        "country_names": names,
-        "shown_multilateral": shown,
-    }
-    show_map(build_cooperation_map(**map_inputs, basemap=chosen.basemap), key="cooperation-map")
-    export_panel(
-        ExportSource(
-            key="cooperation",
-            default_title=f"Security cooperation arrangements in force in {year}",
-            filters=f"in force in {year}; parties: {who}; kinds: "
-            + (", ".join(ARRANGEMENT_KINDS[k] for k in kinds) if kinds else "all"),
-            build_map=lambda base: build_cooperation_map(**map_inputs, asset_base_url=base),
-            snapshot_layers=lambda: cooperation_snapshot_layers(
-                current, data=data, shown_multilateral=shown
-            ),
-            files=("cooperation.csv", "borders.geojson", "countries.geojson"),
-        )
+    view = cooperation_map_view(
+        title=f"Security cooperation arrangements in force in {year}",
+        filter_description=f"in force in {year}; parties: {who}; kinds: "
+        + (", ".join(ARRANGEMENT_KINDS[k] for k in kinds) if kinds else "all"),
+        countries=data.display_countries,
+        borders=data.display_borders,
+        arrangements=current,
+        anchors=data.anchors,
+        country_names=names,
+        shown_multilateral=shown,
     )
+    show_map(folium_map(view, basemap=chosen.basemap), key="cooperation-map")
+    export_panel(view, key="cooperation")
 
 st.subheader("Timeline")
 if selected.empty:
@@ -127,7 +119,9 @@ else:
     )
 
 st.subheader(f"Who takes part ({year})")
-focus = sorted(data.geodata.countries.loc[data.geodata.countries["focus"], "iso3"], key=names.get)
+focus = sorted(
+    data.geodata.countries.loc[data.geodata.countries["focus"], "iso3"], key=names.__getitem__
+)
 if current.empty:
     st.caption("Nothing in force with these filters.")
 else:
@@ -157,7 +151,7 @@ arrangement_id = pick_arrangement.selectbox(
 picked = ordered.loc[arrangement_id]
 border_choice = pick_border.selectbox(
     "Border zone",
-    options=[FOLLOW, *sorted(data.border_names, key=data.border_names.get)],
+    options=[FOLLOW, *sorted(data.border_names, key=data.border_names.__getitem__)],
     format_func=lambda p: "The arrangement's own border" if p == FOLLOW else data.border_names[p],
     key="ba_border",
     bind="query-params",

@@ -2,13 +2,12 @@
 
 import streamlit as st
 
-from borderwatch.exports.snapshot import SnapshotLayers
 from borderwatch.filters import filter_incidents, year_span
 from borderwatch.links import cross_border_links
-from borderwatch.mapping.base import as_box
-from borderwatch.mapping.incident_map import build_incident_map, incident_map_bounds
+from borderwatch.mapping.folium_map import folium_map
+from borderwatch.mapping.incident_map import incident_map_view
 from borderwatch.ui.data import data_or_stop, zones
-from borderwatch.ui.exports import ExportSource, export_panel
+from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
 from borderwatch.ui.widgets import (
@@ -39,15 +38,18 @@ if selected.empty:
 
 # Links only when shown: with imported data the selection can be a million rows.
 links = cross_border_links(selected, data.anchors) if chosen.show_links else None
-layers = {
-    "countries": data.display_countries,
-    "borders": data.display_borders,
-    "incidents": selected,
-    "zones": zones(chosen.zone_km) if chosen.show_zones else None,
-    "links": links[0] if links else None,
-}
-map_options = {"country_names": names, "focus_countries": selection.countries}
-show_map(build_incident_map(**layers, **map_options, basemap=chosen.basemap), key="incident-map")
+view = incident_map_view(
+    title="Security incidents along North Africa's borders",
+    filter_description=selection.describe(names),
+    countries=data.display_countries,
+    borders=data.display_borders,
+    incidents=selected,
+    country_names=names,
+    focus_countries=selection.countries,
+    zones=zones(chosen.zone_km) if chosen.show_zones else None,
+    links=links[0] if links else None,
+)
+show_map(folium_map(view, basemap=chosen.basemap), key="incident-map")
 not_placed_notice(selected, names)
 if selection.border_zone_km is not None or chosen.show_zones:
     st.caption(PRECISION_CAVEAT)
@@ -58,19 +60,4 @@ incidents_table(selected, names)
 if links:
     links_section(*links, names)
 
-export_panel(
-    ExportSource(
-        key="incidents",
-        default_title="Security incidents along North Africa's borders",
-        filters=selection.describe(names),
-        # The standalone map never uses online tiles: it must open offline.
-        build_map=lambda base: build_incident_map(**layers, **map_options, asset_base_url=base),
-        snapshot_layers=lambda: SnapshotLayers(
-            **layers,
-            bounds=as_box(
-                incident_map_bounds(data.display_countries, selected, selection.countries)
-            ),
-        ),
-        incidents=selected,
-    )
-)
+export_panel(view, key="incidents", incidents=selected)

@@ -2,13 +2,11 @@
 
 from dataclasses import replace
 
-import pandas as pd
 import streamlit as st
 
 from borderwatch.border_stats import in_zone
 from borderwatch.charts import capability_chart, security_trend_chart
 from borderwatch.cooperation import border_regimes, participation_matrix, regime_lines
-from borderwatch.exports.snapshot import SnapshotLayers
 from borderwatch.factors import (
     FLUID_STATES,
     RIVALS,
@@ -17,11 +15,11 @@ from borderwatch.factors import (
     security_by_country_year,
 )
 from borderwatch.filters import filter_incidents, year_span
-from borderwatch.mapping.base import as_box, bounds_of
-from borderwatch.mapping.border_map import build_border_map
+from borderwatch.mapping.border_map import rivalry_map_view
+from borderwatch.mapping.folium_map import folium_map
 from borderwatch.schemas import CAPABILITY_INDICATORS
 from borderwatch.ui.data import data_or_stop, zones
-from borderwatch.ui.exports import ExportSource, export_panel
+from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
 
@@ -133,49 +131,21 @@ with rivalry_tab:
         f"Western Sahara's disputed status. {esh['status_note']}"
     )
     near = data.incidents[in_zone(data.incidents, width_km, [pair])]
-    rivalry_zone = zones(width_km, [pair])
-    western_sahara = data.display_countries[data.display_countries["iso3"] == "ESH"]
-    rivalry_layers = {
-        "countries": data.display_countries,
-        "borders": data.display_borders,
-        "zones": rivalry_zone,
-        "incidents": near,
-        "crossings": geodata.crossings[geodata.crossings["border_pair"] == pair],
-        "regimes": regimes,
-    }
-    rivalry_options = {
-        "regime_year": last_year,
-        "country_names": names,
-        "selected_pairs": (pair,),
-        "fit_to": pd.concat([rivalry_zone.geometry, western_sahara.geometry]),
-    }
-    rivalry_map = build_border_map(**rivalry_layers, **rivalry_options, basemap=chosen.basemap)
-    show_map(rivalry_map, key="rivalry-map", height=520)
-    export_panel(
-        ExportSource(
-            key="rivalry",
-            default_title=f"The Algeria–Morocco border and Western Sahara ({last_year})",
-            filters=f"border regimes in force in {last_year}; zone {width_km} km",
-            build_map=lambda base: build_border_map(
-                **rivalry_layers, **rivalry_options, asset_base_url=base
-            ),
-            snapshot_layers=lambda: SnapshotLayers(
-                **rivalry_layers,
-                bounds=as_box(
-                    bounds_of(data.display_countries, geometries=rivalry_options["fit_to"])
-                ),
-                highlight_pairs=(pair,),
-            ),
-            incidents=near,
-            files=(
-                "incidents.csv",
-                "borders.geojson",
-                "countries.geojson",
-                "cooperation.csv",
-                "crossings.csv",
-            ),
-        )
+    rivalry = rivalry_map_view(
+        title=f"The Algeria–Morocco border and Western Sahara ({last_year})",
+        filter_description=f"border regimes in force in {last_year}; zone {width_km} km",
+        countries=data.display_countries,
+        borders=data.display_borders,
+        zones=zones(width_km, [pair]),
+        incidents=near,
+        crossings=geodata.crossings[geodata.crossings["border_pair"] == pair],
+        regimes=regimes,
+        regime_year=last_year,
+        country_names=names,
+        pair=pair,
     )
+    show_map(folium_map(rivalry, basemap=chosen.basemap), key="rivalry-map", height=520)
+    export_panel(rivalry, key="rivalry", incidents=near)
     st.subheader("Key dates")
     dated = rivalry_arrangements(geodata.cooperation)
     st.dataframe(
@@ -195,7 +165,7 @@ with rivalry_tab:
     )
 
 st.subheader("Who takes part in what")
-focus = sorted(geodata.countries.loc[geodata.countries["focus"], "iso3"], key=names.get)
+focus = sorted(geodata.countries.loc[geodata.countries["focus"], "iso3"], key=names.__getitem__)
 matrix = participation_matrix(geodata.cooperation, focus, names)
 st.dataframe(matrix.replace({True: "●", False: ""}), width="stretch")
 st.caption(

@@ -6,8 +6,13 @@ import numpy as np
 import pytest
 
 from borderwatch.aggregate import MAX_INDIVIDUAL_POINTS, cell_size_deg, grid_cells
-from borderwatch.mapping.incident_map import build_incident_map
+from borderwatch.mapping.folium_map import folium_map
+from borderwatch.mapping.incident_map import incident_map_view
 from borderwatch.mapping.layers import simplify_for_display
+
+
+def _incident_map(**layers):
+    return folium_map(incident_map_view(title="t", filter_description="f", **layers))
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +47,7 @@ def test_map_switches_to_cells_above_the_limit(geodata, many):
     borders = simplify_for_display(geodata.borders)
     names = geodata.country_names()
     big = (
-        build_incident_map(
-            countries=countries, borders=borders, incidents=many, country_names=names
-        )
+        _incident_map(countries=countries, borders=borders, incidents=many, country_names=names)
         .get_root()
         .render()
     )
@@ -53,7 +56,7 @@ def test_map_switches_to_cells_above_the_limit(geodata, many):
     assert len(big.encode()) < 3_000_000
     few = many.iloc[: MAX_INDIVIDUAL_POINTS // 4].dropna(subset=["longitude"])
     small = (
-        build_incident_map(countries=countries, borders=borders, incidents=few, country_names=names)
+        _incident_map(countries=countries, borders=borders, incidents=few, country_names=names)
         .get_root()
         .render()
     )

@@ -1,4 +1,4 @@
-"""Snapshot layers that pages hand to the exporter render as the pages show them."""
+"""Map views that pages hand to the exporter render as the pages show them."""
 
 from __future__ import annotations
 
@@ -6,22 +6,32 @@ import io
 
 from PIL import Image
 
-from borderwatch.app.prepared import DataSettings, prepare_data
 from borderwatch.cooperation import in_force
 from borderwatch.exports.provenance import make_provenance
 from borderwatch.exports.snapshot import render_snapshot
+from borderwatch.links import country_anchors
+from borderwatch.mapping.cooperation_map import cooperation_map_view
 from borderwatch.mapping.layers import simplify_for_display
 from borderwatch.mapping.style import ARRANGEMENT_COLORS
-from borderwatch.ui.exports import cooperation_snapshot_layers
+from borderwatch.mapping.view import MapView
 
 
 def test_cooperation_snapshot_draws_arrangements_by_kind(geodata):
-    data = prepare_data(DataSettings.from_config())
     current = in_force(geodata.cooperation, 2016)
-    layers = cooperation_snapshot_layers(current, data=data, shown_multilateral="CO-001")
-    assert set(layers.styled_lines["role"]) == {"border", "arc"}
+    view = cooperation_map_view(
+        title="Cooperation 2016",
+        filter_description="2016",
+        countries=simplify_for_display(geodata.countries),
+        borders=simplify_for_display(geodata.borders),
+        arrangements=current,
+        anchors=country_anchors(geodata.countries),
+        country_names=geodata.country_names(),
+        shown_multilateral="CO-001",
+    )
+    assert view.arrangements is not None
+    assert set(view.arrangements.lines["role"]) == {"border", "arc"}
     png = render_snapshot(
-        layers,
+        view,
         title="Cooperation 2016",
         provenance=make_provenance(title="t", filters="2016"),
         dpi=100,
@@ -47,15 +57,16 @@ def test_page_height_follows_the_view():
 
 
 def test_export_panel_snapshot_uses_the_view_shaped_page(geodata):
-    from borderwatch.exports.snapshot import SnapshotLayers
     from borderwatch.ui.exports import _snapshot, page_size_for
 
-    layers = SnapshotLayers(
+    view = MapView(
+        title="Region",
+        filter_description="all",
         countries=simplify_for_display(geodata.countries),
         borders=simplify_for_display(geodata.borders),
         incidents=geodata.incidents,
         bounds=(-18.0, 6.5, 39.6, 38.3),
     )
-    png = _snapshot(layers, "Region", make_provenance(title="t", filters="all"), "png", 100)
-    width_in, height_in = page_size_for(layers.bounds)
+    png = _snapshot(view, "Region", make_provenance(title="t", filters="all"), "png", 100)
+    width_in, height_in = page_size_for(view.bounds)
     assert Image.open(io.BytesIO(png)).size == (round(width_in * 100), round(height_in * 100))

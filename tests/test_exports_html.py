@@ -9,22 +9,23 @@ import pytest
 from borderwatch.exports.html import EXTERNAL_REFERENCE, INLINE_BASE_URL, standalone_html
 from borderwatch.exports.provenance import make_provenance
 from borderwatch.mapping.assets import LOCAL_FILES
-from borderwatch.mapping.incident_map import build_incident_map
+from borderwatch.mapping.incident_map import incident_map_view
 from borderwatch.mapping.layers import simplify_for_display
 from borderwatch.paths import VENDOR_DIR
 
 
 @pytest.fixture(scope="module")
 def html(geodata) -> str:
-    m = build_incident_map(
+    view = incident_map_view(
+        title="Briefing map",
+        filter_description="countries: all",
         countries=simplify_for_display(geodata.countries),
         borders=simplify_for_display(geodata.borders),
         incidents=geodata.incidents,
         country_names=geodata.country_names(),
-        asset_base_url=INLINE_BASE_URL,
     )
     provenance = make_provenance(title="Briefing map", filters="countries: all")
-    return standalone_html(m, title="Briefing map <draft>", provenance=provenance)
+    return standalone_html(view, title="Briefing map <draft>", provenance=provenance)
 
 
 def _without_vendored_code(html: str) -> str:

@@ -8,7 +8,8 @@ import folium
 import pytest
 
 from borderwatch.mapping.assets import LOCAL_FILES, UnknownAssetError, use_local_assets
-from borderwatch.mapping.incident_map import build_incident_map
+from borderwatch.mapping.folium_map import folium_map
+from borderwatch.mapping.incident_map import incident_map_view
 from borderwatch.mapping.layers import simplify_for_display
 from borderwatch.mapping.popups import incident_popup_html
 from borderwatch.paths import VENDOR_DIR
@@ -29,14 +30,17 @@ def test_display_simplification_keeps_every_feature_valid(geodata, display_count
     assert len(display_countries.to_json()) < len(geodata.countries.to_json()) / 3
 
 
-def _build(geodata, display_countries, incidents, **options):
-    return build_incident_map(
+def _build(geodata, display_countries, incidents, *, basemap="offline", **options):
+    view = incident_map_view(
+        title="Incidents",
+        filter_description="all",
         countries=display_countries,
         borders=simplify_for_display(geodata.borders),
         incidents=incidents,
         country_names=geodata.country_names(),
         **options,
     )
+    return folium_map(view, basemap=basemap)
 
 
 def _dependencies(m: folium.Map) -> list[str]:
@@ -129,12 +133,43 @@ def test_view_fits_selected_countries(geodata, display_countries):
     assert 29 < south < 31 and 7 < west < 8.5 and 37 < north < 38 and 11 < east < 12
 
 
-def test_legend_lists_only_what_is_drawn():
-    from borderwatch.mapping.legend import Legend
+def test_legend_lists_only_what_is_drawn(geodata, display_countries):
+    from borderwatch.cooperation import border_regimes, regime_lines
+    from borderwatch.mapping.border_map import border_map_view
+    from borderwatch.mapping.controls import LegendControl
+    from borderwatch.zones import border_zones
 
-    plain = Legend(event_types=["bombing"]).html
+    incidents = geodata.incidents
+    bombings = incidents[incidents["event_type"] == "bombing"]
+    plain = LegendControl(
+        incident_map_view(
+            title="t",
+            filter_description="f",
+            countries=display_countries,
+            borders=geodata.borders,
+            incidents=bombings,
+            country_names={},
+        ).legend
+    ).html
     assert "Border zone" not in plain and "Closed border" not in plain
     assert "Bombing" in plain and "Ambush" not in plain
-    barrier_only = Legend(event_types=[], zone_km=50, barriers=True).html
+    regimes = regime_lines(
+        border_regimes(geodata.cooperation, 2016), geodata.borders, geodata.barriers
+    )
+    barrier = regimes[regimes["kind"] != "border_closure"]
+    barrier_only = LegendControl(
+        border_map_view(
+            title="t",
+            filter_description="f",
+            countries=display_countries,
+            borders=geodata.borders,
+            zones=border_zones(geodata.borders, 50, pairs=["LBY-TUN"]),
+            incidents=incidents.iloc[0:0],
+            crossings=geodata.crossings.iloc[0:0],
+            regimes=barrier,
+            regime_year=2016,
+            country_names={},
+        ).legend
+    ).html
     assert "Border barrier" in barrier_only and "Closed border" not in barrier_only
     assert "Border zone (50 km either side)" in barrier_only

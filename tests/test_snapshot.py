@@ -9,6 +9,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -22,14 +23,13 @@ from borderwatch.exports.provenance import Provenance
 from borderwatch.exports.snapshot import (
     INCIDENT_ALPHA,
     SNAPSHOT_FORMATS,
-    SnapshotLayers,
     incident_radii_px,
     render_snapshot,
     scale_bar_km,
 )
 from borderwatch.links import country_anchors, cross_border_links
 from borderwatch.mapping import style
-from borderwatch.mapping.base import as_box, bounds_of
+from borderwatch.mapping.view import MapView, fit_bounds
 from borderwatch.zones import border_zones
 
 TITLE = "Incidents near Libya's borders, 2011–2019"
@@ -46,15 +46,27 @@ def provenance() -> Provenance:
     )
 
 
+def _view(countries, borders, incidents, bounds, **layers) -> MapView:
+    return MapView(
+        title=TITLE,
+        filter_description="countries: all",
+        countries=countries,
+        borders=borders,
+        incidents=incidents,
+        bounds=bounds,
+        **layers,
+    )
+
+
 @pytest.fixture(scope="module")
-def region(geodata) -> SnapshotLayers:
+def region(geodata) -> MapView:
     """The whole region with every incident, as on the incident map."""
-    bounds = as_box(bounds_of(geodata.countries, incidents=geodata.incidents))
-    return SnapshotLayers(geodata.countries, geodata.borders, geodata.incidents, bounds)
+    bounds = fit_bounds(geodata.countries, incidents=geodata.incidents)
+    return _view(geodata.countries, geodata.borders, geodata.incidents, bounds)
 
 
 @pytest.fixture(scope="module")
-def border_view(geodata) -> SnapshotLayers:
+def border_view(geodata) -> MapView:
     """Two borders with zones, links, crossings and both kinds of regime, as on Borders."""
     zones = border_zones(geodata.borders, 50, pairs=list(PAIRS))
     links, _ = cross_border_links(geodata.incidents, country_anchors(geodata.countries))
@@ -62,11 +74,11 @@ def border_view(geodata) -> SnapshotLayers:
         border_regimes(geodata.cooperation, 2016), geodata.borders, geodata.barriers
     )
     assert {"border_closure"} < set(regimes["kind"])  # a closure and a barrier
-    return SnapshotLayers(
+    return _view(
         geodata.countries,
         geodata.borders,
         geodata.incidents,
-        as_box(bounds_of(geodata.countries, geometries=zones.geometry)),
+        fit_bounds(geodata.countries, geometries=zones.geometry),
         zones=zones,
         links=links,
         crossings=geodata.crossings[geodata.crossings["border_pair"].isin(PAIRS)],
@@ -114,12 +126,7 @@ def test_bombing_colour_appears_only_when_bombings_are_drawn(region, provenance)
     assert (incidents["event_type"] == "bombing").any()
     bombing_over_land = _blend(style.EVENT_COLORS["bombing"], style.FOCUS_FILL)
     with_bombings = _pixels(render_snapshot(region, title=TITLE, provenance=provenance, dpi=80))
-    others = SnapshotLayers(
-        region.countries,
-        region.borders,
-        incidents[incidents["event_type"] != "bombing"],
-        region.bounds,
-    )
+    others = replace(region, incidents=incidents[incidents["event_type"] != "bombing"])
     without = _pixels(render_snapshot(others, title=TITLE, provenance=provenance, dpi=80))
     assert _count_near(with_bombings, bombing_over_land) > 500
     assert _count_near(without, bombing_over_land) < 5
@@ -206,9 +213,7 @@ def test_titles_are_plain_text_and_wrap(region, provenance):
 
 
 def test_empty_incidents_render_with_a_note(region, provenance):
-    empty = SnapshotLayers(
-        region.countries, region.borders, region.incidents.iloc[0:0], region.bounds
-    )
+    empty = replace(region, incidents=region.incidents.iloc[0:0])
     svg = render_snapshot(empty, title=TITLE, provenance=provenance, fmt="svg")
     texts = _svg_texts(svg)
     assert "No incidents match the filters" in texts
@@ -220,8 +225,8 @@ def test_empty_incidents_render_with_a_note(region, provenance):
 def test_incidents_without_coordinates_are_skipped_and_counted(region, provenance):
     incidents = region.incidents.copy()
     incidents.loc[incidents.index[:3], ["longitude", "latitude"]] = np.nan
-    layers = SnapshotLayers(region.countries, region.borders, incidents, region.bounds)
-    texts = _svg_texts(render_snapshot(layers, title=TITLE, provenance=provenance, fmt="svg"))
+    view = replace(region, incidents=incidents)
+    texts = _svg_texts(render_snapshot(view, title=TITLE, provenance=provenance, fmt="svg"))
     assert "3 incident(s) without coordinates not drawn" in texts
 
 
@@ -229,13 +234,13 @@ def test_a_single_point_and_projected_layers_render(geodata, provenance):
     # Zero-size bounds (one incident) are padded; projected layers are brought to lon/lat.
     incident = geodata.incidents.dropna(subset=["longitude", "latitude"]).iloc[[0]]
     x, y = float(incident["longitude"].iloc[0]), float(incident["latitude"].iloc[0])
-    layers = SnapshotLayers(
+    view = _view(
         geodata.countries.to_crs("EPSG:3857"),
         geodata.borders.to_crs("EPSG:3857"),
         incident,
         (x, y, x, y),
     )
-    svg = render_snapshot(layers, title=TITLE, provenance=provenance, fmt="svg")
+    svg = render_snapshot(view, title=TITLE, provenance=provenance, fmt="svg")
     texts = _svg_texts(svg)
     assert "No incidents" not in texts
     assert re.search(r"\b\d+ km\b", texts)
@@ -269,16 +274,18 @@ def test_rendering_never_touches_pyplot():
         "import geopandas as gpd, pandas as pd\n"
         "from shapely import box, LineString\n"
         "from borderwatch.exports.provenance import Provenance\n"
-        "from borderwatch.exports.snapshot import SnapshotLayers, render_snapshot\n"
+        "from borderwatch.exports.snapshot import render_snapshot\n"
+        "from borderwatch.mapping.view import MapView\n"
         "countries = gpd.GeoDataFrame({'iso3': ['AAA'], 'name_en': ['A'], 'focus': [True],\n"
         "    'disputed': [False]}, geometry=[box(0, 0, 10, 10)], crs='EPSG:4326')\n"
         "borders = gpd.GeoDataFrame({'pair': ['AAA-BBB'], 'name': ['A – B'],\n"
         "    'disputed': [False]}, geometry=[LineString([(5, 0), (5, 10)])], crs='EPSG:4326')\n"
         "incidents = pd.DataFrame({'longitude': [2.0], 'latitude': [3.0],\n"
         "    'event_type': ['bombing'], 'fatalities_best': pd.array([4], dtype='Int64')})\n"
-        "layers = SnapshotLayers(countries, borders, incidents, (0, 0, 10, 10))\n"
+        "view = MapView(title='t', filter_description='f', countries=countries,\n"
+        "    borders=borders, incidents=incidents, bounds=(0, 0, 10, 10))\n"
         "for fmt in ('png', 'svg', 'pdf'):\n"
-        "    render_snapshot(layers, title='t', provenance=Provenance('t', 'f'), fmt=fmt)\n"
+        "    render_snapshot(view, title='t', provenance=Provenance('t', 'f'), fmt=fmt)\n"
         "assert 'matplotlib.pyplot' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -1,8 +1,8 @@
 """A standalone HTML map that opens and works with no internet: JS, CSS and images inline.
 
-Build the folium map with ``asset_base_url=INLINE_BASE_URL``, then pass it to
-:func:`standalone_html`, which replaces each vendored ``<script src>`` and stylesheet
-``<link>`` by the file's content, and the images Leaflet's CSS refers to by data URIs.
+:func:`standalone_html` draws the view with its vendored files addressed under
+:data:`INLINE_BASE_URL`, then replaces each ``<script src>`` and stylesheet ``<link>`` by
+the file's content, and the images Leaflet's CSS refers to by data URIs.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ import re
 from html import escape
 from pathlib import Path
 
-import folium
-from branca.element import Element
+from branca.element import Element, Figure
 
 from borderwatch import paths
 from borderwatch.exports.provenance import Provenance
+from borderwatch.mapping.folium_map import folium_map
+from borderwatch.mapping.view import MapView
 
 #: Placeholder prefix for vendored files, replaced by their content.
 INLINE_BASE_URL = "borderwatch-inline:"
@@ -72,15 +73,27 @@ def _header_html(title: str, provenance: Provenance) -> str:
     )
 
 
-def standalone_html(m: folium.Map, *, title: str, provenance: Provenance) -> str:
-    """The map as one self-contained HTML document.
+def standalone_html(view: MapView, *, provenance: Provenance, title: str | None = None) -> str:
+    """The view as one self-contained HTML document, on the offline basemap.
+
+    Parameters
+    ----------
+    view
+        The map to draw.
+    provenance
+        What the map shows and where its data came from, in a foldable header.
+    title
+        The page title and header; the view's title by default.
 
     Raises
     ------
     ValueError
         If anything in the result would still fetch from another host.
     """
-    root = m.get_root()
+    title = view.title if title is None else title
+    # Never online tiles: the file must open with no internet.
+    root = folium_map(view, basemap="offline", asset_base_url=INLINE_BASE_URL).get_root()
+    assert isinstance(root, Figure)  # a folium.Map's root is always its Figure
     root.html.add_child(Element(_header_html(title, provenance)), name="bw_export_header")
     page = root.render()
     # Check the page itself; the vendored libraries are checked once, by the test suite

@@ -1,25 +1,20 @@
-"""What every BorderWatch map shares: an offline frame, styles, legend and finishing steps."""
+"""The frame every BorderWatch Leaflet map starts from: no tiles unless asked, the map CSS."""
 
 from __future__ import annotations
 
 from typing import Literal
 
 import folium
-import geopandas as gpd
-import pandas as pd
-from branca.element import Element, MacroElement, Template
+from branca.element import Element, Figure
 
 from borderwatch.mapping import style
-from borderwatch.mapping.assets import STREAMLIT_STATIC_URL, use_local_assets
-from borderwatch.mapping.legend import Attribution, Legend
 
 Basemap = Literal["offline", "openstreetmap"]
+BASEMAPS: tuple[Basemap, ...] = ("offline", "openstreetmap")
 
 #: Leaflet needs a maxZoom when no tile layer sets one (MarkerCluster fails without it).
 MAX_ZOOM = 12
 MIN_ZOOM = 3
-
-ATTRIBUTION = "Borders: Natural Earth (public domain) · Incidents: BorderWatch, cited per incident"
 
 MAP_CSS = f"""
 <style>
@@ -73,97 +68,28 @@ div.leaflet-container {{ background: {style.SEA_COLOR}; font-family: sans-serif;
 """
 
 
-def new_map(*, basemap: Basemap = "offline") -> folium.Map:
-    """An empty map with no tile server, unless the analyst opted in to online tiles."""
+def new_map(*, basemap: str = "offline") -> folium.Map:
+    """An empty map with no tile server, unless the analyst opted in to online tiles.
+
+    Parameters
+    ----------
+    basemap
+        ``"offline"`` draws only the bundled polygons. ``"openstreetmap"`` is the online
+        opt-in: it adds OpenStreetMap tiles, fetched by the browser from the internet.
+
+    Raises
+    ------
+    ValueError
+        For any other ``basemap``.
+    """
+    if basemap not in BASEMAPS:
+        raise ValueError(f"unknown basemap {basemap!r}; allowed: {', '.join(BASEMAPS)}")
     m = folium.Map(tiles=None, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM, control_scale=True)
     m.options["maxZoom"] = MAX_ZOOM
     m.options["zoomSnap"] = 0.25  # fit the region tightly instead of a whole zoom level
-    m.get_root().header.add_child(Element(MAP_CSS), name="borderwatch_css")
+    root = m.get_root()
+    assert isinstance(root, Figure)  # a folium.Map's root is always its Figure
+    root.header.add_child(Element(MAP_CSS), name="borderwatch_css")
     if basemap == "openstreetmap":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False).add_to(m)
     return m
-
-
-def bounds_of(
-    countries: gpd.GeoDataFrame,
-    *,
-    focus_countries: tuple[str, ...] = (),
-    geometries: gpd.GeoSeries | None = None,
-    incidents: pd.DataFrame | None = None,
-) -> list[list[float]]:
-    """[[south, west], [north, east]] around what the analyst selected.
-
-    The chosen geometries (e.g. a border zone) if given, else the chosen countries, else
-    all focus countries; widened to include the incidents drawn.
-    """
-    if geometries is not None and not geometries.empty:
-        minx, miny, maxx, maxy = geometries.total_bounds
-    else:
-        area = (
-            countries[countries["iso3"].isin(focus_countries)]
-            if focus_countries
-            else countries[countries["focus"]]
-        )
-        minx, miny, maxx, maxy = area.total_bounds
-    if incidents is not None and not incidents.empty:
-        placed = incidents.dropna(subset=["longitude", "latitude"])
-        if not placed.empty:
-            minx = min(minx, placed["longitude"].min())
-            maxx = max(maxx, placed["longitude"].max())
-            miny = min(miny, placed["latitude"].min())
-            maxy = max(maxy, placed["latitude"].max())
-    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
-
-
-_REFIT_TEMPLATE = Template(
-    """
-{% macro script(this, kwargs) %}
-(function() {
-    // A map drawn while hidden (e.g. in a closed tab) has size 0 and fits its bounds at
-    // the widest zoom; fit again the first time it gets a size.
-    var map = {{ this._parent.get_name() }};
-    var bounds = {{ this.bounds|tojson }};
-    var fitted = map.getSize().x > 0;
-    window.addEventListener("resize", function() {
-        if (fitted || map.getSize().x === 0) { return; }
-        map.invalidateSize();
-        map.fitBounds(bounds);
-        fitted = true;
-    });
-})();
-{% endmacro %}
-"""
-)
-
-
-class RefitWhenShown(MacroElement):
-    """Fit ``bounds`` again when a map first drawn while hidden becomes visible."""
-
-    _template = _REFIT_TEMPLATE
-
-    def __init__(self, bounds: list[list[float]]) -> None:
-        super().__init__()
-        self._name = "RefitWhenShown"
-        self.bounds = bounds
-
-
-def as_box(bounds: list[list[float]]) -> tuple[float, float, float, float]:
-    """[[south, west], [north, east]] -> (minx, miny, maxx, maxy)."""
-    (south, west), (north, east) = bounds
-    return (west, south, east, north)
-
-
-def finish_map(
-    m: folium.Map,
-    *,
-    legend: Legend,
-    bounds: list[list[float]],
-    asset_base_url: str = STREAMLIT_STATIC_URL,
-) -> folium.Map:
-    """Add legend, attribution and layer control, fit the view, and localise JS/CSS."""
-    legend.add_to(m)
-    Attribution(ATTRIBUTION).add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
-    m.fit_bounds(bounds)
-    RefitWhenShown(bounds).add_to(m)
-    return use_local_assets(m, base_url=asset_base_url)

@@ -1,22 +1,16 @@
-"""The cooperation map: arrangements in force in a year, styled by kind."""
+"""The cooperation map's view: arrangements in force in a year, styled by kind."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
 
-import folium
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import LineString
 
 from borderwatch.links import arc_coordinates
-from borderwatch.mapping import layers, style
-from borderwatch.mapping.assets import STREAMLIT_STATIC_URL
-from borderwatch.mapping.base import Basemap, bounds_of, finish_map, new_map
-from borderwatch.mapping.legend import ArrangementLegend
-from borderwatch.mapping.popups import arrangement_popup_html, escape
-from borderwatch.schemas import ARRANGEMENT_KINDS
+from borderwatch.mapping.view import ArrangementLayer, MapView, fit_bounds
 
 
 def arrangement_lines(
@@ -57,21 +51,23 @@ def arrangement_lines(
     )
 
 
-def build_cooperation_map(
+def cooperation_map_view(
     *,
+    title: str,
+    filter_description: str,
     countries: gpd.GeoDataFrame,
     borders: gpd.GeoDataFrame,
     arrangements: pd.DataFrame,
     anchors: Mapping[str, tuple[float, float]],
     country_names: Mapping[str, str],
     shown_multilateral: str | None = None,
-    basemap: Basemap = "offline",
-    asset_base_url: str = STREAMLIT_STATIC_URL,
-) -> folium.Map:
-    """Build the map of cooperation arrangements.
+) -> MapView:
+    """The view of the cooperation arrangements in force.
 
     Parameters
     ----------
+    title, filter_description
+        What the map shows and the filters behind it, in words.
     countries, borders
         Display layers (simplified).
     arrangements
@@ -81,80 +77,25 @@ def build_cooperation_map(
     country_names
         ISO3 -> English name.
     shown_multilateral
-        ``arrangement_id`` of the multilateral arrangement whose members are shaded when the
-        map opens; the others are layers the analyst can switch on.
-    basemap, asset_base_url
-        As for :func:`borderwatch.mapping.incident_map.build_incident_map`.
+        ``arrangement_id`` of the multilateral arrangement whose members are shaded (on
+        screen, the others can be switched on in the layer control).
+
+    Returns
+    -------
+    MapView
+        Fitted to the region's focus countries; no incident layer.
     """
-    m = new_map(basemap=basemap)
-    layers.add_countries(m, countries)
-    layers.add_borders(m, borders)
-    layers.add_country_labels(m, countries)
-
-    pairwise = folium.FeatureGroup(name="Bilateral and unilateral arrangements")
-    by_id = arrangements.set_index("arrangement_id")
-    for shape in arrangement_lines(arrangements, borders, anchors).itertuples():
-        arrangement = by_id.loc[shape.arrangement_id].to_dict()
-        arrangement["arrangement_id"] = shape.arrangement_id
-        color = style.ARRANGEMENT_COLORS[shape.kind]
-        popup = folium.Popup(arrangement_popup_html(arrangement, country_names), max_width=360)
-        tooltip = escape(f"{arrangement['name']} ({arrangement['date_start']:%Y})")
-        if shape.role == "border":
-            folium.GeoJson(
-                shape.geometry.__geo_interface__,
-                style_function=lambda _f, color=color: {
-                    "color": color,
-                    "weight": 7,
-                    "opacity": 0.65,
-                    "className": "bw-arrangement-border",
-                },
-                popup=popup,
-                tooltip=tooltip,
-            ).add_to(pairwise)
-        else:
-            folium.PolyLine(
-                [(lat, lon) for lon, lat in shape.geometry.coords],
-                color=color,
-                weight=3,
-                opacity=0.9,
-                dash_array="8 6",
-                className="bw-arrangement-link",
-                popup=popup,
-                tooltip=tooltip,
-            ).add_to(pairwise)
-    pairwise.add_to(m)
-
-    for arrangement in arrangements[arrangements["scope"] == "multilateral"].to_dict("records"):
-        members = countries[countries["iso3"].isin(arrangement["parties"])]
-        off_map = [
-            country_names.get(p, p)
-            for p in arrangement["parties"]
-            if p not in set(countries["iso3"])
-        ]
-        popup_html = arrangement_popup_html(arrangement, country_names)
-        if off_map:
-            popup_html += f"<p><small>Also: {escape(', '.join(off_map))}</small></p>"
-        color = style.ARRANGEMENT_COLORS[arrangement["kind"]]
-        group = folium.FeatureGroup(
-            name=f"{arrangement['name']} ({arrangement['date_start']:%Y})",
-            show=arrangement["arrangement_id"] == shown_multilateral,
-        )
-        folium.GeoJson(
-            members[["iso3", "name_en", "geometry"]],
-            style_function=lambda _f, color=color: {
-                "color": color,
-                "weight": 2.5,
-                "fillColor": color,
-                "fillOpacity": 0.3,
-                "className": "bw-multilateral",
-            },
-            popup=folium.Popup(popup_html, max_width=360),
-            tooltip=escape(arrangement["name"]),
-        ).add_to(group)
-        group.add_to(m)
-
-    kinds = [k for k in ARRANGEMENT_KINDS if k in set(arrangements["kind"])]
-    bounds = bounds_of(countries)
-    return finish_map(
-        m, legend=ArrangementLegend(kinds=kinds), bounds=bounds, asset_base_url=asset_base_url
+    layer = ArrangementLayer(
+        table=arrangements,
+        lines=arrangement_lines(arrangements, borders, anchors),
+        shown_multilateral=shown_multilateral,
+    )
+    return MapView(
+        title=title,
+        filter_description=filter_description,
+        countries=countries,
+        borders=borders,
+        bounds=fit_bounds(countries),
+        country_names=country_names,
+        arrangements=layer,
     )

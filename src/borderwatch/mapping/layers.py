@@ -1,8 +1,13 @@
-"""The map's layers: country basemap, border lines, incident markers, labels."""
+"""The Leaflet map's layers: basemap, borders, zones, regimes, crossings, links, incidents.
+
+Every colour, width and dash comes from the style table (:mod:`borderwatch.mapping.style`),
+which the snapshot reads too.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -12,7 +17,14 @@ from folium.plugins import MarkerCluster
 
 from borderwatch.links import arc_coordinates, arrow_bearing_deg
 from borderwatch.mapping import style
-from borderwatch.mapping.popups import escape, format_dates, incident_popup_html
+from borderwatch.mapping.popups import (
+    arrangement_popup_html,
+    escape,
+    format_dates,
+    incident_popup_html,
+)
+from borderwatch.mapping.style import AreaStyle, LineStyle
+from borderwatch.mapping.view import ArrangementLayer
 from borderwatch.schemas import COUNTRY_PROPERTIES, EVENT_TYPES
 
 #: Display simplification in degrees: ~1 km for the focus countries and borders, coarser
@@ -42,22 +54,35 @@ def simplify_for_display(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out[~out.geometry.is_empty]
 
 
+def leaflet_line(line: LineStyle, class_name: str) -> dict:
+    """A Leaflet path style for ``line``."""
+    return {
+        "color": line.color,
+        "weight": line.width_px,
+        "opacity": line.opacity,
+        "dashArray": line.dash_array,
+        "className": class_name,
+    }
+
+
+def leaflet_area(area: AreaStyle, class_name: str) -> dict:
+    """A Leaflet path style for ``area``."""
+    return {
+        "fillColor": area.fill,
+        "fillOpacity": area.fill_opacity,
+        "color": area.outline,
+        "weight": area.outline_px,
+        "dashArray": area.dash_array,
+        "className": class_name,
+    }
+
+
 def _country_style(feature: dict) -> dict:
     props = feature["properties"]
-    if props["disputed"]:
-        fill = style.DISPUTED_FILL
-    elif props["focus"]:
-        fill = style.FOCUS_FILL
-    else:
-        fill = style.NEIGHBOUR_FILL
-    return {
-        "fillColor": fill,
-        "fillOpacity": 1.0,
-        "color": style.COUNTRY_OUTLINE,
-        "weight": 0.6,
-        "dashArray": "4 3" if props["disputed"] else None,
-        "className": "bw-country",
-    }
+    kind: style.AreaKind = (
+        "disputed" if props["disputed"] else "focus" if props["focus"] else "neighbour"
+    )
+    return leaflet_area(style.AREAS[kind], "bw-country")
 
 
 def add_countries(m: folium.Map, countries: gpd.GeoDataFrame) -> None:
@@ -104,14 +129,13 @@ def add_borders(
 
     def line_style(feature: dict) -> dict:
         props = feature["properties"]
-        chosen = props["pair"] in highlight
-        return {
-            "color": style.HIGHLIGHT_BORDER_COLOR if chosen else style.BORDER_COLOR,
-            "weight": 4.5 if chosen else 2.2,
-            "opacity": 0.9,
-            "dashArray": "6 5" if props["disputed"] else None,
-            "className": "bw-border bw-border-selected" if chosen else "bw-border",
-        }
+        if props["pair"] in highlight:
+            # A selected disputed boundary keeps its dashes, in the selected colour and width.
+            line = style.LINES["selected_border"]
+            dash = style.LINES["disputed_border"].dash_array if props["disputed"] else None
+            return leaflet_line(line, "bw-border bw-border-selected") | {"dashArray": dash}
+        kind: style.LineKind = "disputed_border" if props["disputed"] else "border"
+        return leaflet_line(style.LINES[kind], "bw-border")
 
     folium.GeoJson(
         borders[["pair", "name", "length_km", "disputed", "geometry"]],
@@ -157,7 +181,7 @@ def add_incidents(
     )
     placed = incidents.dropna(subset=["latitude", "longitude"])
     for record in placed.to_dict("records"):
-        color = style.EVENT_COLORS.get(record["event_type"], style.UNKNOWN_COLOR)
+        color = style.event_style(record["event_type"]).color
         tooltip = (
             f"{record['name']} — "
             f"{format_dates(record['date_start'], record['date_end'], record['date_precision'])}"
@@ -165,11 +189,11 @@ def add_incidents(
         folium.CircleMarker(
             location=(record["latitude"], record["longitude"]),
             radius=style.radius_for_fatalities(record["fatalities_best"]),
-            color="#333333",
+            color=style.INCIDENT_OUTLINE,
             weight=1,
             fill=True,
             fill_color=color,
-            fill_opacity=0.85,
+            fill_opacity=style.INCIDENT_FILL_OPACITY,
             className=f"bw-incident bw-type-{record['event_type']}",
             popup=folium.Popup(
                 incident_popup_html(record, country_names),
@@ -187,13 +211,7 @@ def add_border_zones(m: folium.Map, zones: gpd.GeoDataFrame) -> None:
     folium.GeoJson(
         zones[["pair", "name", "width_km", "geometry"]],
         name="Border zones",
-        style_function=lambda f: {
-            "color": style.ZONE_COLOR,
-            "weight": 1,
-            "fillColor": style.ZONE_FILL,
-            "fillOpacity": 0.35,
-            "className": "bw-zone",
-        },
+        style_function=lambda f: leaflet_area(style.AREAS["zone"], "bw-zone"),
         tooltip=folium.GeoJsonTooltip(
             fields=["name", "width_km"], aliases=["Border zone", "Width either side (km)"]
         ),
@@ -203,6 +221,7 @@ def add_border_zones(m: folium.Map, zones: gpd.GeoDataFrame) -> None:
 def add_links(m: folium.Map, links: pd.DataFrame, country_names: Mapping[str, str]) -> None:
     """Directed arcs from the origin country to the incident, evidence in the popup."""
     group = folium.FeatureGroup(name="Cross-border links")
+    line = style.LINES["link"]
     for link in links.itertuples():
         path = arc_coordinates(
             (link.origin_lon, link.origin_lat), (link.target_lon, link.target_lat)
@@ -218,9 +237,9 @@ def add_links(m: folium.Map, links: pd.DataFrame, country_names: Mapping[str, st
         tooltip = escape(f"{origin} → {link.incident_name}")
         folium.PolyLine(
             path,
-            color=style.LINK_COLOR,
-            weight=2.5,
-            opacity=0.85,
+            color=line.color,
+            weight=line.width_px,
+            opacity=line.opacity,
             dash_array="1 0",
             className="bw-link",
             popup=folium.Popup(popup, max_width=320),
@@ -231,7 +250,7 @@ def add_links(m: folium.Map, links: pd.DataFrame, country_names: Mapping[str, st
             location=path[-1],
             icon=folium.DivIcon(
                 html=f'<div class="bw-arrow" style="transform: rotate('
-                f'{arrow_bearing_deg(path):.1f}deg); border-left-color:{style.LINK_COLOR}">'
+                f'{arrow_bearing_deg(path):.1f}deg); border-left-color:{line.color}">'
                 "</div>",
                 icon_size=(14, 14),
                 icon_anchor=(7, 7),
@@ -273,41 +292,131 @@ def add_crossings(m: folium.Map, crossings: pd.DataFrame) -> None:
     group.add_to(m)
 
 
-def add_border_regimes(m: folium.Map, regimes: gpd.GeoDataFrame, *, year: int) -> None:
+def _regime_popup(regime: Any) -> str:
+    """The popup of one regime (a row of :func:`borderwatch.cooperation.regime_lines`)."""
+    sources = "".join(f"<li>{escape(s)}</li>" for s in regime.sources)
+    return (
+        f"<div class='bw-popup'><h4>{escape(regime.name)}</h4>"
+        f"<p>{escape(regime.description)}</p>"
+        f"<p>In force from {regime.date_start:%Y-%m-%d}"
+        + (f" to {regime.date_end:%Y-%m-%d}" if pd.notna(regime.date_end) else "")
+        + f" ({escape(regime.end_status)})</p>"
+        + (
+            f"<p class='bw-unverified'>{escape(regime.geometry_note)}</p>"
+            if regime.geometry_note
+            else ""
+        )
+        + f"<div><b>Sources</b><ul>{sources}</ul></div></div>"
+    )
+
+
+def add_border_regimes(m: folium.Map, regimes: gpd.GeoDataFrame, *, year: int | None) -> None:
     """Closures and barriers in force in ``year``, drawn over the border lines."""
-    group = folium.FeatureGroup(name=f"Border regimes ({year})")
+    group = folium.FeatureGroup(name=f"Border regimes ({year})" if year else "Border regimes")
     for regime in regimes.itertuples():
         closure = regime.kind == "border_closure"
-        sources = "".join(f"<li>{escape(s)}</li>" for s in regime.sources)
-        popup = (
-            f"<div class='bw-popup'><h4>{escape(regime.name)}</h4>"
-            f"<p>{escape(regime.description)}</p>"
-            f"<p>In force from {regime.date_start:%Y-%m-%d}"
-            + (f" to {regime.date_end:%Y-%m-%d}" if pd.notna(regime.date_end) else "")
-            + f" ({escape(regime.end_status)})</p>"
-            + (
-                f"<p class='bw-unverified'>{escape(regime.geometry_note)}</p>"
-                if regime.geometry_note
-                else ""
-            )
-            + f"<div><b>Sources</b><ul>{sources}</ul></div></div>"
-        )
-        folium.GeoJson(
+        line = style.LINES["closure" if closure else "barrier"]
+        css = "bw-regime bw-closure" if closure else "bw-regime bw-barrier"
+        # lineCap butt: the barrier's short dashes would merge into a line with round caps.
+        leaflet_style = leaflet_line(line, css) | {"lineCap": "butt"}
+        layer = folium.GeoJson(
             regime.geometry.__geo_interface__,
             name=regime.name,
-            style_function=(
-                lambda _f, closure=closure: {
-                    "color": style.CLOSED_COLOR if closure else style.BARRIER_COLOR,
-                    "weight": 6,
-                    "opacity": 0.75,
-                    "dashArray": None if closure else "2 7",
-                    "lineCap": "butt",
-                    "className": "bw-regime bw-closure" if closure else "bw-regime bw-barrier",
-                }
-            ),
-            popup=folium.Popup(popup, max_width=340),
-            tooltip=escape(regime.name),
-        ).add_to(group)
+            style_function=lambda _f, leaflet_style=leaflet_style: leaflet_style,
+            tooltip=escape(str(regime.name)),
+        )
+        layer.add_child(folium.Popup(_regime_popup(regime), max_width=340))
+        layer.add_to(group)
+    group.add_to(m)
+
+
+def add_arrangements(
+    m: folium.Map,
+    layer: ArrangementLayer,
+    countries: gpd.GeoDataFrame,
+    country_names: Mapping[str, str],
+) -> None:
+    """Cooperation arrangements, in their kind's colour.
+
+    Bilateral and unilateral ones as their border (thick) and an arc between the parties
+    (dashed), in one layer; each multilateral one as its member states shaded, in a layer of
+    its own, shown when it is ``layer.shown_multilateral``.
+    """
+    _add_pairwise_arrangements(m, layer, country_names)
+    for arrangement in layer.multilateral.to_dict("records"):
+        _add_multilateral_arrangement(
+            m,
+            arrangement,
+            countries,
+            country_names,
+            show=arrangement["arrangement_id"] == layer.shown_multilateral,
+        )
+
+
+def _add_pairwise_arrangements(
+    m: folium.Map, layer: ArrangementLayer, country_names: Mapping[str, str]
+) -> None:
+    group = folium.FeatureGroup(name="Bilateral and unilateral arrangements")
+    by_id = layer.table.set_index("arrangement_id")
+    for shape in layer.lines.itertuples():
+        arrangement = by_id.loc[shape.arrangement_id].to_dict()
+        arrangement["arrangement_id"] = shape.arrangement_id
+        color = style.ARRANGEMENT_COLORS[shape.kind]
+        popup = folium.Popup(arrangement_popup_html(arrangement, country_names), max_width=360)
+        tooltip = escape(f"{arrangement['name']} ({arrangement['date_start']:%Y})")
+        if shape.role == "border":
+            line = leaflet_line(
+                style.LINES["arrangement_border"].in_color(color), "bw-arrangement-border"
+            )
+            geojson = folium.GeoJson(
+                shape.geometry.__geo_interface__,
+                style_function=lambda _f, line=line: line,
+                tooltip=tooltip,
+            )
+            geojson.add_child(popup)
+            geojson.add_to(group)
+        else:
+            arc = style.LINES["arrangement_arc"]
+            folium.PolyLine(
+                [(lat, lon) for lon, lat in shape.geometry.coords],
+                color=color,
+                weight=arc.width_px,
+                opacity=arc.opacity,
+                dash_array=arc.dash_array,
+                className="bw-arrangement-link",
+                popup=popup,
+                tooltip=tooltip,
+            ).add_to(group)
+    group.add_to(m)
+
+
+def _add_multilateral_arrangement(
+    m: folium.Map,
+    arrangement: dict,
+    countries: gpd.GeoDataFrame,
+    country_names: Mapping[str, str],
+    *,
+    show: bool,
+) -> None:
+    members = countries[countries["iso3"].isin(arrangement["parties"])]
+    on_map = set(countries["iso3"])
+    off_map = [country_names.get(p, p) for p in arrangement["parties"] if p not in on_map]
+    popup_html = arrangement_popup_html(arrangement, country_names)
+    if off_map:
+        popup_html += f"<p><small>Also: {escape(', '.join(off_map))}</small></p>"
+    area = leaflet_area(
+        style.arrangement_area(arrangement["kind"], arrangement["name"]), "bw-multilateral"
+    )
+    group = folium.FeatureGroup(
+        name=f"{arrangement['name']} ({arrangement['date_start']:%Y})", show=show
+    )
+    geojson = folium.GeoJson(
+        members[["iso3", "name_en", "geometry"]],
+        style_function=lambda _f: area,
+        tooltip=escape(arrangement["name"]),
+    )
+    geojson.add_child(folium.Popup(popup_html, max_width=360))
+    geojson.add_to(group)
     group.add_to(m)
 
 
@@ -322,7 +431,7 @@ def add_incident_cells(m: folium.Map, cells: pd.DataFrame, *, cell_deg: float) -
         {
             "incidents": cells["incidents"].astype(int),
             "radius": (4 + 22 * (cells["incidents"] / largest) ** 0.5).round(1),
-            "color": cells["main_type"].map(style.EVENT_COLORS).fillna(style.UNKNOWN_COLOR),
+            "color": [style.event_style(str(t)).color for t in cells["main_type"]],
             "main_type": cells["main_type"].map(EVENT_TYPES).fillna(cells["main_type"]),
             "deaths": [
                 f"{lo:,.0f}–{hi:,.0f} (best {best:,.0f})"
@@ -345,10 +454,10 @@ def add_incident_cells(m: folium.Map, cells: pd.DataFrame, *, cell_deg: float) -
         marker=folium.CircleMarker(),
         style_function=lambda f: {
             "radius": f["properties"]["radius"],
-            "color": "#333333",
+            "color": style.INCIDENT_OUTLINE,
             "weight": 1,
             "fillColor": f["properties"]["color"],
-            "fillOpacity": 0.7,
+            "fillOpacity": style.CELL_FILL_OPACITY,
             "className": "bw-cell",
         },
         tooltip=folium.GeoJsonTooltip(fields=["incidents"], aliases=["Incidents in cell"]),

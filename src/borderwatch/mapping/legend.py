@@ -1,209 +1,195 @@
-"""A Leaflet control that explains colours, sizes and line styles on the map."""
+"""Legend entries: what a map's symbols mean, derived once from the layers of its view.
+
+Both renderers draw the same entries: the Leaflet legend control
+(:func:`borderwatch.mapping.controls.legend_html`) and the snapshot's legend panel
+(:mod:`borderwatch.exports.snapshot.legend`). An entry names the drawn symbol it explains by
+its ``key``; the snapshot, which shows only part of the map, keeps the entries whose symbols
+it drew in its frame. An entry's ``media`` says whether it belongs on screen, on paper, or
+both (clusters exist only on screen; on paper, fills need the key that tooltips give on
+screen).
+"""
 
 from __future__ import annotations
 
-from html import escape
-
-from branca.element import MacroElement, Template
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from borderwatch.mapping import style
-from borderwatch.schemas import ARRANGEMENT_KINDS, EVENT_TYPES
+from borderwatch.mapping.style import AreaStyle, LineStyle
+from borderwatch.schemas import EVENT_TYPES
 
-_TEMPLATE = Template(
-    """
-{% macro script(this, kwargs) %}
-(function() {
-    var legend = L.control({position: "topright"});
-    legend.onAdd = function() {
-        var div = L.DomUtil.create("div", "bw-legend");
-        div.innerHTML = {{ this.html|tojson }};
-        L.DomEvent.disableScrollPropagation(div);
-        L.DomEvent.disableClickPropagation(div);
-        return div;
-    };
-    legend.addTo({{ this._parent.get_name() }});
-})();
-{% endmacro %}
-"""
-)
+if TYPE_CHECKING:
+    from borderwatch.mapping.view import MapView
+
+#: How an entry is drawn: a filled dot, the row of death-toll sizes, a line, an area, the
+#: crossing diamond, the link arrow, or the cluster badge.
+Symbol = Literal["dot", "sizes", "line", "area", "crossing", "arrow", "cluster"]
+Media = Literal["both", "screen", "print"]
 
 
-def _size_item(fatalities: int | None) -> str:
-    diameter = 2 * style.radius_for_fatalities(fatalities)
-    label = "?" if fatalities is None else str(fatalities)
-    return (
-        f'<span class="bw-size-item"><span class="bw-size" style="width:{diameter:.0f}px;'
-        f'height:{diameter:.0f}px"></span>{label}</span>'
-    )
-
-
-def _row(symbol: str, label: str) -> str:
-    return f'<div class="bw-legend-row">{symbol}{escape(label)}</div>'
-
-
-class LegendControl(MacroElement):
-    """A foldable legend box in the map's top-right corner, from ready-made HTML rows."""
-
-    _template = _TEMPLATE
-
-    def __init__(self, body_html: str) -> None:
-        super().__init__()
-        self._name = "Legend"
-        # <details> lets the analyst fold the legend away when it hides part of the map.
-        self.html = f"<details open><summary>Legend</summary>{body_html}</details>"
-
-
-class Legend(LegendControl):
-    """Legend for the incident and border maps: only what the map actually shows.
+@dataclass(frozen=True)
+class LegendEntry:
+    """One legend row.
 
     Parameters
     ----------
-    event_types
-        The event types present, in display order.
-    zone_km
-        Width of the border zones drawn, or ``None`` when none are.
-    links
-        Whether cross-border arcs are drawn.
-    crossings
-        Whether border crossing points are drawn.
-    closures, barriers
-        Whether closed borders / border barriers are drawn.
+    key
+        The drawn symbol this row explains (see :func:`event_key`, :func:`kind_key` and
+        the line and area kinds of :mod:`borderwatch.mapping.style`).
+    symbol
+        How the row's swatch is drawn.
+    label
+        The row's text.
+    color
+        Colour of a ``"dot"`` swatch.
+    line, area
+        The style of a ``"line"`` / ``"arrow"`` or ``"area"`` swatch.
+    media
+        ``"screen"``, ``"print"`` or ``"both"``.
     """
 
-    def __init__(
-        self,
-        *,
-        event_types: list[str],
-        zone_km: float | None = None,
-        links: bool = False,
-        crossings: bool = False,
-        closures: bool = False,
-        barriers: bool = False,
-    ) -> None:
-        types = "".join(
-            _row(
-                f'<span class="bw-dot" style="background:'
-                f'{style.EVENT_COLORS.get(t, style.UNKNOWN_COLOR)}"></span>',
-                EVENT_TYPES.get(t, t),
-            )
-            for t in event_types
-        )
-        sizes = "".join(_size_item(n) for n in (*style.LEGEND_FATALITIES, None))
-        line = f'<span class="bw-line" style="border-color:{style.BORDER_COLOR}"></span>'
-        dashed = (
-            f'<span class="bw-line bw-dashed" style="border-color:{style.BORDER_COLOR}"></span>'
-        )
-        rows = [
-            _row(line, "International land border"),
-            _row(dashed, "Disputed / indeterminate boundary"),
-            _row(
-                f'<span class="bw-area" style="background:{style.DISPUTED_FILL}"></span>',
-                "Disputed territory (Western Sahara)",
-            ),
-        ]
-        if zone_km is not None:
-            rows.append(
-                _row(
-                    f'<span class="bw-area" style="background:{style.ZONE_FILL};'
-                    f'border-color:{style.ZONE_COLOR}"></span>',
-                    f"Border zone ({zone_km:g} km either side)",
-                )
-            )
-        if closures:
-            rows.append(
-                _row(
-                    f'<span class="bw-line" style="border-color:{style.CLOSED_COLOR};'
-                    'border-top-width:5px"></span>',
-                    "Closed border (in the year shown)",
-                )
-            )
-        if barriers:
-            rows.append(
-                _row(
-                    f'<span class="bw-line bw-dotted" style="border-color:{style.BARRIER_COLOR};'
-                    'border-top-width:5px"></span>',
-                    "Border barrier (schematic)",
-                )
-            )
-        if crossings:
-            rows.append(
-                _row(
-                    f'<span class="bw-crossing" style="background:{style.CROSSING_COLOR}"></span>',
-                    "Border crossing point",
-                )
-            )
-        if links:
-            rows.append(
-                _row(
-                    f'<span class="bw-line" style="border-color:{style.LINK_COLOR}"></span>',
-                    "Cross-border link: documented origin → incident",
-                )
-            )
-        rows.append(
-            _row(
-                '<span class="bw-cluster-swatch">3</span>',
-                "Cluster: number of incidents (zoom in or click)",
-            )
-        )
-        super().__init__(
-            ("<b>Incident type</b>" + types if types else "")
-            + "<b>Deaths (best estimate; ? = unknown)</b>"
-            + f'<div class="bw-legend-sizes">{sizes}</div>'
-            + "<b>Lines and areas</b>"
-            + "".join(rows)
-        )
+    key: str
+    symbol: Symbol
+    label: str
+    color: str | None = None
+    line: LineStyle | None = None
+    area: AreaStyle | None = None
+    media: Media = "both"
+
+    def shown_on(self, medium: Literal["screen", "print"]) -> bool:
+        """Whether the row belongs in the legend of ``medium``."""
+        return self.media in ("both", medium)
 
 
-class ArrangementLegend(LegendControl):
-    """Legend for the cooperation map: kinds of arrangement and how they are drawn."""
+@dataclass(frozen=True)
+class LegendSection:
+    """A titled group of legend rows."""
 
-    def __init__(self, *, kinds: list[str]) -> None:
-        swatches = "".join(
-            _row(
-                f'<span class="bw-line" style="border-color:{style.ARRANGEMENT_COLORS[k]};'
-                'border-top-width:5px"></span>',
-                ARRANGEMENT_KINDS[k],
-            )
-            for k in kinds
-        )
-        super().__init__(
-            "<b>Kind of arrangement</b>"
-            + swatches
-            + "<b>How they are drawn</b>"
-            + _row(
-                '<span class="bw-line" style="border-top-width:5px"></span>',
-                "Bilateral / unilateral: the border concerned, thick",
-            )
-            + _row(
-                '<span class="bw-line bw-dashed"></span>', "Bilateral: arc between the two parties"
-            )
-            + _row(
-                '<span class="bw-area" style="background:#bbb"></span>',
-                "Multilateral: member states shaded (choose in the layer control)",
-            )
-        )
+    title: str
+    entries: tuple[LegendEntry, ...]
 
 
-_ATTRIBUTION_TEMPLATE = Template(
-    """
-{% macro script(this, kwargs) %}
-{{ this._parent.get_name() }}.attributionControl.setPrefix("Leaflet");
-{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
-{% endmacro %}
-"""
-)
+INCIDENTS_KEY = "incidents"
+CROSSING_KEY = "crossing"
+CLUSTER_KEY = "cluster"
+MEMBERS_KEY = "members"
+ZONE_KEY = "zone"
 
 
-class Attribution(MacroElement):
-    """Credit the data sources in the map's attribution line (no tile layer does it).
+def event_key(event_type: str) -> str:
+    """The key of an event type's dot."""
+    return f"event:{event_type}"
 
-    Leaflet's default prefix links to its website; plain text keeps the map free of
-    outside links on closed networks.
-    """
 
-    _template = _ATTRIBUTION_TEMPLATE
+def kind_key(kind: str) -> str:
+    """The key of a kind of arrangement (any line or area drawn in its colour)."""
+    return f"kind:{kind}"
 
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._name = "Attribution"
-        self.text = text
+
+def legend_for(view: MapView) -> tuple[LegendSection, ...]:
+    """The legend of ``view``: only what its layers contain, styled by the style table."""
+    sections: list[LegendSection] = []
+    if view.incidents is not None:
+        sections += _incident_sections(view)
+    if view.arrangements is not None:
+        sections += _arrangement_sections(view)
+    # The cooperation map's screen legend is about arrangements only; on paper the basemap
+    # still needs its key.
+    basemap_media: Media = "print" if view.arrangements is not None else "both"
+    lines = (*_basemap_entries(view, basemap_media), *_overlay_entries(view))
+    sections.append(LegendSection("Lines and areas", lines))
+    return tuple(s for s in sections if s.entries)
+
+
+def _incident_sections(view: MapView) -> list[LegendSection]:
+    assert view.incidents is not None
+    # unique() before str(): the incident table can hold a million rows.
+    present = {str(t) for t in view.incidents["event_type"].dropna().unique()}
+    ordered = [t for t in EVENT_TYPES if t in present] + sorted(present - set(EVENT_TYPES))
+    styles = {t: style.event_style(t) for t in ordered}
+    types = tuple(
+        LegendEntry(event_key(t), "dot", s.label, color=s.color) for t, s in styles.items()
+    )
+    sizes = LegendEntry(INCIDENTS_KEY, "sizes", "")
+    return [
+        LegendSection("Incident type", types),
+        LegendSection("Deaths (best estimate; ? = unknown)", (sizes,)),
+    ]
+
+
+def _arrangement_sections(view: MapView) -> list[LegendSection]:
+    layer = view.arrangements
+    assert layer is not None
+    present = set(layer.table["kind"])
+    swatch = style.LINES["arrangement_kind"]
+    kinds = tuple(
+        LegendEntry(kind_key(k), "line", kind.label, line=swatch.in_color(kind.color))
+        for k, kind in style.ARRANGEMENT_STYLES.items()
+        if k in present
+    )
+    roles = set(layer.lines["role"])
+    drawn = [_line_entry("arrangement_border")] if "border" in roles else []
+    drawn += [_line_entry("arrangement_arc")] if "arc" in roles else []
+    if not layer.multilateral.empty:
+        drawn.append(_area_entry("multilateral", media="screen"))
+    shown = layer.shown()
+    if shown is not None:
+        members = style.arrangement_area(str(shown["kind"]), f"Members: {shown['name']}")
+        drawn.append(LegendEntry(MEMBERS_KEY, "area", members.label, area=members, media="print"))
+    return [
+        LegendSection("Kind of arrangement", kinds),
+        LegendSection("How they are drawn", tuple(drawn)),
+    ]
+
+
+def _basemap_entries(view: MapView, media: Media) -> list[LegendEntry]:
+    """Borders and country fills, as the layers have them."""
+    disputed_borders = view.borders["disputed"].astype(bool)
+    entries = []
+    if (~disputed_borders).any():
+        entries.append(_line_entry("border", media=media))
+    if disputed_borders.any():
+        entries.append(_line_entry("disputed_border", media=media))
+    if view.highlight_pairs:
+        entries.append(_line_entry("selected_border", media=media))
+    focus = view.countries["focus"].astype(bool)
+    disputed = view.countries["disputed"].astype(bool)
+    # On screen each country's tooltip names it; on paper the two fills need a key.
+    if (focus & ~disputed).any():
+        entries.append(_area_entry("focus", media="print"))
+    if (~focus & ~disputed).any():
+        entries.append(_area_entry("neighbour", media="print"))
+    if disputed.any():
+        entries.append(_area_entry("disputed", media=media))
+    return entries
+
+
+def _overlay_entries(view: MapView) -> list[LegendEntry]:
+    """Zones, regimes, crossings, links and clusters drawn over the basemap."""
+    entries = []
+    if view.zone_km is not None:
+        zone = style.AREAS["zone"]
+        label = f"{zone.label} ({view.zone_km:g} km either side)"
+        entries.append(LegendEntry(ZONE_KEY, "area", label, area=zone))
+    if view.regimes is not None:
+        closure = view.regimes["kind"] == "border_closure"
+        entries += [_line_entry("closure")] if closure.any() else []
+        entries += [_line_entry("barrier")] if (~closure).any() else []
+    if view.crossings is not None and not view.crossings.empty:
+        entries.append(LegendEntry(CROSSING_KEY, "crossing", style.CROSSING_LABEL))
+    if view.links is not None:
+        link = style.LINES["link"]
+        entries.append(LegendEntry("link", "arrow", link.label, line=link))
+    if view.incidents is not None:
+        entries.append(LegendEntry(CLUSTER_KEY, "cluster", style.CLUSTER_LABEL, media="screen"))
+    return entries
+
+
+def _line_entry(kind: style.LineKind, *, media: Media = "both") -> LegendEntry:
+    line = style.LINES[kind]
+    return LegendEntry(kind, "line", line.label, line=line, media=media)
+
+
+def _area_entry(kind: style.AreaKind, *, media: Media = "both") -> LegendEntry:
+    area = style.AREAS[kind]
+    return LegendEntry(kind, "area", area.label, area=area, media=media)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from html import escape as html_escape
+from typing import Any
 
 import pandas as pd
 
@@ -35,49 +36,46 @@ def _row(label: str, value: str) -> str:
     return f"<tr><th>{escape(label)}</th><td>{value}</td></tr>"
 
 
-def incident_popup_html(incident: Mapping[str, object], country_names: Mapping[str, str]) -> str:
+def incident_popup_html(incident: Mapping[str, Any], country_names: Mapping[str, str]) -> str:
     """The popup body for one incident (a row of the incidents table)."""
+    sources = "".join(f"<li>{escape(s)}</li>" for s in incident["sources"])
+    unverified = str(incident.get("unverified") or "")
+    return (
+        '<div class="bw-popup">'
+        f"<h4>{escape(str(incident['name']))}</h4>"
+        f'<table class="bw-popup-table">{"".join(_incident_rows(incident, country_names))}</table>'
+        f"<p>{escape(str(incident['summary']))}</p>"
+        + (f'<p class="bw-unverified">Not verified: {escape(unverified)}</p>' if unverified else "")
+        + f"<div><b>Sources</b><ul>{sources}</ul></div>"
+        f'<div class="bw-id">{escape(str(incident["incident_id"]))}</div>'
+        "</div>"
+    )
+
+
+def _incident_rows(incident: Mapping[str, Any], country_names: Mapping[str, str]) -> list[str]:
+    """The popup table: date, place, type, perpetrator, deaths, location, origins, dataset."""
     country = str(incident["country_iso3"])
     event_type = EVENT_TYPES.get(str(incident["event_type"]), str(incident["event_type"]))
     subtype = str(incident.get("event_subtype") or "")
-    precision = int(incident["location_precision"])
-    fatalities = format_incident_fatalities(
-        incident["fatalities_low"], incident["fatalities_best"], incident["fatalities_high"]
+    dates = format_dates(
+        incident["date_start"], incident["date_end"], str(incident["date_precision"])
     )
-    origins = ", ".join(country_names.get(c, c) for c in incident.get("origin_countries") or ())
     rows = [
-        _row(
-            "Date",
-            escape(
-                format_dates(
-                    incident["date_start"], incident["date_end"], str(incident["date_precision"])
-                )
-            ),
-        ),
+        _row("Date", escape(dates)),
         _row("Place", escape(f"{incident['place_name']}, {country_names.get(country, country)}")),
         _row("Type", escape(event_type + (f" ({subtype})" if subtype else ""))),
         _row("Perpetrator", escape(str(incident.get("perpetrator") or "not attributed"))),
-        _row(
-            "Fatalities",
-            escape(fatalities)
-            + (
-                f"<br><small>{escape(str(incident['fatalities_note']))}</small>"
-                if incident.get("fatalities_note")
-                else ""
-            ),
-        ),
+        _row("Fatalities", _fatalities_html(incident)),
     ]
     if incident.get("other_casualties"):
         rows.append(_row("Other casualties", escape(str(incident["other_casualties"]))))
-    rows.append(
-        _row(
-            "Location",
-            escape(
-                f"precision {precision}: {LOCATION_PRECISION[precision]}; "
-                f"{LOCATION_SOURCES[str(incident['location_source'])]}"
-            ),
-        )
+    precision = int(incident["location_precision"])
+    location = (
+        f"precision {precision}: {LOCATION_PRECISION[precision]}; "
+        f"{LOCATION_SOURCES[str(incident['location_source'])]}"
     )
+    rows.append(_row("Location", escape(location)))
+    origins = ", ".join(country_names.get(c, c) for c in incident.get("origin_countries") or ())
     if origins:
         note = str(incident.get("cross_border_note") or "")
         rows.append(_row("Cross-border origin", escape(origins + (f" — {note}" if note else ""))))
@@ -87,23 +85,18 @@ def incident_popup_html(incident: Mapping[str, object], country_names: Mapping[s
     also = incident.get("also_reported_as")
     if isinstance(also, tuple | list) and also:
         rows.append(_row("Also reported as", escape(", ".join(str(a) for a in also))))
-    sources = "".join(f"<li>{escape(s)}</li>" for s in incident["sources"])
-    unverified = str(incident.get("unverified") or "")
-    return (
-        '<div class="bw-popup">'
-        f"<h4>{escape(str(incident['name']))}</h4>"
-        f'<table class="bw-popup-table">{"".join(rows)}</table>'
-        f"<p>{escape(str(incident['summary']))}</p>"
-        + (f'<p class="bw-unverified">Not verified: {escape(unverified)}</p>' if unverified else "")
-        + f"<div><b>Sources</b><ul>{sources}</ul></div>"
-        f'<div class="bw-id">{escape(str(incident["incident_id"]))}</div>'
-        "</div>"
+    return rows
+
+
+def _fatalities_html(incident: Mapping[str, Any]) -> str:
+    fatalities = format_incident_fatalities(
+        incident["fatalities_low"], incident["fatalities_best"], incident["fatalities_high"]
     )
+    note = incident.get("fatalities_note")
+    return escape(fatalities) + (f"<br><small>{escape(str(note))}</small>" if note else "")
 
 
-def arrangement_popup_html(
-    arrangement: Mapping[str, object], country_names: Mapping[str, str]
-) -> str:
+def arrangement_popup_html(arrangement: Mapping[str, Any], country_names: Mapping[str, str]) -> str:
     """The popup body for one cooperation arrangement (a row of cooperation.csv)."""
     parties = ", ".join(country_names.get(c, c) for c in arrangement["parties"])
     start = arrangement["date_start"]
