@@ -52,3 +52,25 @@ def test_cooperation_covers_the_key_arrangements(geodata):
     barrier = coop[(coop["border_pair"] == "LBY-TUN") & (coop["scope"] == "unilateral")]
     assert len(barrier) >= 1
     assert {"DZA", "TUN"} <= set(coop[coop["scope"] == "bilateral"]["parties"].sum())
+
+
+def test_crossings_lie_on_their_side_near_their_border(geodata):
+    # Each crossing stands for a town or post on one side (point_country), which must be
+    # one of its pair's two countries; the point must lie in that country's polygon and
+    # within 15 km (geodesic) of the pair's border line.
+    countries = geodata.countries.set_index("iso3")
+    borders = geodata.borders.set_index("pair")
+    for row in geodata.crossings.itertuples():
+        assert row.point_country in row.border_pair.split("-"), row.crossing_id
+        polygon = countries.loc[row.point_country, "geometry"]
+        assert polygon.contains(row.geometry), (row.crossing_id, row.name, row.point_country)
+        nearest, _ = nearest_points(borders.loc[row.border_pair, "geometry"], row.geometry)
+        gap_km = geodesic_distance_km(nearest.x, nearest.y, row.longitude, row.latitude)
+        assert gap_km < 15, (row.crossing_id, round(gap_km, 1))
+
+
+def test_debdeb_is_on_the_algerian_side(geodata):
+    debdeb = geodata.crossings[geodata.crossings["name"].str.startswith("Debdeb")].iloc[0]
+    countries = geodata.countries.set_index("iso3")
+    assert countries.loc["DZA", "geometry"].contains(debdeb.geometry)
+    assert not countries.loc["LBY", "geometry"].contains(debdeb.geometry)
