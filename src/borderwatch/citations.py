@@ -19,6 +19,7 @@ The module is pure (no Streamlit, no pandas) so the app can use it to show sourc
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -94,6 +95,17 @@ class Citation:
         return text
 
 
+def _valid_date(text: str) -> bool:
+    if not _DATE_VALUE.match(text):
+        return False
+    if len(text) == 10:  # a full date must exist in the calendar
+        try:
+            datetime.date.fromisoformat(text)
+        except ValueError:
+            return False
+    return True
+
+
 def parse_citation(entry: str) -> Citation:
     """Parse one entry of a sources cell.
 
@@ -132,7 +144,7 @@ def parse_citation(entry: str) -> Citation:
     match = _DATE.search(text)
     if match:
         date = match.group("date")
-        if not _DATE_VALUE.match(date):
+        if not _valid_date(date):
             raise ValueError(f"{date!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
         text = text[: match.start()].rstrip()
     outlet, _, title = text.partition(": ")
