@@ -301,6 +301,24 @@ CAPABILITIES = TableSchema(
     ),
 )
 
+#: Published lengths of the focus borders beside the length measured on the committed line
+#: (``geodata/border_lengths.csv``; ``measured_km`` is refreshed by ``make geodata``).
+BORDER_LENGTHS = TableSchema(
+    name="border_lengths",
+    key=("pair",),
+    columns=(
+        Column("pair", required=True),
+        Column("name", required=True),
+        Column("measured_km", "float", required=True, minimum=0),
+        Column("published_km_low", "float", required=True, minimum=0),
+        Column("published_km_high", "float", required=True, minimum=0),
+        Column("sources", "citations", required=True),
+        *VERIFICATION_COLUMNS,
+        Column("note", required=True),
+    ),
+    rules=(CHECKED_VOCABULARY, _not_above("published_km_low", "published_km_high")),
+)
+
 #: Properties every feature of ``geodata/barriers.geojson`` carries.
 BARRIER_PROPERTIES = (
     "barrier_id",
