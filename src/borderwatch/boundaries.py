@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 from shapely.geometry import MultiLineString
 from shapely.geometry.base import BaseGeometry
@@ -31,7 +32,29 @@ STATUS_NOTES = {
         "non-self-governing territory."
     ),
     "BRT": "Bir Tawil: claimed by neither Egypt nor Sudan (terra nullius).",
+    "HLB": (
+        "Disputed territory: the Halaib Triangle, administered by Egypt (Red Sea Governorate) "
+        "and claimed by Sudan; the 1899 political boundary (22nd parallel) puts it in Egypt, "
+        "the 1902 administrative boundary in Sudan. Schematic outline: the 1902 line is not in "
+        "the source data, so its north-west edge is drawn straight from Bir Tawil's north-east "
+        "corner to Shalateen on the coast; it covers about 17,900 km² against the 20,580 km² "
+        "usually given."
+    ),
 }
+
+#: The Halaib Triangle is not a feature of Natural Earth's admin-0 countries (it lies inside
+#: Egypt's polygon, down to the 22nd parallel). BorderWatch carves it out of Egypt as a
+#: separate disputed feature, as Natural Earth does for Western Sahara and Bir Tawil.
+HALAIB = {
+    "iso3": "HLB",
+    "name_en": "Halaib Triangle",
+    "name_fr": "Triangle de Hala'ib",
+    "name_ar": "مثلث حلايب",
+}
+#: Shalateen (lon, lat), on the coast at the 1902 administrative boundary: 23°08'N 35°36'E
+#: (Wikipedia infobox; the town's last street is the boundary). The schematic north-west
+#: edge of the Halaib Triangle runs from Bir Tawil's north-east corner through this point.
+SHALATEEN = (35.6, 23.1333)
 
 
 @dataclass(frozen=True)
@@ -92,9 +115,43 @@ def read_countries(source: NaturalEarthSource) -> tuple[gpd.GeoDataFrame, tuple[
         geometry=in_view.geometry.values,
         crs="EPSG:4326",
     )
+    countries = carve_halaib(countries)
     countries["disputed"] = countries["iso3"].isin(STATUS_NOTES)
     countries["status_note"] = countries["iso3"].map(STATUS_NOTES).fillna("")
     return countries.sort_values("iso3").reset_index(drop=True), view
+
+
+def halaib_outline(egypt: BaseGeometry, bir_tawil: BaseGeometry) -> BaseGeometry:
+    """The schematic Halaib Triangle: Egypt's land south-east of the line from Bir Tawil's
+    north-east corner (on the 22nd parallel) through Shalateen.
+
+    The true north-west edge is the jagged 1902 administrative boundary, which the source
+    data does not carry; the straight line gives about 17,900 km² against 20,580 km².
+    """
+    coords = shapely.get_coordinates(bir_tawil)
+    north = coords[coords[:, 1] >= coords[:, 1].max() - 1e-3]
+    corner = tuple(north[north[:, 0].argmax()])
+    dx, dy = SHALATEEN[0] - corner[0], SHALATEEN[1] - corner[1]
+    beyond = (SHALATEEN[0] + 3 * dx, SHALATEEN[1] + 3 * dy)  # past the coast
+    south_east = shapely.Polygon(
+        [corner, SHALATEEN, beyond, (beyond[0], corner[1] - 1), (corner[0], corner[1] - 1)]
+    )
+    return shapely.make_valid(egypt.intersection(south_east))
+
+
+def carve_halaib(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Split the Halaib Triangle off Egypt as its own (non-focus) feature."""
+    index = countries.set_index("iso3").index
+    if "HLB" in index or not {"EGY", "BRT"} <= set(index):
+        return countries
+    egypt_row = int((countries["iso3"] == "EGY").to_numpy().argmax())
+    egypt = countries.geometry.iloc[egypt_row]
+    bir_tawil = countries.geometry[countries["iso3"] == "BRT"].iloc[0]
+    halaib = halaib_outline(egypt, bir_tawil)
+    out = countries.copy()
+    out.loc[out.index[egypt_row], "geometry"] = shapely.make_valid(egypt.difference(halaib))
+    feature = gpd.GeoDataFrame([{**HALAIB, "focus": False}], geometry=[halaib], crs=out.crs)
+    return pd.concat([out, feature], ignore_index=True)
 
 
 def _shared_line(a: BaseGeometry, b: BaseGeometry) -> BaseGeometry | None:

@@ -26,6 +26,8 @@ from typing import Literal
 
 import pandas as pd
 
+from borderwatch.citations import CHECKED_ITEMS, VERIFICATION_STATUSES, parse_checked
+
 ColumnKind = Literal["str", "iso3", "int", "float", "date", "iso3_list", "citations", "text_list"]
 
 #: The pandas dtype of each kind of column once typed: what every consumer may rely on.
@@ -202,6 +204,23 @@ START_PRECISIONS = ("day", "month", "year")
 DATES_IN_ORDER = Rule("date_end", "is before date_start", lambda t: t["date_end"] < t["date_start"])
 
 
+def _checked_outside_vocabulary(table: pd.DataFrame) -> pd.Series:
+    return table["checked"].map(lambda s: any(i not in CHECKED_ITEMS for i in parse_checked(s)))
+
+
+#: The two curation columns every curated table has right after its sources (see
+#: ``geodata/README.md``): how well the row is verified, and what was checked.
+VERIFICATION_COLUMNS = (
+    Column("verification", required=True, allowed=VERIFICATION_STATUSES),
+    Column("checked", required=True),
+)
+CHECKED_VOCABULARY = Rule(
+    "checked",
+    f"lists something other than: {', '.join(CHECKED_ITEMS)} (separated by ';')",
+    _checked_outside_vocabulary,
+)
+
+
 def _not_above(lower: str, upper: str) -> Rule:
     """``lower`` may not exceed ``upper`` where both are given (a range of figures)."""
     return Rule(lower, f"is larger than {upper}", lambda t: t[lower] > t[upper])
@@ -324,10 +343,12 @@ COOPERATION = TableSchema(
         Column("end_status", required=True, allowed=END_STATUSES),
         Column("description", required=True),
         Column("sources", "citations", required=True),
+        *VERIFICATION_COLUMNS,
         Column("unverified"),
     ),
     rules=(
         DATES_IN_ORDER,
+        CHECKED_VOCABULARY,
         Rule(
             "date_end",
             "end_status is 'ended' but no date_end is given",
@@ -347,12 +368,30 @@ CROSSINGS = TableSchema(
         Column("border_pair", required=True),
         Column("latitude", "float", required=True, minimum=-90, maximum=90),
         Column("longitude", "float", required=True, minimum=-180, maximum=180),
+        #: ISO3 of the side of the border the point stands for (the town or post it is).
+        Column("point_country", required=True),
         Column("location_precision", "int", required=True, minimum=1, maximum=4),
         Column("location_source", required=True, allowed=tuple(LOCATION_SOURCES)),
         Column("kind", required=True, allowed=CROSSING_KINDS),
         Column("status_note"),
         Column("sources", "citations", required=True),
+        *VERIFICATION_COLUMNS,
         Column("unverified"),
+    ),
+    rules=(
+        CHECKED_VOCABULARY,
+        Rule(
+            "point_country",
+            "must be one of the two countries of border_pair",
+            lambda t: pd.Series(
+                [
+                    c not in p.split("-")
+                    for c, p in zip(t["point_country"], t["border_pair"], strict=True)
+                ],
+                index=t.index,
+                dtype=bool,
+            ),
+        ),
     ),
 )
 
@@ -372,10 +411,12 @@ CAPABILITIES = TableSchema(
         Column("value_low", "float", minimum=0),
         Column("value_high", "float", minimum=0),
         Column("source"),
+        *VERIFICATION_COLUMNS,
         Column("note"),
         Column("verified", required=True, allowed=("yes", "unverified")),
     ),
     rules=(
+        CHECKED_VOCABULARY,
         _not_above("value_low", "value_high"),
         Rule(
             "value_high",
@@ -388,6 +429,24 @@ CAPABILITIES = TableSchema(
             lambda t: t["value_low"].notna() & (t["source"] == ""),
         ),
     ),
+)
+
+#: Published lengths of the focus borders beside the length measured on the committed line
+#: (``geodata/border_lengths.csv``; ``measured_km`` is refreshed by ``make geodata``).
+BORDER_LENGTHS = TableSchema(
+    name="border_lengths",
+    key=("pair",),
+    columns=(
+        Column("pair", required=True),
+        Column("name", required=True),
+        Column("measured_km", "float", required=True, minimum=0),
+        Column("published_km_low", "float", required=True, minimum=0),
+        Column("published_km_high", "float", required=True, minimum=0),
+        Column("sources", "citations", required=True),
+        *VERIFICATION_COLUMNS,
+        Column("note", required=True),
+    ),
+    rules=(CHECKED_VOCABULARY, _not_above("published_km_low", "published_km_high")),
 )
 
 #: Properties every feature of ``geodata/barriers.geojson`` carries.
