@@ -228,7 +228,7 @@ def main(rows: int) -> None:
         data = path.read_bytes()
         step("read_file", started)
 
-        options = {"file_name": path.name, "dataset": "ACLED synthetic"}
+        options: dict[str, object] = {"file_name": path.name, "dataset": "ACLED synthetic"}
         if "max_bytes" in inspect.signature(import_file).parameters:
             options["max_bytes"] = len(data) + 1
         started = time.perf_counter()

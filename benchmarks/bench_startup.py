@@ -37,10 +37,11 @@ from borderwatch.devserver import CHROMIUM_ARGS, chromium_executable, free_port
 
 BENCHMARKS = Path(__file__).parent
 BEFORE = "4965bb4"
+SYMBOLS = "path.bw-incident, path.bw-cell, .marker-cluster"
 MAP_DRAWN = """() => [...document.querySelectorAll("iframe")].some(f => {
-    try { return !!f.contentDocument.querySelector("path.bw-incident, path.bw-cell, .marker-cluster"); }
+    try { return !!f.contentDocument.querySelector("SYMBOLS"); }
     catch (e) { return false; }
-})"""
+})""".replace("SYMBOLS", SYMBOLS)
 
 
 def _extract(revision: str, into: Path) -> Path:

@@ -87,7 +87,8 @@ def running_app(
         deadline = time.monotonic() + timeout_s
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {process.stderr.read().decode()[-2000:]}")
+                output = process.stderr.read().decode() if process.stderr else ""
+                raise RuntimeError(f"streamlit exited: {output[-2000:]}")
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                     if response.status == 200:

@@ -48,7 +48,7 @@ def sum_fatalities(incidents: pd.DataFrame) -> FatalityRange:
 
 def format_incident_fatalities(low: object, best: object, high: object) -> str:
     """'38 (37–67)', '12', or 'unknown' for one incident."""
-    values = [None if pd.isna(v) else int(v) for v in (low, best, high)]
+    values = [None if pd.isna(v) else int(v) for v in (low, best, high)]  # type: ignore[call-overload]
     lo, mid, hi = values
     if mid is None and lo is None and hi is None:
         return "unknown"

@@ -101,7 +101,8 @@ class BorderIndex:
             near = km < REFINE_KM
             km[near], owner[near] = self.fine.nearest(lon[rows][near], lat[rows][near])
             distance[rows], pair_index[rows] = km, owner
-        pair = np.where(pair_index >= 0, self.pairs[np.maximum(pair_index, 0)], None)
+        pair = self.pairs[np.maximum(pair_index, 0)]  # object array: a copy
+        pair[pair_index < 0] = None
         return distance, pair
 
 

@@ -39,6 +39,7 @@ class _TableLayout:
     """What turns the stored Arrow table back into the incident table."""
 
     index: pd.Index
+    columns: list[str]
     crs: object
     #: Per object column: the distinct values its codes point into.
     distinct: dict[str, np.ndarray]
@@ -61,7 +62,7 @@ def _encode(incidents: gpd.GeoDataFrame) -> tuple[pd.DataFrame, _TableLayout]:
         table[_X] = table[_X].where(kinds == 0)
     else:
         table[_X] = shapely.to_wkb(geometry)
-    layout = _TableLayout(incidents.index, incidents.crs, distinct, points)
+    layout = _TableLayout(incidents.index, list(incidents.columns), incidents.crs, distinct, points)
     return table, layout
 
 
@@ -76,7 +77,7 @@ def _decode(table: pd.DataFrame, layout: _TableLayout) -> gpd.GeoDataFrame:
         geometry = shapely.from_wkb(table.pop(_X).to_numpy())
     table.index = layout.index
     points = gpd.GeoSeries(GeometryArray(geometry, crs=layout.crs), index=table.index)
-    return gpd.GeoDataFrame(table, geometry=points)
+    return gpd.GeoDataFrame(table, geometry=points)[layout.columns]
 
 
 def write(folder: Path, prepared: PreparedData, *, keep: int = 2) -> None:

@@ -27,6 +27,7 @@ MODULES = (
     "borderwatch.app.prepared",
     "borderwatch.filters",
     "borderwatch.mapping.incident_map",
+    "borderwatch.mapping.folium_map",
     "borderwatch.tables",
 )
 
@@ -49,14 +50,20 @@ def _wait_for_server(timeout_s: float = 30.0) -> None:
 def _compile_map_templates(prepared: PreparedData) -> None:
     # folium compiles each element's Jinja template on first render: do it for the first
     # page's kinds of element now, on a few incidents, instead of during the first request.
-    from borderwatch.mapping.incident_map import build_incident_map
+    from borderwatch.mapping.folium_map import folium_map
+    from borderwatch.mapping.incident_map import incident_map_view
 
-    build_incident_map(
-        countries=prepared.display_countries.head(2),
+    countries = prepared.display_countries.head(2)
+    view = incident_map_view(
+        title="warm-up",
+        filter_description="",
+        countries=countries,
+        focus_countries=tuple(countries["iso3"]),
         borders=prepared.display_borders.head(2),
         incidents=prepared.incidents.head(3),
         country_names=prepared.country_names,
-    ).get_root().render()
+    )
+    folium_map(view).get_root().render()
 
 
 def warm_up(*, wait_for_server: bool = True) -> None:
