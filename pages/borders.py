@@ -1,13 +1,11 @@
 """Borders: one border or all, its zone, the incidents in it, crossings and regimes."""
 
-from dataclasses import replace
-
 import streamlit as st
 
-from borderwatch.border_stats import in_zone, possibly_in_zone, zone_counts_by_year, zone_ranking
+from borderwatch.app.borders import select_border
+from borderwatch.border_stats import zone_ranking
 from borderwatch.charts import zone_trend_chart
-from borderwatch.cooperation import border_regimes, regime_lines
-from borderwatch.filters import filter_incidents, year_span
+from borderwatch.filters import year_span
 from borderwatch.links import cross_border_links
 from borderwatch.mapping.border_map import border_map_view
 from borderwatch.mapping.folium_map import folium_map
@@ -52,33 +50,24 @@ regime_year = year_pick.slider(
 )
 pairs = [] if border == ALL_BORDERS else [border]
 
-# The sidebar filters apply, except its "only within the zone" switch: here the zone is
-# the subject, so the incidents shown are always those in the chosen border's zone.
 selection = chosen.incident_filter
-filtered = filter_incidents(data.incidents, replace(selection, border_zone_km=None))
-inside = filtered[in_zone(filtered, width_km, pairs or None)]
+chosen_border = select_border(
+    data, selection, width_km=width_km, pairs=tuple(pairs), regime_year=regime_year
+)
+inside, filtered = chosen_border.inside, chosen_border.filtered
 label = "all borders" if not pairs else border_names[border]
 st.caption(
     f"Incidents within {width_km} km of {label} ({selection.describe(names)}). "
     "Change the zone width and filters in the sidebar."
 )
 incident_counters(inside)
-maybe = filtered[possibly_in_zone(filtered, width_km) & ~in_zone(filtered, width_km)]
-if pairs:
-    maybe = maybe[maybe["nearest_border"].isin(pairs)]
+maybe = chosen_border.possibly_inside
 if not maybe.empty:
     st.caption(
         f"{len(maybe)} more incident(s) lie outside the zone but could be inside given their "
         f"location precision: {', '.join(maybe['incident_id'])}."
     )
-
-crossings = data.geodata.crossings
-if pairs:
-    crossings = crossings[crossings["border_pair"].isin(pairs)]
-regimes_now = border_regimes(data.geodata.cooperation, regime_year)
-if pairs:
-    regimes_now = regimes_now[regimes_now["border_pair"].isin(pairs)]
-regimes = regime_lines(regimes_now, data.display_borders, data.geodata.barriers)
+crossings, regimes_now = chosen_border.crossings, chosen_border.regimes
 # Links only when shown: with imported data the selection can be a million rows.
 links = cross_border_links(inside, data.anchors) if chosen.show_links else None
 
@@ -91,7 +80,7 @@ view = border_map_view(
     zones=zones(width_km, pairs or None),
     incidents=inside,
     crossings=crossings,
-    regimes=regimes,
+    regimes=chosen_border.regime_lines,
     regime_year=regime_year,
     country_names=names,
     selected_pairs=tuple(pairs),
@@ -101,9 +90,7 @@ show_map(folium_map(view, basemap=chosen.basemap), key="border-map")
 not_placed_notice(filtered, names)
 st.caption(PRECISION_CAVEAT)
 
-by_year = zone_counts_by_year(filtered, width_km)
-if pairs:
-    by_year = by_year[by_year["pair"].isin(pairs)]
+by_year = chosen_border.by_year
 st.subheader(f"Per year in the {width_km} km zone")
 if by_year.empty:
     st.info("No incidents in this zone with the current filters.", icon=":material/info:")

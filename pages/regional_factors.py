@@ -4,9 +4,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from borderwatch.border_stats import in_zone
+from borderwatch.app.borders import select_border
 from borderwatch.charts import capability_chart, security_trend_chart
-from borderwatch.cooperation import border_regimes, participation_matrix, regime_lines
+from borderwatch.cooperation import participation_matrix
 from borderwatch.factors import (
     FLUID_STATES,
     RIVALS,
@@ -14,7 +14,7 @@ from borderwatch.factors import (
     rivalry_arrangements,
     security_by_country_year,
 )
-from borderwatch.filters import filter_incidents, year_span
+from borderwatch.filters import IncidentFilter, filter_incidents, year_span
 from borderwatch.mapping.border_map import rivalry_map_view
 from borderwatch.mapping.folium_map import folium_map
 from borderwatch.schemas import CAPABILITY_INDICATORS
@@ -120,17 +120,15 @@ with capability_tab:
 with rivalry_tab:
     last_year = year_span(data.incidents)[1]
     pair = "-".join(sorted(RIVALS))
-    regimes = regime_lines(
-        border_regimes(geodata.cooperation, last_year).query("border_pair == @pair"),
-        data.display_borders,
-        geodata.barriers,
+    rivalry_border = select_border(
+        data, IncidentFilter(), width_km=width_km, pairs=(pair,), regime_year=last_year
     )
     esh = geodata.countries.set_index("iso3").loc["ESH"]
     st.caption(
         f"The Algeria–Morocco land border as in {last_year}, with the closure in force and "
         f"Western Sahara's disputed status. {esh['status_note']}"
     )
-    near = data.incidents[in_zone(data.incidents, width_km, [pair])]
+    near = rivalry_border.inside
     rivalry = rivalry_map_view(
         title=f"The Algeria–Morocco border and Western Sahara ({last_year})",
         filter_description=f"border regimes in force in {last_year}; zone {width_km} km",
@@ -138,8 +136,8 @@ with rivalry_tab:
         borders=data.display_borders,
         zones=zones(width_km, [pair]),
         incidents=near,
-        crossings=geodata.crossings[geodata.crossings["border_pair"] == pair],
-        regimes=regimes,
+        crossings=rivalry_border.crossings,
+        regimes=rivalry_border.regime_lines,
         regime_year=last_year,
         country_names=names,
         pair=pair,

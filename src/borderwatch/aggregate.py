@@ -10,10 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from borderwatch.config import settings
 from borderwatch.fatalities import incident_bounds
 
 #: Above this many placed incidents, the map draws grid cells instead of incidents.
-MAX_INDIVIDUAL_POINTS = 1_500
+#: The configured default (``BORDERWATCH_MAX_INDIVIDUAL_POINTS``); maps read the setting
+#: when they are drawn.
+MAX_INDIVIDUAL_POINTS = settings().max_individual_points
 
 
 def cell_size_deg(bounds: tuple[float, float, float, float], *, cells_across: int = 60) -> float:

@@ -13,7 +13,6 @@ import shapely
 from pyproj import CRS
 
 #: Zone width offered by default, in km.
-DEFAULT_ZONE_KM = 50
 ZONE_KM_RANGE = (5, 200)
 
 

@@ -49,7 +49,7 @@ def border_map_view(
     -------
     MapView
         With borders chosen: fitted to ``fit_to`` (or their zones) and their incidents.
-        With all borders: fitted to the region.
+        With all borders: fitted to the region. (Over 60 lines only by its docstring.)
     """
     if fit_to is None and selected_pairs:
         fit_to = zones.geometry

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import folium
 
-from borderwatch.aggregate import MAX_INDIVIDUAL_POINTS, cell_size_deg, grid_cells
+from borderwatch.aggregate import cell_size_deg, grid_cells
+from borderwatch.config import settings
 from borderwatch.mapping import layers
 from borderwatch.mapping.assets import STREAMLIT_STATIC_URL, use_local_assets
 from borderwatch.mapping.base import new_map
@@ -33,7 +34,7 @@ def folium_map(
     folium.Map
         Layers bottom to top: countries, zones, borders, names, regimes, crossings,
         arrangements, links, incidents. Above
-        :data:`borderwatch.aggregate.MAX_INDIVIDUAL_POINTS` placed incidents they are drawn
+        ``max_individual_points`` (:mod:`borderwatch.config`) placed incidents they are drawn
         as grid cells, so the page stays light whatever the number of events.
     """
     m = new_map(basemap=basemap)
@@ -60,7 +61,7 @@ def _add_incident_layer(m: folium.Map, view: MapView) -> None:
     incidents = view.incidents
     assert incidents is not None
     placed = int(incidents[["longitude", "latitude"]].notna().all(axis=1).sum())
-    if placed > MAX_INDIVIDUAL_POINTS:
+    if placed > settings().max_individual_points:
         cell_deg = cell_size_deg(view.bounds)
         layers.add_incident_cells(m, grid_cells(incidents, cell_deg=cell_deg), cell_deg=cell_deg)
     else:

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from borderwatch.config import settings
 from borderwatch.filters import IncidentFilter
 from borderwatch.schemas import EVENT_TYPES
 from borderwatch.ui.data import PreparedData
-from borderwatch.zones import DEFAULT_ZONE_KM, ZONE_KM_RANGE
+from borderwatch.zones import ZONE_KM_RANGE
 
 STATE_KEY = "borderwatch_sidebar"
 BASEMAP_LABELS = {
@@ -34,88 +35,102 @@ class SidebarChoices:
     basemap: str
 
 
+def _country_options(data: PreparedData) -> list[str]:
+    names = data.country_names
+    focus = data.geodata.countries.loc[data.geodata.countries["focus"], "iso3"]
+    return sorted(set(data.incident_countries) | set(focus), key=lambda c: names.get(c, c))
+
+
+def _incident_filter_widgets(data: PreparedData) -> tuple[IncidentFilter, int]:
+    """The filter widgets; returns the filter and the zone width."""
+    names = data.country_names
+    first, last = data.incident_years
+    st.header("Filters")
+    chosen_countries = st.multiselect(
+        "Countries",
+        options=_country_options(data),
+        format_func=lambda c: names.get(c, c),
+        key="country",
+        bind="query-params",
+        placeholder="All countries",
+        help="Incidents: the country where they took place. Cooperation: arrangements "
+        "with one of these countries among their parties. Empty means all.",
+    )
+    years = st.slider(
+        "Years",
+        min_value=first,
+        max_value=last,
+        value=(first, last),
+        key="years",
+        bind="query-params",
+        help="An incident counts if any of its days falls in these years.",
+    )
+    chosen_types = st.multiselect(
+        "Event types",
+        options=list(EVENT_TYPES),
+        format_func=EVENT_TYPES.__getitem__,
+        key="type",
+        bind="query-params",
+        placeholder="All event types",
+    )
+    zone_km = st.slider(
+        "Border zone width (km)",
+        min_value=ZONE_KM_RANGE[0],
+        max_value=ZONE_KM_RANGE[1],
+        value=settings().default_zone_km,
+        step=5,
+        key="zone_km",
+        bind="query-params",
+        help="Distance either side of an international land border, measured on the "
+        "WGS84 ellipsoid. A distance is only as good as the incident's location "
+        "precision: one placed at a town centroid may be up to ~30 km off.",
+    )
+    near_border = st.toggle(
+        "Only incidents within the border zone", key="near_border", bind="query-params"
+    )
+    selection = IncidentFilter(
+        countries=tuple(chosen_countries),
+        years=(int(years[0]), int(years[1])),
+        event_types=tuple(chosen_types),
+        border_zone_km=float(zone_km) if near_border else None,
+    )
+    return selection, int(zone_km)
+
+
+def _layer_widgets() -> tuple[bool, bool, str]:
+    """The layer widgets; returns (zones shown, links shown, basemap)."""
+    st.header("Layers")
+    show_zones = st.toggle("Draw border zones", key="zones", bind="query-params")
+    show_links = st.toggle(
+        "Show cross-border links",
+        key="links",
+        bind="query-params",
+        help="Arcs from the country attackers, training or weapons came from (as "
+        "documented) to the incident.",
+    )
+    basemap = st.radio(
+        "Basemap",
+        options=list(BASEMAP_LABELS),
+        format_func=BASEMAP_LABELS.__getitem__,
+        key="basemap",
+        bind="query-params",
+        help="The offline basemap needs no network. OpenStreetMap tiles are fetched "
+        "from the internet by your browser; use them only where that is allowed.",
+    )
+    return bool(show_zones), bool(show_links), str(basemap)
+
+
 def render_sidebar(data: PreparedData) -> None:
     """Draw the shared controls and remember the choices for the pages."""
-    names = data.country_names
-    countries = sorted(
-        set(data.incident_countries)
-        | set(data.geodata.countries.loc[data.geodata.countries["focus"], "iso3"]),
-        key=lambda c: names.get(c, c),
-    )
-    first, last = data.incident_years
     with st.sidebar:
-        st.header("Filters")
-        chosen_countries = st.multiselect(
-            "Countries",
-            options=countries,
-            format_func=lambda c: names.get(c, c),
-            key="country",
-            bind="query-params",
-            placeholder="All countries",
-            help="Incidents: the country where they took place. Cooperation: arrangements "
-            "with one of these countries among their parties. Empty means all.",
-        )
-        years = st.slider(
-            "Years",
-            min_value=first,
-            max_value=last,
-            value=(first, last),
-            key="years",
-            bind="query-params",
-            help="An incident counts if any of its days falls in these years.",
-        )
-        chosen_types = st.multiselect(
-            "Event types",
-            options=list(EVENT_TYPES),
-            format_func=EVENT_TYPES.__getitem__,
-            key="type",
-            bind="query-params",
-            placeholder="All event types",
-        )
-        zone_km = st.slider(
-            "Border zone width (km)",
-            min_value=ZONE_KM_RANGE[0],
-            max_value=ZONE_KM_RANGE[1],
-            value=DEFAULT_ZONE_KM,
-            step=5,
-            key="zone_km",
-            bind="query-params",
-            help="Distance either side of an international land border, measured on the "
-            "WGS84 ellipsoid. A distance is only as good as the incident's location "
-            "precision: one placed at a town centroid may be up to ~30 km off.",
-        )
-        near_border = st.toggle(
-            "Only incidents within the border zone", key="near_border", bind="query-params"
-        )
-        st.header("Layers")
-        show_zones = st.toggle("Draw border zones", key="zones", bind="query-params")
-        show_links = st.toggle(
-            "Show cross-border links",
-            key="links",
-            bind="query-params",
-            help="Arcs from the country attackers, training or weapons came from (as "
-            "documented) to the incident.",
-        )
-        basemap = st.radio(
-            "Basemap",
-            options=list(BASEMAP_LABELS),
-            format_func=BASEMAP_LABELS.__getitem__,
-            key="basemap",
-            bind="query-params",
-            help="The offline basemap needs no network. OpenStreetMap tiles are fetched "
-            "from the internet by your browser; use them only where that is allowed.",
-        )
+        selection, zone_km = _incident_filter_widgets(data)
+        show_zones, show_links, basemap = _layer_widgets()
     st.session_state[STATE_KEY] = SidebarChoices(
-        incident_filter=IncidentFilter(
-            countries=tuple(chosen_countries),
-            years=(int(years[0]), int(years[1])),
-            event_types=tuple(chosen_types),
-            border_zone_km=float(zone_km) if near_border else None,
-        ),
-        zone_km=int(zone_km),
-        show_zones=bool(show_zones),
-        show_links=bool(show_links),
-        basemap=str(basemap),
+        incident_filter=selection,
+        zone_km=zone_km,
+        show_zones=show_zones,
+        show_links=show_links,
+        basemap=basemap,
     )
 
 
@@ -123,5 +138,5 @@ def choices() -> SidebarChoices:
     """The sidebar choices of this run (defaults if the sidebar has not run)."""
     return st.session_state.get(
         STATE_KEY,
-        SidebarChoices(IncidentFilter(), DEFAULT_ZONE_KM, False, False, "offline"),
+        SidebarChoices(IncidentFilter(), settings().default_zone_km, False, False, "offline"),
     )

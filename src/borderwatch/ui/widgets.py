@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from borderwatch.config import settings
 from borderwatch.fatalities import sum_fatalities
 from borderwatch.filters import IncidentFilter
 from borderwatch.links import link_summary
@@ -89,19 +90,16 @@ def links_section(
         )
 
 
-#: Rows sent to the browser in incident tables; the exports carry everything.
-TABLE_ROW_LIMIT = 1_000
-
-
 def incidents_table(selected: pd.DataFrame, country_names: dict[str, str]) -> None:
-    """The incident table, capped for very large selections (most recent first)."""
-    shown = selected
-    if len(selected) > TABLE_ROW_LIMIT:
+    """The incident table, capped for very large selections (most recent first): rows sent
+    to the browser are limited by ``table_row_limit``; the exports carry everything."""
+    shown, limit = selected, settings().table_row_limit
+    if len(selected) > limit:
         # argsort of one column, not a sort of the whole (possibly million-row) table
         newest = selected["date_start"].to_numpy().argsort(kind="stable")[::-1]
-        shown = selected.iloc[newest[:TABLE_ROW_LIMIT]]
+        shown = selected.iloc[newest[:limit]]
         st.caption(
-            f"Showing the {TABLE_ROW_LIMIT:,} most recent of {len(selected):,} incidents; "
+            f"Showing the {limit:,} most recent of {len(selected):,} incidents; "
             "narrow the filters, or export the data (below) for all of them."
         )
     st.dataframe(incident_table(shown, country_names), hide_index=True, width="stretch")
