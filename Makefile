@@ -9,14 +9,22 @@ PORT ?= 8501
 
 .PHONY: run test setup setup-dev chromium lint geodata vendor docs bench clean
 
+# pip's own output is long; show one line per package so a first install (a minute or
+# two) visibly progresses. pipefail keeps a failed install a failure.
+SHELL := /bin/bash
+PIP_PROGRESS := 2>&1 | sed -un -e 's/^Collecting \([^ ]*\).*/  fetching \1/p' \
+	-e 's/^Successfully installed.*/  installed./p' -e '/ERROR\|error:/p'
+
 $(VENV)/.installed: requirements.txt pyproject.toml
+	@echo "Setting up BorderWatch in $(VENV) (first time: about 60 packages)…"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt -e .
+	@set -o pipefail; $(PY) -m pip install --progress-bar off -r requirements.txt -e . $(PIP_PROGRESS)
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@echo "Installing the test and lint tools…"
+	@set -o pipefail; $(PY) -m pip install --progress-bar off -r requirements-dev.txt $(PIP_PROGRESS)
 	touch $@
 
 setup: $(VENV)/.installed

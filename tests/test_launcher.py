@@ -35,3 +35,13 @@ def test_declare_app_navigation_turns_legacy_pages_off():
         assert manager.uses_pages_directory is False
     finally:
         manager.uses_pages_directory = previous
+
+
+def test_a_bad_setting_stops_the_launcher_with_its_name(monkeypatch):
+    import pytest
+
+    from borderwatch.ui import launcher
+
+    monkeypatch.setenv("BORDERWATCH_MAX_IMPORT_MB", "lots")
+    with pytest.raises(SystemExit, match="BORDERWATCH_MAX_IMPORT_MB"):
+        launcher.main([])

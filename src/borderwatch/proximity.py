@@ -15,15 +15,18 @@ precision of any incident, and a million points take about two seconds on one co
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
-from scipy.spatial import cKDTree
 
 from borderwatch.geodesy import WGS84
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 #: Vertex spacing of the fine and coarse densified border lines, in degrees.
 FINE_SPACING_DEG = 0.005  # ~0.55 km
@@ -55,6 +58,10 @@ class _Vertices:
             shapely.segmentize(lines, spacing_deg), return_index=True
         )
         lon, lat = coords[:, 0].copy(), coords[:, 1].copy()
+        # scipy is imported here, not with the module: pages that only read prepared
+        # distances never need it (start-up time).
+        from scipy.spatial import cKDTree
+
         # Unbalanced trees query faster on vertices strung along lines (measured).
         tree = cKDTree(_ecef(lon, lat), leafsize=32, balanced_tree=False, compact_nodes=False)
         return cls(lon, lat, owner, tree)

@@ -20,7 +20,6 @@ import geopandas as gpd
 from borderwatch import loading, paths
 from borderwatch.app import prepared_cache
 from borderwatch.config import Settings, settings
-from borderwatch.dedupe import combined_incidents
 from borderwatch.filters import year_span
 from borderwatch.links import country_anchors
 from borderwatch.loading import GeoData
@@ -142,6 +141,10 @@ def data_fingerprint(data_settings: DataSettings) -> str:
 
 
 def _build(data_settings: DataSettings, fingerprint: str) -> PreparedData:
+    # Only a build needs duplicate merging (scipy): a start that reads a stored copy
+    # does not import it.
+    from borderwatch.dedupe import combined_incidents
+
     geodata = loading.load_geodata(data_settings.geodata_dir)
     imported = DatasetStore(data_settings.store_dir).load_enabled()
     index = BorderIndex.from_borders(geodata.borders)

@@ -15,10 +15,10 @@ from collections.abc import Callable
 import geopandas as gpd
 import streamlit as st
 
+from borderwatch.exports import SNAPSHOT_FORMATS
 from borderwatch.exports.data import DATA_FORMATS, export_data
 from borderwatch.exports.html import standalone_html
 from borderwatch.exports.provenance import Provenance, make_provenance
-from borderwatch.exports.snapshot import SNAPSHOT_FORMATS, render_snapshot
 from borderwatch.mapping.view import MapView
 
 DPI_CHOICES = (150, 300, 600)
@@ -48,6 +48,9 @@ def _file_stem(title: str) -> str:
 
 
 def _snapshot(view: MapView, title: str, provenance: Provenance, fmt: str, dpi: int) -> bytes:
+    # matplotlib is imported when a snapshot is asked for, not when a page is drawn.
+    from borderwatch.exports.snapshot import render_snapshot
+
     return render_snapshot(
         view,
         title=title,

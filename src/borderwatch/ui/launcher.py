@@ -18,6 +18,7 @@ from streamlit.web import cli
 
 from borderwatch import paths
 from borderwatch.app import warmup
+from borderwatch.config import ConfigError, settings
 
 
 def declare_app_navigation() -> None:
@@ -30,10 +31,17 @@ def declare_app_navigation() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run ``app.py`` with the given Streamlit options (e.g. ``--server.port 8502``)."""
+    try:
+        configured = settings()
+    except ConfigError as error:  # an operator's typo: say so before serving anything
+        sys.exit(f"BorderWatch cannot start: {error}")
     declare_app_navigation()
     warmup.start()
     options = sys.argv[1:] if argv is None else argv
-    sys.argv = ["streamlit", "run", str(paths.REPO_ROOT / "app.py"), *options]
+    # The browser's upload limit follows the configured import limit (options given on
+    # the command line come later and win).
+    upload_limit = ["--server.maxUploadSize", str(configured.max_import_mb)]
+    sys.argv = ["streamlit", "run", str(paths.REPO_ROOT / "app.py"), *upload_limit, *options]
     cli.main()
 
 

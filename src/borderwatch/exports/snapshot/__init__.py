@@ -19,6 +19,7 @@ from __future__ import annotations
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from borderwatch.exports import SNAPSHOT_FORMATS
 from borderwatch.exports.provenance import Provenance
 from borderwatch.exports.snapshot.furniture import (
     draw_north_arrow,
@@ -52,12 +53,6 @@ __all__ = [
     "scale_bar_km",
 ]
 
-#: Output formats and their MIME types.
-SNAPSHOT_FORMATS: dict[str, str] = {
-    "png": "image/png",
-    "svg": "image/svg+xml",
-    "pdf": "application/pdf",
-}
 
 #: Vector formats are simplified for this resolution, so they stay sharp when zoomed in.
 VECTOR_DETAIL_DPI = 600
