@@ -19,21 +19,19 @@ import time
 
 from playwright.sync_api import sync_playwright
 
-from borderwatch import loading
+from borderwatch.app.prepared import DataSettings, prepare_data
 from borderwatch.devserver import CHROMIUM_ARGS, chromium_executable, running_app
 from borderwatch.filters import IncidentFilter, filter_incidents
 from borderwatch.mapping.folium_map import folium_map
 from borderwatch.mapping.incident_map import incident_map_view
-from borderwatch.mapping.layers import simplify_for_display
 
 DRAWN = "document.querySelectorAll('path.bw-incident, .marker-cluster').length > 0"
 
 
 def python_side() -> dict[str, float]:
-    geodata = loading.load_geodata()
-    countries = simplify_for_display(geodata.countries)
-    borders = simplify_for_display(geodata.borders)
-    names = geodata.country_names()
+    prepared = prepare_data(DataSettings.from_config())
+    countries, borders = prepared.display_countries, prepared.display_borders
+    names = prepared.country_names
 
     def build(selection: IncidentFilter) -> str:
         view = incident_map_view(
@@ -41,7 +39,7 @@ def python_side() -> dict[str, float]:
             filter_description=selection.describe(names),
             countries=countries,
             borders=borders,
-            incidents=filter_incidents(geodata.incidents, selection),
+            incidents=filter_incidents(prepared.incidents, selection),
             country_names=names,
             focus_countries=selection.countries,
         )

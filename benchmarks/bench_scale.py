@@ -21,13 +21,12 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from borderwatch.dedupe import combined_incidents
+from borderwatch.app.prepared import DataSettings, prepare_data
+from borderwatch.config import settings
 from borderwatch.devserver import CHROMIUM_ARGS, chromium_executable, running_app
 from borderwatch.importers import import_file
-from borderwatch.loading import load_geodata
 from borderwatch.mapping.folium_map import folium_map
 from borderwatch.mapping.incident_map import incident_map_view
-from borderwatch.mapping.layers import simplify_for_display
 from borderwatch.store import DATA_DIR_VARIABLE, DatasetStore
 
 BENCHMARKS = Path(__file__).parent
@@ -125,17 +124,14 @@ def main(rows: int) -> None:
             browser.close()
 
         # The map HTML itself, for the whole region with every event, as the page builds it.
-        geodata = load_geodata()
-        everything = combined_incidents(
-            geodata.incidents, result.incidents, max_days=3, max_km=10.0
-        )
+        prepared = prepare_data(DataSettings.from_config(settings(), store_dir=store_dir))
         view = incident_map_view(
             title="Scale benchmark",
             filter_description="every event",
-            countries=simplify_for_display(geodata.countries),
-            borders=simplify_for_display(geodata.borders),
-            incidents=everything,
-            country_names=geodata.country_names(),
+            countries=prepared.display_countries,
+            borders=prepared.display_borders,
+            incidents=prepared.incidents,
+            country_names=prepared.country_names,
         )
         map_html = folium_map(view).get_root().render()
     print(

@@ -60,14 +60,16 @@ class DataSettings:
         cls,
         config: Settings | None = None,
         *,
+        store_dir: Path | None = None,
         dedupe_days: int | None = None,
         dedupe_km: float | None = None,
     ) -> DataSettings:
-        """Settings from the configuration, with the duplicate thresholds optionally set."""
+        """Settings from the configuration; the store and the duplicate thresholds may be
+        given instead."""
         config = config or settings()
         return cls(
             geodata_dir=config.geodata_dir,
-            store_dir=config.data_dir,
+            store_dir=config.data_dir if store_dir is None else store_dir,
             dedupe_days=config.dedupe_days if dedupe_days is None else int(dedupe_days),
             dedupe_km=config.dedupe_km if dedupe_km is None else float(dedupe_km),
         )
