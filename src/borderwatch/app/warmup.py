@@ -24,11 +24,18 @@ MODULES = (
     "pandas",
     "geopandas",
     "folium",
+    "pyogrio",
     "borderwatch.app.prepared",
     "borderwatch.filters",
+    "borderwatch.links",
+    "borderwatch.tables",
     "borderwatch.mapping.incident_map",
     "borderwatch.mapping.folium_map",
-    "borderwatch.tables",
+    "borderwatch.exports.data",
+    "borderwatch.exports.html",
+    "borderwatch.ui.sidebar",
+    "borderwatch.ui.widgets",
+    "borderwatch.ui.exports",
 )
 
 _thread: threading.Thread | None = None
