@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from html import escape as html_escape
 from typing import Any
@@ -32,13 +33,40 @@ def format_dates(start: pd.Timestamp, end: pd.Timestamp, precision: str) -> str:
     return f"{text} (approximate)" if precision == "approximate" else text
 
 
+#: A source entry ending in ``<https://…>`` (the curated citation form, see
+#: :mod:`borderwatch.citations`): the text before it becomes the link's text.
+_LINKED_SOURCE = re.compile(r"^(?P<text>.*?)\s*<(?P<url>https?://[^<>\s\"'`]+)>\s*$")
+
+
+def source_html(entry: str) -> str:
+    """One source as HTML: a link opening in a new tab where the entry gives a web address,
+    else plain escaped text."""
+    match = _LINKED_SOURCE.match(entry.strip())
+    if not match:
+        return escape(entry)
+    text, url = match.group("text") or match.group("url"), match.group("url")
+    return f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer">{escape(text)}</a>'
+
+
+def _sources_html(sources: Any) -> str:
+    items = "".join(f"<li>{source_html(str(s))}</li>" for s in sources or ())
+    return f"<div><b>Sources</b><ul>{items}</ul></div>"
+
+
+def _verification_row(row: Mapping[str, Any]) -> list[str]:
+    status = str(row.get("verification") or "")
+    if not status:
+        return []
+    checked = str(row.get("checked") or "").replace(";", ", ")
+    return [_row("Verification", escape(status + (f" (checked: {checked})" if checked else "")))]
+
+
 def _row(label: str, value: str) -> str:
     return f"<tr><th>{escape(label)}</th><td>{value}</td></tr>"
 
 
 def incident_popup_html(incident: Mapping[str, Any], country_names: Mapping[str, str]) -> str:
     """The popup body for one incident (a row of the incidents table)."""
-    sources = "".join(f"<li>{escape(s)}</li>" for s in incident["sources"])
     unverified = str(incident.get("unverified") or "")
     return (
         '<div class="bw-popup">'
@@ -46,8 +74,8 @@ def incident_popup_html(incident: Mapping[str, Any], country_names: Mapping[str,
         f'<table class="bw-popup-table">{"".join(_incident_rows(incident, country_names))}</table>'
         f"<p>{escape(str(incident['summary']))}</p>"
         + (f'<p class="bw-unverified">Not verified: {escape(unverified)}</p>' if unverified else "")
-        + f"<div><b>Sources</b><ul>{sources}</ul></div>"
-        f'<div class="bw-id">{escape(str(incident["incident_id"]))}</div>'
+        + _sources_html(incident["sources"])
+        + f'<div class="bw-id">{escape(str(incident["incident_id"]))}</div>'
         "</div>"
     )
 
@@ -85,7 +113,7 @@ def _incident_rows(incident: Mapping[str, Any], country_names: Mapping[str, str]
     also = incident.get("also_reported_as")
     if isinstance(also, tuple | list) and also:
         rows.append(_row("Also reported as", escape(", ".join(str(a) for a in also))))
-    return rows
+    return rows + _verification_row(incident)
 
 
 def _fatalities_html(incident: Mapping[str, Any]) -> str:
@@ -118,7 +146,7 @@ def arrangement_popup_html(arrangement: Mapping[str, Any], country_names: Mappin
     ]
     if arrangement.get("members_note"):
         rows.append(_row("Members", escape(str(arrangement["members_note"]))))
-    sources = "".join(f"<li>{escape(s)}</li>" for s in arrangement["sources"])
+    rows += _verification_row(arrangement)
     unverified = str(arrangement.get("unverified") or "")
     return (
         '<div class="bw-popup">'
@@ -126,7 +154,7 @@ def arrangement_popup_html(arrangement: Mapping[str, Any], country_names: Mappin
         f'<table class="bw-popup-table">{"".join(rows)}</table>'
         f"<p>{escape(str(arrangement['description']))}</p>"
         + (f'<p class="bw-unverified">Not verified: {escape(unverified)}</p>' if unverified else "")
-        + f"<div><b>Sources</b><ul>{sources}</ul></div>"
-        f'<div class="bw-id">{escape(str(arrangement["arrangement_id"]))}</div>'
+        + _sources_html(arrangement["sources"])
+        + f'<div class="bw-id">{escape(str(arrangement["arrangement_id"]))}</div>'
         "</div>"
     )
