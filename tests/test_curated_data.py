@@ -52,3 +52,9 @@ def test_cooperation_covers_the_key_arrangements(geodata):
     barrier = coop[(coop["border_pair"] == "LBY-TUN") & (coop["scope"] == "unilateral")]
     assert len(barrier) >= 1
     assert {"DZA", "TUN"} <= set(coop[coop["scope"] == "bilateral"]["parties"].sum())
+
+
+def test_every_incident_records_its_verification(geodata):
+    incidents = geodata.incidents
+    assert incidents["verification"].isin(["two sources", "single source", "disputed"]).all()
+    assert (incidents["checked"].fillna("").str.len() > 0).all()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 
@@ -44,12 +45,19 @@ def test_no_resource_is_fetched_from_anywhere(html):
     assert not re.search(r"<link[^>]+stylesheet", html)
 
 
-def test_only_licence_headers_name_other_sites(html):
+def test_only_licence_headers_and_citations_name_other_sites(html, geodata):
     # Every http(s) URL left is inside the vendored libraries' own text (licence headers,
-    # Leaflet's default attribution, which the map replaces); none in BorderWatch's page.
+    # Leaflet's default attribution, which the map replaces) or is the address of a source
+    # cited in an incident's popup (shown as text, never fetched); none other in the page.
     vendored = "".join((VENDOR_DIR / f).read_text(encoding="utf-8") for f in LOCAL_FILES.values())
+    cited = {
+        address
+        for citations in geodata.incidents["sources"]
+        for citation in citations
+        for address in re.findall(r"<(https?://[^>\s]+)>", citation)
+    }
     for url in set(re.findall(r"https?://[^\s\"')<>]+", html)):
-        assert url in vendored, url
+        assert url in vendored or unescape(url).rstrip(">") in cited, url
 
 
 def test_libraries_and_images_are_inline(html):

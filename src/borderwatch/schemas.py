@@ -127,6 +127,25 @@ ARRANGEMENT_SCOPES = ("bilateral", "multilateral", "unilateral")
 END_STATUSES = ("ongoing", "ended", "unknown")
 START_PRECISIONS = ("day", "month", "year")
 
+#: Verification status of a curated row: how many independent sources confirm it.
+VERIFICATION_STATUSES = ("two sources", "single source", "disputed")
+
+#: What was compared against the sources (the ``checked`` column, ``;``-separated).
+CHECKED_FIELDS = ("date", "place", "toll", "perpetrator", "origin", "type")
+
+#: Incident columns filled by the curation audit only: imported datasets leave them empty
+#: and files exported before the audit may lack them.
+AUDIT_COLUMNS = ("verification", "checked")
+
+
+def _not_checked_list(value: object) -> bool:
+    """True if ``value`` is given but is not a ``;``-separated list from ``CHECKED_FIELDS``."""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    parts = [p.strip() for p in value.split(";")]
+    return not all(p in CHECKED_FIELDS for p in parts)
+
+
 DATES_IN_ORDER = Rule("date_end", "is before date_start", lambda t: t["date_end"] < t["date_start"])
 
 
@@ -162,10 +181,18 @@ INCIDENTS = TableSchema(
         Column("cross_border_note"),
         Column("summary", required=True),
         Column("sources", "citations", required=True),
+        # Curation audit (issue 12); optional so that imported datasets still fit the layout.
+        Column("verification", allowed=VERIFICATION_STATUSES),
+        Column("checked"),
         Column("unverified"),
     ),
     rules=(
         DATES_IN_ORDER,
+        Rule(
+            "checked",
+            "must be a ';'-separated list of: " + ", ".join(CHECKED_FIELDS),
+            lambda t: t["checked"].map(_not_checked_list),
+        ),
         _not_above("fatalities_low", "fatalities_best"),
         _not_above("fatalities_best", "fatalities_high"),
         _not_above("fatalities_low", "fatalities_high"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from borderwatch.importers.base import ImportFormatError
-from borderwatch.schemas import INCIDENTS
+from borderwatch.schemas import AUDIT_COLUMNS, INCIDENTS
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout(
         "borderwatch_csv",
         "BorderWatch incident layout (CSV or GeoJSON export)",
-        tuple(INCIDENTS.column_names),
+        tuple(name for name in INCIDENTS.column_names if name not in AUDIT_COLUMNS),
         "incident_id",
     ),
 )

@@ -37,7 +37,7 @@ from borderwatch.importers.base import (
     split_list,
     text_column,
 )
-from borderwatch.schemas import INCIDENTS
+from borderwatch.schemas import AUDIT_COLUMNS, INCIDENTS
 
 # --- vocabularies -------------------------------------------------------------------------
 
@@ -323,7 +323,7 @@ def _assemble(columns: dict[str, object], rejections: Rejections) -> MappedRows:
     kinds = {column.name: column.kind for column in INCIDENTS.columns}
     data: dict[str, pd.Series] = {}
     for name in INCIDENT_COLUMNS:
-        value = columns[name]
+        value = columns.get(name, "") if name in AUDIT_COLUMNS else columns[name]
         kind = kinds.get(name, "str")
         if isinstance(value, pd.Series):
             series = value if everything else value[keep]
