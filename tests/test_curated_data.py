@@ -144,3 +144,9 @@ def test_border_lengths_beside_the_measured_line(geodata):
     # The figures quoted in the issue, kept inside the published ranges.
     assert float(by_pair["DZA-TUN"]["published_km_high"]) >= 1034
     assert float(by_pair["DZA-MAR"]["published_km_high"]) == 1941
+
+
+def test_every_incident_records_its_verification(geodata):
+    incidents = geodata.incidents
+    assert incidents["verification"].isin(["two sources", "single source", "disputed"]).all()
+    assert (incidents["checked"].fillna("").str.len() > 0).all()

@@ -15,6 +15,7 @@ from borderwatch.mapping.popups import incident_popup_html
 from borderwatch.paths import VENDOR_DIR
 
 EXTERNAL_URL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""")
+ANCHOR = re.compile(r"<a\s[^>]*>")
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +62,11 @@ def test_map_uses_only_vendored_assets(geodata, display_countries):
         assert url.startswith("/app/static/vendor/"), url
         assert (VENDOR_DIR / url.removeprefix("/app/static/vendor/")).is_file(), url
     html = m.get_root().render()
-    assert not EXTERNAL_URL.search(html), EXTERNAL_URL.search(html)
+    # Cited sources are links the analyst may open (new tab): not resources the map loads.
+    for anchor in ANCHOR.findall(html):
+        assert 'target=\\"_blank\\"' in anchor or 'target="_blank"' in anchor, anchor
+        assert "noopener" in anchor, anchor
+    assert not EXTERNAL_URL.search(ANCHOR.sub("<a>", html)), EXTERNAL_URL.search(html)
     assert "tile.openstreetmap" not in html
 
 

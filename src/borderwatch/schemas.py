@@ -201,11 +201,18 @@ ARRANGEMENT_SCOPES = ("bilateral", "multilateral", "unilateral")
 END_STATUSES = ("ongoing", "ended", "unknown")
 START_PRECISIONS = ("day", "month", "year")
 
+#: Incident columns filled by the curation audit only: imported datasets leave them empty
+#: and files exported before the audit may lack them.
+AUDIT_COLUMNS = ("verification", "checked")
+
+
 DATES_IN_ORDER = Rule("date_end", "is before date_start", lambda t: t["date_end"] < t["date_start"])
 
 
 def _checked_outside_vocabulary(table: pd.DataFrame) -> pd.Series:
-    return table["checked"].map(lambda s: any(i not in CHECKED_ITEMS for i in parse_checked(s)))
+    return table["checked"].map(
+        lambda s: isinstance(s, str) and any(i not in CHECKED_ITEMS for i in parse_checked(s))
+    )
 
 
 #: The two curation columns every curated table has right after its sources (see
@@ -253,10 +260,14 @@ INCIDENTS = TableSchema(
         Column("cross_border_note"),
         Column("summary", required=True),
         Column("sources", "citations", required=True),
+        # Curation audit (issue 12); optional so that imported datasets still fit the layout.
+        Column("verification", allowed=VERIFICATION_STATUSES),
+        Column("checked"),
         Column("unverified"),
     ),
     rules=(
         DATES_IN_ORDER,
+        CHECKED_VOCABULARY,
         _not_above("fatalities_low", "fatalities_best"),
         _not_above("fatalities_best", "fatalities_high"),
         _not_above("fatalities_low", "fatalities_high"),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from borderwatch.schemas import INCIDENTS
+from borderwatch.schemas import AUDIT_COLUMNS, INCIDENTS
 
 
 @dataclass(frozen=True)
@@ -267,7 +267,9 @@ GTD = Layout(
 
 def _borderwatch_fields() -> tuple[SourceField, ...]:
     own = tuple(
-        required(column.name, column.name, "as in geodata/incidents.csv")
+        (optional if column.name in AUDIT_COLUMNS else required)(
+            column.name, column.name, "as in geodata/incidents.csv"
+        )
         for column in INCIDENTS.columns
         if column.name != "incident_id"
     )
