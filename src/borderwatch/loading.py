@@ -20,6 +20,7 @@ from borderwatch import paths
 from borderwatch.errors import DataFileError, Problem
 from borderwatch.schemas import (
     BARRIER_PROPERTIES,
+    BORDER_LENGTHS,
     BORDER_PROPERTIES,
     CAPABILITIES,
     COOPERATION,
@@ -130,6 +131,11 @@ def load_capabilities(path: Path = paths.CAPABILITIES_FILE) -> pd.DataFrame:
     return _read_table(path, CAPABILITIES)
 
 
+def load_border_lengths(path: Path = paths.BORDER_LENGTHS_FILE) -> pd.DataFrame:
+    """Published lengths of the focus borders beside the length measured on the map's line."""
+    return _read_table(path, BORDER_LENGTHS)
+
+
 @dataclass(frozen=True)
 class GeoData:
     """The whole committed data layer, loaded and checked."""
@@ -141,6 +147,7 @@ class GeoData:
     crossings: gpd.GeoDataFrame
     barriers: gpd.GeoDataFrame
     capabilities: pd.DataFrame
+    border_lengths: pd.DataFrame
 
     def country_names(self) -> dict[str, str]:
         return dict(zip(self.countries["iso3"], self.countries["name_en"], strict=True))
@@ -189,4 +196,7 @@ def load_geodata(directory: Path = paths.GEODATA_DIR) -> GeoData:
         raise DataFileError(crossings_path, unknown_pairs, remedy=_curated_remedy(crossings_path))
     barriers = load_barriers(directory / paths.BARRIERS_FILE.name)
     capabilities = load_capabilities(directory / paths.CAPABILITIES_FILE.name)
-    return GeoData(countries, borders, incidents, cooperation, crossings, barriers, capabilities)
+    lengths = load_border_lengths(directory / paths.BORDER_LENGTHS_FILE.name)
+    return GeoData(
+        countries, borders, incidents, cooperation, crossings, barriers, capabilities, lengths
+    )

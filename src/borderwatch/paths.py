@@ -16,6 +16,7 @@ INCIDENTS_FILE = GEODATA_DIR / "incidents.csv"
 COOPERATION_FILE = GEODATA_DIR / "cooperation.csv"
 CROSSINGS_FILE = GEODATA_DIR / "crossings.csv"
 CAPABILITIES_FILE = GEODATA_DIR / "capabilities.csv"
+BORDER_LENGTHS_FILE = GEODATA_DIR / "border_lengths.csv"
 BARRIERS_FILE = GEODATA_DIR / "barriers.geojson"
 MANIFEST_FILE = GEODATA_DIR / "manifest.json"
 
