@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -316,3 +317,26 @@ def test_save_refuses_tables_outside_the_contract(tmp_path):
             rejected=0,
         )
     assert target.list() == []
+
+
+def test_a_dataset_stored_before_the_audit_columns_still_loads(tmp_path):
+    """Stores written before incidents gained `verification` and `checked` keep loading."""
+    import pyarrow.parquet as pq
+
+    from borderwatch.importers import import_file
+
+    fixture = paths.REPO_ROOT / "tests" / "fixtures" / "imports" / "ucdp_ged.csv"
+    result = import_file(fixture.read_bytes(), file_name=fixture.name, dataset="ucdp")
+    store = DatasetStore(tmp_path)
+    info = store.save(
+        result.incidents, name="old", source_format=result.format, source_file="x", rejected=0
+    )
+    path = tmp_path / info.file
+    table = pq.read_table(path)
+    pq.write_table(table.drop_columns(["verification", "checked"]), path)
+    registry = json.loads(store.registry_path.read_text())
+    registry["datasets"][0]["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    store.registry_path.write_text(json.dumps(registry))
+    loaded = store.load(info.key)
+    assert len(loaded) == len(result.incidents)
+    assert (loaded["verification"] == "").all()

@@ -55,7 +55,7 @@ import pyarrow as pa
 
 from borderwatch.config import settings
 from borderwatch.errors import DataFileError, Problem
-from borderwatch.schemas import IMPORTED_INCIDENTS, INCIDENTS, incident_ids
+from borderwatch.schemas import AUDIT_COLUMNS, IMPORTED_INCIDENTS, INCIDENTS, incident_ids
 
 try:  # POSIX only; on Windows writers are serialised within one process only.
     import fcntl
@@ -542,6 +542,11 @@ class DatasetStore:
             frame = gpd.read_parquet(path)
         except _PARQUET_ERRORS as exc:
             raise error(f"cannot be read as GeoParquet ({exc})") from exc
+        # Datasets stored before the curation audit have no audit columns: they are empty
+        # for imported rows anyway.
+        for column in AUDIT_COLUMNS:
+            if column not in frame.columns:
+                frame[column] = pd.Series("", index=frame.index, dtype="str")
         missing = [c for c in INCIDENT_COLUMNS if c not in frame.columns]
         if missing:
             raise DataFileError(
