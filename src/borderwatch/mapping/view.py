@@ -73,7 +73,7 @@ def fit_bounds(
         chosen = countries["iso3"].isin(focus_countries) if focus_countries else countries["focus"]
         minx, miny, maxx, maxy = countries[chosen].total_bounds
     if incidents is not None and not incidents.empty:
-        placed = incidents.dropna(subset=["longitude", "latitude"])
+        placed = incidents[["longitude", "latitude"]].dropna()
         if not placed.empty:
             minx = min(minx, placed["longitude"].min())
             maxx = max(maxx, placed["longitude"].max())
