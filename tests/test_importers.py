@@ -679,14 +679,24 @@ def test_ucdp_rejections(ucdp):
     assert _reasons(ucdp) == [
         (5, "900005", "date_start"),
         (5, "900005", "date_end"),
-        (6, "900006", "fatalities_low"),
         (7, "900007", "date_end"),
         (9, "900009", "type_of_violence"),
     ]
     assert _reason(ucdp, 5, "date_start") == "'2018-13-01' is not a real calendar date"
-    assert _reason(ucdp, 6, "fatalities_low") == "is larger than fatalities_best"
     assert _reason(ucdp, 7, "date_end") == "is before date_start"
     assert "'4' is not a UCDP type of violence" in _reason(ucdp, 9, "type_of_violence")
+
+
+def test_ucdp_estimates_out_of_order_are_kept_as_given_and_flagged(ucdp):
+    # Issue 11: UCDP GED publishes rows whose low/best/high are out of order (1.3 % of a
+    # real sample); they are real rows: accepted, flagged, shown as the source gave them.
+    row = _by_id(ucdp).loc["900006"]
+    assert row["fatalities_low"] > row["fatalities_best"]
+    assert "out of order" in row["fatalities_note"]
+    flags = ucdp.flags.set_index("original_id")
+    assert flags.loc["900006", "row"] == 6
+    assert "out of order" in flags.loc["900006", "note"]
+    assert ucdp.rows_read == ucdp.rows_accepted + ucdp.rows_rejected
 
 
 # --- GTD --------------------------------------------------------------------------------
