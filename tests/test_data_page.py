@@ -17,6 +17,8 @@ TIMEOUT_S = 60
 def store_dir(tmp_path, monkeypatch):
     directory = tmp_path / "imports"
     monkeypatch.setenv(DATA_DIR_VARIABLE, str(directory))
+    # Paths on the server are read only inside configured folders (issue 11).
+    monkeypatch.setenv("BORDERWATCH_SERVER_IMPORT_DIRS", f"{FIXTURE.parent}:{tmp_path}")
     return directory
 
 
