@@ -210,8 +210,11 @@ def as_dates(text: pd.Series) -> pd.Series:
     parsed = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[us]")
     iso = uniques.str.match(_ISO_DATE)
     if iso.any():
-        stamps = pd.to_datetime(uniques[iso], format="ISO8601", errors="coerce", utc=True)
-        parsed[iso] = stamps.dt.tz_localize(None).dt.floor("D").astype("datetime64[us]")
+        # The day as written: a time and a time-zone offset after it never move the date
+        # (2013-01-16T23:30-05:00 is the 16th where it happened, not the 17th in UTC).
+        day = uniques[iso].str.extract(r"^(\d{4}-\d{1,2}-\d{1,2})", expand=False)
+        stamps = pd.to_datetime(day, format="%Y-%m-%d", errors="coerce")
+        parsed[iso] = stamps.astype("datetime64[us]")
     rest = ~iso & (uniques != "")
     if rest.any():
         parsed[rest] = pd.to_datetime(uniques[rest].map(_parse_date_value), errors="coerce").astype(

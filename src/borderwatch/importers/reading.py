@@ -23,6 +23,7 @@ from pathlib import PurePath
 import numpy as np
 import pandas as pd
 import pyogrio
+import shapely
 
 from borderwatch.config import settings
 from borderwatch.importers.base import ImportFormatError
@@ -229,18 +230,7 @@ def _record_problems(
             if not record or (len(record) == 1 and not record[0].strip() and width > 1):
                 continue
             position += 1
-            if len(record) < width:
-                problems.append(
-                    (
-                        position,
-                        "(row)",
-                        f"line {first_line} has {len(record)} fields where the header has "
-                        f"{width}: a separator is missing or the row was cut short, so its "
-                        "values cannot be matched to their columns; correct the row (or export "
-                        "the file again) and import it again",
-                    )
-                )
-            elif line > first_line and any(
+            if line > first_line and any(
                 part.count(separator) >= width - 1
                 for value in record
                 if "\n" in value
@@ -254,6 +244,17 @@ def _record_problems(
                         f"lines {first_line + 1}-{line}, which look like rows of their own, were "
                         "read into one cell of this row and not imported; double the stray "
                         'quote ("") or remove it, and import again',
+                    )
+                )
+            elif len(record) < width:
+                problems.append(
+                    (
+                        position,
+                        "(row)",
+                        f"line {first_line} has {len(record)} fields where the header has "
+                        f"{width}: a separator is missing or the row was cut short, so its "
+                        "values cannot be matched to their columns; correct the row (or export "
+                        "the file again) and import it again",
                     )
                 )
     except csv.Error:
@@ -308,6 +309,12 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
             else " Upload the CSV file itself."
         )
         raise ImportFormatError(f"{name} is not a CSV file: it is {kind}.{hint}")
+    if data.lstrip(_UTF8_BOM).lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+        raise ImportFormatError(
+            f"{name} is not a CSV file: it is a web page (HTML), probably an error page saved "
+            "instead of the download. Download the export again and check that it opens as a "
+            "table."
+        )
     if b"\x00" in data[:65536]:
         raise ImportFormatError(
             f"{name} is not a CSV file: it contains binary data (NUL bytes). Upload the CSV "
@@ -427,7 +434,12 @@ def _read_geojson(data: bytes, name: str) -> pd.DataFrame:
         frame = pyogrio.read_dataframe(
             io.BytesIO(data.lstrip(_UTF8_BOM)), DATE_AS_STRING="YES", ARRAY_AS_STRING="YES"
         )
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
+    except (
+        pyogrio.errors.DataSourceError,
+        pyogrio.errors.DataLayerError,
+        ValueError,
+        shapely.errors.GEOSException,
+    ) as exc:
         raise ImportFormatError(
             f"{name} cannot be read as GeoJSON ({exc}). Upload a GeoJSON FeatureCollection as "
             "BorderWatch exports it."
