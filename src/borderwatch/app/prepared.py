@@ -90,6 +90,8 @@ class SetAside:
     key: str
     name: str
     message: str
+    #: The file concerned, when one is (a damaged dataset or registry file).
+    path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -199,22 +201,23 @@ def load_shown_datasets(
         infos = [info for info in store.list() if info.enabled]
     except DataFileError as error:
         return empty_incidents(), (
-            SetAside("", "the dataset registry", f"{error.summary()} {error.remedy}"),
+            SetAside("", "the dataset registry", f"{error.summary()} {error.remedy}", error.path),
         )
     frames, set_aside = [], []
     for info in infos:
+        path = None
         try:
             frame = store.load(info.key)
             reason = _unshowable(frame)
         except DataFileError as error:
-            reason = f"{error.summary()} {error.remedy}"
+            reason, path = f"{error.summary()} {error.remedy}", error.path
         except Exception as error:  # a damaged file must never stop the pages
             _LOG.exception("stored dataset %s cannot be loaded", info.key)
             reason = f"it cannot be read ({type(error).__name__}: {str(error)[:200]})"
         if reason is None:
             frames.append(frame)
         else:
-            set_aside.append(SetAside(info.key, info.name, reason))
+            set_aside.append(SetAside(info.key, info.name, reason, path))
     if not frames:
         return empty_incidents(), tuple(set_aside)
     combined = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)

@@ -85,11 +85,19 @@ def data_or_stop() -> PreparedData:
     warmup.wait()
     chosen = data_settings()
     try:
-        return _prepared(chosen, data_fingerprint(chosen))
+        prepared = _prepared(chosen, data_fingerprint(chosen))
     except DataFileError as error:
         show_data_error(error)
         st.stop()
         raise  # unreachable: st.stop() raises; keeps type checkers informed
+    for aside in prepared.set_aside:
+        where = f" (`{_shown_path(aside.path)}`)" if aside.path is not None else ""
+        st.error(
+            f"**{aside.name or aside.key}**{where} is left out of this page: {aside.message} "
+            "The other data is shown; delete or re-import it on the Data page.",
+            icon=":material/block:",
+        )
+    return prepared
 
 
 def zones(width_km: float, pairs: list[str] | None = None) -> gpd.GeoDataFrame:
