@@ -1,18 +1,25 @@
 """Data: bring your own event files (ACLED, UCDP GED, GTD, BorderWatch), manage them."""
 
+import logging
+
 import streamlit as st
 
 from borderwatch.app import imports
 from borderwatch.config import settings
 from borderwatch.errors import DataFileError
-from borderwatch.importers import ImportRefusedError, ImportResult
+from borderwatch.importers import ImportRefusedError, ImportResult, SheetChoiceError
 from borderwatch.store import DatasetStore, data_dir
 from borderwatch.ui.data import (
     DEDUPE_DAYS_KEY,
     DEDUPE_KM_KEY,
     DEFAULT_DEDUPE_DAYS,
     DEFAULT_DEDUPE_KM,
+    countries_or_none,
+    set_aside_datasets,
 )
+
+_countries = countries_or_none
+_set_aside = set_aside_datasets
 
 limits = settings()
 store = DatasetStore(data_dir())
@@ -48,7 +55,7 @@ if uploaded is not None:
     source = imports.uploaded_file(uploaded.name, uploaded.getvalue())
 elif server_path:
     try:
-        source = imports.server_file(server_path)
+        source = imports.server_file(server_path, listen_address=st.get_option("server.address"))
     except ImportRefusedError as error:
         st.error(str(error), icon=":material/error:")
 
@@ -56,11 +63,22 @@ if source is not None:
     dataset_name = st.text_input(
         "Dataset name", value=imports.default_dataset_name(source.name), key="import_name"
     )
+    sheets = st.session_state.get("import_sheets")
+    sheet = None
+    if sheets and sheets[0] == source.name:
+        sheet = st.selectbox(
+            "Sheet to import (the workbook has several holding data)", sheets[1], key="import_sheet"
+        )
     if st.button("Import", type="primary", icon=":material/upload:"):
         with st.status(f"Importing {source.name}…", expanded=True) as status:
             st.write(f"Reading {source.size_mb:,.1f} MB and recognising the layout…")
             try:
-                result = imports.import_source(source, dataset_name=dataset_name)
+                result = imports.import_source(
+                    source,
+                    dataset_name=dataset_name,
+                    countries=_countries(),
+                    sheet=sheet,
+                )
                 st.write(
                     f"Recognised **{result.format_label}** ({result.encoding}); "
                     f"{result.rows_read:,} rows read, {result.rows_accepted:,} accepted, "
@@ -69,6 +87,11 @@ if source is not None:
                 if not result.incidents.empty:
                     st.write("Saving…")
                 stored = imports.store_result(result, dataset_name=dataset_name, store=store)
+            except SheetChoiceError as error:
+                st.session_state["import_sheets"] = (source.name, error.sheets)
+                status.update(label="Choose a sheet", state="error")
+                st.warning(str(error), icon=":material/table:")
+                st.rerun()
             except ImportRefusedError as error:
                 status.update(label="Not imported", state="error")
                 st.error(str(error), icon=":material/error:")
@@ -79,6 +102,15 @@ if source is not None:
                     error.summary() + f"\n\n**What to do:** {error.remedy}", icon=":material/error:"
                 )
                 st.stop()
+            except Exception as error:  # never a traceback on the page
+                logging.getLogger(__name__).exception("import failed")
+                status.update(label="Not imported", state="error")
+                st.error(
+                    f"{source.name} could not be imported ({type(error).__name__}); nothing "
+                    "was stored. The details are in the server log.",
+                    icon=":material/error:",
+                )
+                st.stop()
             if stored is None:
                 status.update(label="Nothing to store: every row was rejected", state="error")
             else:
@@ -87,6 +119,7 @@ if source is not None:
                     state="complete",
                 )
         st.session_state["last_import"] = result
+        st.session_state.pop("import_sheets", None)
 
 last_import: ImportResult | None = st.session_state.get("last_import")
 if last_import is not None:
@@ -95,6 +128,16 @@ if last_import is not None:
     read_col.metric("Rows read", f"{result.rows_read:,}")
     ok_col.metric("Accepted", f"{result.rows_accepted:,}")
     rejected_col.metric("Rejected", f"{result.rows_rejected:,}")
+    if result.sheet:
+        st.caption(f"Sheet read: **{result.sheet}**")
+    if len(result.flags):
+        st.warning(
+            f"{len(result.flags):,} accepted rows are flagged for a closer look (a point "
+            "outside its country, estimates out of order in the source); the note is kept "
+            "with each incident.",
+            icon=":material/flag:",
+        )
+        st.dataframe(result.flags.head(200), hide_index=True, width="stretch")
     if not result.rejected.empty:
         st.dataframe(result.rejected.head(200), hide_index=True, width="stretch")
         st.download_button(
@@ -106,6 +149,12 @@ if last_import is not None:
         )
 
 st.subheader("Stored datasets")
+for aside in _set_aside():
+    st.error(
+        f"**{aside.name or aside.key}** is not shown on the other pages: {aside.message} "
+        "Delete it below and import its file again (the other data is shown meanwhile).",
+        icon=":material/block:",
+    )
 try:
     datasets = store.list()
 except DataFileError as error:

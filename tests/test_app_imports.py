@@ -12,6 +12,48 @@ from borderwatch.store import DatasetStore
 FIXTURE = paths.REPO_ROOT / "tests" / "fixtures" / "imports" / "ucdp_ged.csv"
 
 
+@pytest.fixture(autouse=True)
+def _fixtures_may_be_imported_by_path(monkeypatch, tmp_path):
+    # Server paths are read only inside configured folders (issue 11).
+    monkeypatch.setenv("BORDERWATCH_SERVER_IMPORT_DIRS", f"{FIXTURE.parent}:{tmp_path}")
+
+
+def test_server_paths_outside_the_allowed_folders_are_refused(monkeypatch, tmp_path):
+    outside = tmp_path.parent / "elsewhere.csv"
+    with pytest.raises(imports.ImportRequestError, match="outside the folders"):
+        imports.server_file("/etc/passwd")
+    link = tmp_path / "link.csv"
+    link.symlink_to("/etc/passwd")
+    with pytest.raises(imports.ImportRequestError, match="outside the folders"):
+        imports.server_file(str(link))
+    del outside
+
+
+def test_devices_are_refused_before_reading(monkeypatch):
+    monkeypatch.setenv("BORDERWATCH_SERVER_IMPORT_DIRS", "/dev")
+    with pytest.raises(imports.ImportRequestError, match="not a regular file"):
+        imports.server_file("/dev/zero")
+
+
+def test_server_paths_are_off_by_default_on_a_non_local_address(monkeypatch):
+    monkeypatch.delenv("BORDERWATCH_SERVER_IMPORT_DIRS")
+    assert imports.server_import_dirs("0.0.0.0") == []
+    assert imports.server_import_dirs(None) == []
+    assert imports.server_import_dirs("127.0.0.1") != []
+    with pytest.raises(imports.ImportRequestError, match="switched off"):
+        imports.server_file(str(FIXTURE), listen_address="0.0.0.0")
+
+
+def test_a_server_file_that_grew_past_its_limit_is_refused(monkeypatch, tmp_path):
+    path = tmp_path / "grows.csv"
+    path.write_bytes(b"x" * 10)
+    monkeypatch.setenv("BORDERWATCH_MAX_SERVER_FILE_MB", "1")
+    source = imports.server_file(str(path))
+    path.write_bytes(b"x" * (2**20 + 10))
+    with pytest.raises(FileTooLargeError):
+        source.read()
+
+
 def test_uploaded_files_are_held_to_the_import_limit(monkeypatch):
     monkeypatch.setenv("BORDERWATCH_MAX_IMPORT_MB", "0")
     source = imports.uploaded_file(FIXTURE.name, FIXTURE.read_bytes())

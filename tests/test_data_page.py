@@ -11,12 +11,15 @@ from borderwatch.store import DATA_DIR_VARIABLE, DatasetStore
 APP = str(paths.REPO_ROOT / "app.py")
 FIXTURE = paths.REPO_ROOT / "tests" / "fixtures" / "imports" / "ucdp_ged.csv"
 TIMEOUT_S = 60
+MALFORMED = paths.REPO_ROOT / "tests" / "fixtures" / "malformed"
 
 
 @pytest.fixture
 def store_dir(tmp_path, monkeypatch):
     directory = tmp_path / "imports"
     monkeypatch.setenv(DATA_DIR_VARIABLE, str(directory))
+    # Paths on the server are read only inside configured folders (issue 11).
+    monkeypatch.setenv("BORDERWATCH_SERVER_IMPORT_DIRS", f"{FIXTURE.parent}:{MALFORMED}:{tmp_path}")
     return directory
 
 
@@ -61,3 +64,32 @@ def test_server_path_help_states_its_own_limit(store_dir, monkeypatch):
 def test_unreadable_server_path_is_explained(store_dir, tmp_path):
     at = _data_page_with_path(str(tmp_path / "missing.csv"))
     assert any("Cannot read" in e.value and "missing.csv" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("acled_html.csv", "web page"),
+        ("xlsx_far_cell.xlsx", "declares a size"),
+        ("geojson_unclosed_polygon.geojson", "cannot be read as GeoJSON"),
+        ("xlsx_bomb_small.xlsx", None),
+    ],
+)
+def test_bad_files_end_in_a_message_not_a_traceback(store_dir, name, shown):
+    if shown is None:
+        name, shown = "xlsx_two_sheets.xlsx", "Choose the sheet"
+    at = _press_import(_data_page_with_path(str(MALFORMED / name)))
+    assert not at.exception, at.exception
+    messages = [e.value for e in at.error] + [w.value for w in at.warning]
+    if "sheet" in shown:
+        assert at.selectbox(key="import_sheet").options == ["2014", "2015"]
+    else:
+        assert any(shown in m for m in messages), messages
+    assert DatasetStore(store_dir).list() == []
+
+
+def test_rows_with_problems_are_listed_and_the_rest_stored(store_dir):
+    at = _press_import(_data_page_with_path(str(MALFORMED / "acled_year_zero.csv")))
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Rows read"]) == int(metrics["Accepted"]) + int(metrics["Rejected"])

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from borderwatch import loading
+from borderwatch import loading, paths
 from borderwatch.importers import (
     INCIDENT_COLUMNS,
     FileTooLargeError,
@@ -679,14 +679,24 @@ def test_ucdp_rejections(ucdp):
     assert _reasons(ucdp) == [
         (5, "900005", "date_start"),
         (5, "900005", "date_end"),
-        (6, "900006", "fatalities_low"),
         (7, "900007", "date_end"),
         (9, "900009", "type_of_violence"),
     ]
     assert _reason(ucdp, 5, "date_start") == "'2018-13-01' is not a real calendar date"
-    assert _reason(ucdp, 6, "fatalities_low") == "is larger than fatalities_best"
     assert _reason(ucdp, 7, "date_end") == "is before date_start"
     assert "'4' is not a UCDP type of violence" in _reason(ucdp, 9, "type_of_violence")
+
+
+def test_ucdp_estimates_out_of_order_are_kept_as_given_and_flagged(ucdp):
+    # Issue 11: UCDP GED publishes rows whose low/best/high are out of order (1.3 % of a
+    # real sample); they are real rows: accepted, flagged, shown as the source gave them.
+    row = _by_id(ucdp).loc["900006"]
+    assert row["fatalities_low"] > row["fatalities_best"]
+    assert "out of order" in row["fatalities_note"]
+    flags = ucdp.flags.set_index("original_id")
+    assert flags.loc["900006", "row"] == 6
+    assert "out of order" in flags.loc["900006", "note"]
+    assert ucdp.rows_read == ucdp.rows_accepted + ucdp.rows_rejected
 
 
 # --- GTD --------------------------------------------------------------------------------
@@ -968,3 +978,76 @@ def test_an_undeclared_column_cannot_be_read():
     source = convert.SourceTable(_raw("gtd.csv"), LAYOUTS_BY_KEY["gtd"])
     with pytest.raises(KeyError, match="not declared in the gtd layout"):
         source.text("natlty1_txt")
+
+
+# --- Issue 11: real files, hostile files ------------------------------------------------
+
+MALFORMED = paths.REPO_ROOT / "tests" / "fixtures" / "malformed"
+
+
+def _malformed(name: str, **options):
+    return import_file((MALFORMED / name).read_bytes(), file_name=name, dataset="test", **options)
+
+
+def test_spreadsheet_resaved_acled_dates_are_read_with_the_year_column():
+    result = _malformed("acled_resaved_dates.csv")
+    assert _by_id(result).loc["TUN9001", "date_start"] == _stamp("2013-01-16")
+    wrong = _malformed("acled_resaved_wrong_year.csv")
+    assert "yyyy-mm-dd" in _reason(wrong, 1, "event_date")
+
+
+def test_a_time_zone_offset_never_moves_the_day():
+    result = _malformed("acled_timezone.csv")
+    assert _by_id(result).loc["TUN9001", "date_start"] == _stamp("2013-01-16")
+
+
+def test_one_bad_byte_keeps_the_arabic_text_and_rejects_only_its_row():
+    result = _malformed("acled_bad_utf8_byte.csv")
+    assert result.encoding == "utf-8-damaged"
+    assert "not valid UTF-8" in _reason(result, 1, "notes")
+    # The rest of the file, Arabic included, is read as the UTF-8 it is (no mojibake).
+    assert result.rejected_source.loc[1, "location"] == "بن قردان"
+    assert result.rows_read == result.rows_accepted + result.rows_rejected
+
+
+def test_swapped_coordinates_are_rejected_and_points_outside_their_country_flagged():
+    countries = loading.load_countries()
+    swapped = _malformed("acled_latlon_swapped.csv", countries=countries)
+    assert "look swapped" in _reason(swapped, 1, "latitude")
+    outside = _malformed("acled_outside_country.csv", countries=countries)
+    assert "TUN9001" in set(outside.incidents["original_id"])
+    assert list(outside.flags["original_id"]) == ["TUN9001"]
+    row = _by_id(outside).loc["TUN9001"]
+    assert "outside TUN" in row["unverified"]
+
+
+def test_implausible_dates_and_tolls_are_rejected_with_their_row():
+    assert "plausible span" in _reason(_malformed("acled_year_zero.csv"), 1, "date_start")
+    assert "largest death toll" in _reason(_malformed("acled_deaths_1e19.csv"), 1, "fatalities")
+
+
+def test_a_stray_quote_that_swallows_rows_is_reported():
+    text = (MALFORMED.parent / "imports" / "acled_current.csv").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    assert ",Explosions/Remote violence," in lines[2]
+    lines[2] = lines[2].replace(",Explosions/Remote violence,", ',"Explosions/Remote violence,')
+    result = import_file("\n".join(lines).encode(), file_name="q.csv", dataset="t")
+    assert result.rows_read == result.rows_accepted + result.rows_rejected
+    assert result.rows_read < 14
+    assert "closed only on line" in _reason(result, 2, "(row)")
+
+
+def test_workbooks_with_several_sheets_ask_which_and_read_the_chosen_one():
+    from borderwatch.importers import SheetChoiceError
+
+    with pytest.raises(SheetChoiceError) as caught:
+        _malformed("xlsx_two_sheets.xlsx")
+    assert caught.value.sheets == ["2014", "2015"]
+    result = _malformed("xlsx_two_sheets.xlsx", sheet="2015")
+    assert result.sheet == "2015" and result.rows_read == 8
+    assert _malformed("xlsx_one_sheet_of_three.xlsx").sheet == "Data"
+
+
+def test_a_far_declared_cell_is_refused_quickly():
+    with pytest.raises(ImportFormatError, match="declares a size of A1:XFD1048576"):
+        _malformed("xlsx_far_cell.xlsx")

@@ -82,3 +82,17 @@ def test_warm_up_prepares_what_the_first_page_reads(data_settings, tmp_path, mon
     warmup.warm_up(wait_for_server=False)
     assert list((tmp_path / "cache").glob("*.prepared"))
     assert len(prepared_module._recent) == 1
+
+
+def test_a_stored_dataset_the_pages_cannot_show_is_set_aside(data_settings):
+    # Issue 11: a row dated 0000-01-01 in the store made the map pages crash on every load.
+    store = DatasetStore(data_settings.store_dir)
+    good = store.load(store.list()[0].key)
+    bad = good.copy()
+    bad.loc[0, "date_start"] = pd.Timestamp("1000-01-01")
+    store.save(bad, name="broken", source_format="ucdp_ged", source_file="x.csv", rejected=0)
+    prepared_module._recent.clear()
+    prepared = prepare_data(data_settings)
+    assert [(a.name, "outside" in a.message) for a in prepared.set_aside] == [("broken", True)]
+    shown = set(prepared.incidents["dataset"])
+    assert store.list()[0].key in shown and store.list()[1].key not in shown

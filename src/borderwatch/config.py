@@ -37,6 +37,18 @@ class Settings:
     #: a path is how analysts bring files too large for the browser. Bounded by memory only
     #: (an import holds the file and its table, a few times the file's size).
     max_server_file_mb: int = 4_096
+    #: Imported events dated before 1 January of this year are rejected as implausible.
+    earliest_event_year: int = 1900
+    #: … and so are events dated more than this many days after today.
+    future_event_days: int = 366
+    #: Largest death toll accepted for one imported event (deaths, low, best or high).
+    max_event_deaths: int = 1_000_000
+    #: Largest workbook sheet read, in cells (declared and actual); larger ones are refused.
+    max_workbook_cells: int = 40_000_000
+    #: Folders a path on the server may be imported from, separated by ``os.pathsep``
+    #: (``:``). Empty: the server user's home folder while the app listens on a local
+    #: address only, none otherwise (the "file on the server" tab is then closed).
+    server_import_dirs: str = ""
     #: Duplicate detection across datasets: start dates at most this many days apart …
     dedupe_days: int = 3
     #: … and positions at most this many km apart.

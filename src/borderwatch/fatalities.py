@@ -28,11 +28,19 @@ class FatalityRange:
 
 
 def incident_bounds(incidents: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Per-incident (low, best, high), each filled from the others where missing."""
+    """Per-incident (low, best, high), each filled from the others where missing.
+
+    A source may give its estimates out of order (UCDP GED rows with low above best, kept
+    as given): the bounds are then the smallest and largest of the figures, so a total's
+    range always brackets its best figure.
+    """
     low, best, high = (incidents[f"fatalities_{k}"] for k in ("low", "best", "high"))
     lo = low.fillna(best).fillna(high)
     hi = high.fillna(best).fillna(low)
     mid = best.fillna(lo)
+    figures = pd.concat([lo, mid, hi], axis=1)
+    if len(figures) and (lo.gt(mid) | mid.gt(hi) | lo.gt(hi)).fillna(False).any():
+        lo, hi = figures.min(axis=1).astype(lo.dtype), figures.max(axis=1).astype(hi.dtype)
     return lo, mid, hi
 
 
@@ -52,6 +60,9 @@ def format_incident_fatalities(low: object, best: object, high: object) -> str:
     lo, mid, hi = values
     if mid is None and lo is None and hi is None:
         return "unknown"
+    given = [v for v in values if v is not None]
+    if given != sorted(given) and None not in values:
+        return f"low {lo}, best {mid}, high {hi} (as the source gives them, out of order)"
     lo = lo if lo is not None else (mid if mid is not None else hi)
     hi = hi if hi is not None else (mid if mid is not None else lo)
     if lo == hi:

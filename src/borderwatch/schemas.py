@@ -136,9 +136,12 @@ class TableSchema:
         rules: Iterable[Rule] = (),
         optional: Iterable[str] = (),
         replaced: Iterable[Column] = (),
+        dropped: Iterable[Rule] = (),
     ) -> TableSchema:
         """This layout plus ``columns`` and ``rules``, with the ``optional`` columns no longer
-        required and the ``replaced`` columns (matched by name) swapped in."""
+        required, the ``replaced`` columns (matched by name) swapped in and the ``dropped``
+        rules left out."""
+        left_out = set(map(id, dropped))
         relaxed = set(optional)
         swapped = {c.name: c for c in replaced}
         own = tuple(
@@ -146,7 +149,10 @@ class TableSchema:
             for c in self.columns
         )
         return TableSchema(
-            name=name, columns=(*own, *columns), key=self.key, rules=(*self.rules, *rules)
+            name=name,
+            columns=(*own, *columns),
+            key=self.key,
+            rules=(*(r for r in self.rules if id(r) not in left_out), *rules),
         )
 
 
@@ -233,6 +239,14 @@ def _not_above(lower: str, upper: str) -> Rule:
     return Rule(lower, f"is larger than {upper}", lambda t: t[lower] > t[upper])
 
 
+#: Curated figures are a range, low <= best <= high. Imported rows may break this (UCDP GED
+#: publishes some rows so): they are kept as the source gives them, and flagged.
+FATALITIES_IN_ORDER = (
+    _not_above("fatalities_low", "fatalities_best"),
+    _not_above("fatalities_best", "fatalities_high"),
+    _not_above("fatalities_low", "fatalities_high"),
+)
+
 INCIDENTS = TableSchema(
     name="incidents",
     key=("incident_id",),
@@ -268,9 +282,7 @@ INCIDENTS = TableSchema(
     rules=(
         DATES_IN_ORDER,
         CHECKED_VOCABULARY,
-        _not_above("fatalities_low", "fatalities_best"),
-        _not_above("fatalities_best", "fatalities_high"),
-        _not_above("fatalities_low", "fatalities_high"),
+        *FATALITIES_IN_ORDER,
         Rule(
             "location_precision",
             "a geocoded place cannot have precision 1 (the site itself)",
@@ -302,6 +314,8 @@ IMPORTED_INCIDENTS = INCIDENTS.extended(
     "imported incidents",
     # Sources place some events only by country or not at all: kept, shown as "not placed".
     optional=("latitude", "longitude", "location_precision"),
+    # Estimates out of order in the source are kept as given and flagged by the importer.
+    dropped=FATALITIES_IN_ORDER,
     columns=(
         Column("dataset", required=True),
         Column("source_dataset", required=True, allowed=SOURCE_DATASETS),

@@ -15,8 +15,12 @@ raise (every refusal is one, worded for the analyst):
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+
+import geopandas as gpd
 
 from borderwatch.config import settings
 from borderwatch.importers import ImportRefusedError, ImportResult, check_file_size, import_file
@@ -60,14 +64,17 @@ class SourceFile:
         return self.size / 2**20
 
     def read(self) -> bytes:
-        """The file's bytes (a server file is read now)."""
+        """The file's bytes (a server file is read now, once, never past its size limit)."""
         if self.data is not None:
             return self.data
         assert self.path is not None, "a SourceFile has either data or a path"
         try:
-            return self.path.read_bytes()
+            with self.path.open("rb") as stream:
+                data = stream.read(self.max_bytes + 1)
         except OSError as error:
             raise _unreadable(str(self.path), error) from error
+        check_file_size(len(data), file_name=self.name, max_bytes=self.max_bytes)
+        return data
 
 
 def _unreadable(shown: str, error: OSError) -> ImportRequestError:
@@ -82,28 +89,70 @@ def uploaded_file(name: str, data: bytes) -> SourceFile:
     return SourceFile(name=name, size=len(data), max_bytes=settings().max_import_bytes, data=data)
 
 
-def server_file(path: str) -> SourceFile:
+#: Addresses on which only this machine can reach the app.
+LOCAL_ADDRESSES = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def server_import_dirs(listen_address: str | None) -> list[Path]:
+    """Folders a path on the server may be imported from.
+
+    ``server_import_dirs`` from :mod:`borderwatch.config` when set; otherwise the server
+    user's home folder while the app listens on a local address only, and none when it
+    listens on any other address (``None`` or ``""`` mean every interface).
+    """
+    configured = settings().server_import_dirs
+    if configured.strip():
+        return [Path(p).expanduser() for p in configured.split(os.pathsep) if p.strip()]
+    if (listen_address or "").strip().lower() in LOCAL_ADDRESSES:
+        return [Path.home()]
+    return []
+
+
+def server_file(path: str, *, listen_address: str | None = "127.0.0.1") -> SourceFile:
     """A file named by its path on the server; the limit is ``max_server_file_mb``.
 
-    The file is checked now (it exists, is a file the server may read, is not too large)
-    and read only when imported, so naming a large file costs nothing until then.
+    Only regular files inside :func:`server_import_dirs` are accepted (symbolic links are
+    followed first, so a link cannot lead outside). The file is checked now (it exists, is a
+    regular file the server may read, is not too large) and read only when imported, once.
 
     Raises
     ------
     ImportRequestError
-        The path is empty, or names nothing readable.
+        The path is empty, outside the allowed folders, or names nothing readable, or
+        server paths are switched off.
     FileTooLargeError
         The file is larger than ``max_server_file_mb``.
     """
     shown = path.strip()
     if not shown:
         raise ImportRequestError("Give the path of a file on the server.")
-    location = Path(shown).expanduser()
+    allowed = server_import_dirs(listen_address)
+    if not allowed:
+        raise ImportRequestError(
+            "Importing a file by its path on the server is switched off: this app can be "
+            "reached from other machines, and no folder is allowed for it. Upload the file "
+            "instead, or ask the operator to list the folders to import from in "
+            "BORDERWATCH_SERVER_IMPORT_DIRS."
+        )
     try:
-        if location.is_dir():
+        location = Path(shown).expanduser().resolve(strict=True)
+        roots = [root.resolve() for root in allowed]
+        if not any(location.is_relative_to(root) for root in roots):
+            raise ImportRequestError(
+                f"`{shown}` is outside the folders files may be imported from ("
+                + ", ".join(f"`{root}`" for root in roots)
+                + "). Move the file into one of them, or upload it."
+            )
+        status = location.stat()
+        if stat.S_ISDIR(status.st_mode):
             raise IsADirectoryError(21, "it is a directory, not a file")
+        if not stat.S_ISREG(status.st_mode):
+            raise ImportRequestError(
+                f"`{shown}` is not a regular file (a device, pipe or socket); give the path "
+                "of a data file."
+            )
         with location.open("rb"):
-            size = location.stat().st_size
+            size = status.st_size
     except OSError as error:
         raise _unreadable(shown, error) from error
     limit = settings().max_server_file_bytes
@@ -127,18 +176,31 @@ def checked_dataset_name(name: str) -> str:
     return cleaned
 
 
-def import_source(source: SourceFile, *, dataset_name: str) -> ImportResult:
+def import_source(
+    source: SourceFile,
+    *,
+    dataset_name: str,
+    countries: gpd.GeoDataFrame | None = None,
+    sheet: str | None = None,
+) -> ImportResult:
     """Read, recognise, map and check a file, refusing an empty dataset name first.
 
     Raises
     ------
     ImportRefusedError
         The dataset name is empty, the file cannot be read, is too large, or cannot be
-        imported at all (:class:`~borderwatch.importers.ImportFormatError`).
+        imported at all (:class:`~borderwatch.importers.ImportFormatError`); a workbook with
+        several sheets holding data and no ``sheet`` chosen
+        (:class:`~borderwatch.importers.SheetChoiceError`, listing them).
     """
     checked_dataset_name(dataset_name)
     return import_file(
-        source.read(), file_name=source.name, dataset=PROVISIONAL_KEY, max_bytes=source.max_bytes
+        source.read(),
+        file_name=source.name,
+        dataset=PROVISIONAL_KEY,
+        max_bytes=source.max_bytes,
+        countries=countries,
+        sheet=sheet,
     )
 
 

@@ -11,29 +11,36 @@ again.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from borderwatch import loading, paths
 from borderwatch.app import prepared_cache
 from borderwatch.config import Settings, settings
+from borderwatch.errors import DataFileError
 from borderwatch.filters import year_span
+from borderwatch.importers.plausibility import DateBounds, implausible_dates
 from borderwatch.links import country_anchors
 from borderwatch.loading import GeoData
 from borderwatch.mapping.layers import simplify_for_display
 from borderwatch.proximity import BorderIndex, add_border_distance
-from borderwatch.store import DatasetStore
+from borderwatch.schemas import IMPORTED_INCIDENTS
+from borderwatch.store import DatasetStore, empty_incidents
+from borderwatch.validation import find_violations
 from borderwatch.zones import border_zones
 
 #: Bump when the stored layout of :class:`PreparedData` changes incompatibly.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 #: The last result in this process, by fingerprint: the launcher's warm-up prepares the
 #: data before the first request, and that request must not read it from disk again.
 _recent: dict[str, PreparedData] = {}
+_LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,17 @@ class DataSettings:
 
 
 @dataclass(frozen=True)
+class SetAside:
+    """A stored dataset left out of the prepared data because the pages cannot show it."""
+
+    key: str
+    name: str
+    message: str
+    #: The file concerned, when one is (a damaged dataset or registry file).
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
 class PreparedData:
     """The data layer plus what every page derives from it, computed once."""
 
@@ -93,6 +111,8 @@ class PreparedData:
     incident_years: tuple[int, int] = (2011, 2019)
     #: The key it was built under (see :func:`data_fingerprint`).
     fingerprint: str = field(default="", compare=False)
+    #: Enabled datasets left out because they cannot be shown (the Data page says why).
+    set_aside: tuple[SetAside, ...] = ()
 
     @property
     def country_names(self) -> dict[str, str]:
@@ -157,29 +177,115 @@ def _contiguous(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
+def _unshowable(frame: gpd.GeoDataFrame) -> str | None:
+    """Why a stored dataset cannot be shown (it breaks the import contract or holds dates
+    outside the plausible span), or ``None``."""
+    problems = [
+        f"{violation.field}: "
+        + (violation.reason if isinstance(violation.reason, str) else str(violation.reason.iloc[0]))
+        + f" (rows {_rows(violation.rows)})"
+        for violation in find_violations(frame, IMPORTED_INCIDENTS)
+    ]
+    bounds = DateBounds.from_config()
+    for column, bad in implausible_dates(frame, bounds).items():
+        if bad.any():
+            problems.append(
+                f"{column}: {int(bad.sum()):,} dates outside {bounds.describe()} "
+                f"(rows {_rows(bad)})"
+            )
+    return "; ".join(problems[:5]) if problems else None
+
+
+def _rows(mask) -> str:
+    positions = [int(p) + 1 for p in np.flatnonzero(np.asarray(mask, dtype=bool))[:5]]
+    return ", ".join(map(str, positions)) + (", …" if int(np.sum(mask)) > 5 else "")
+
+
+def load_shown_datasets(
+    store_dir: Path,
+) -> tuple[gpd.GeoDataFrame, tuple[SetAside, ...]]:
+    """The enabled datasets the pages can show, in one table, and those set aside.
+
+    A dataset whose file cannot be read, or whose rows the pages cannot show (dates such as
+    0000-01-01, rows breaking the import contract), is set aside with the reason; the other
+    datasets are shown. An unreadable registry sets every dataset aside.
+    """
+    store = DatasetStore(store_dir)
+    try:
+        infos = [info for info in store.list() if info.enabled]
+    except DataFileError as error:
+        return empty_incidents(), (
+            SetAside("", "the dataset registry", f"{error.summary()} {error.remedy}", error.path),
+        )
+    frames, set_aside = [], []
+    for info in infos:
+        path = None
+        try:
+            frame = store.load(info.key)
+            reason = _unshowable(frame)
+        except DataFileError as error:
+            reason, path = f"{error.summary()} {error.remedy}", error.path
+        except Exception as error:  # a damaged file must never stop the pages
+            _LOG.exception("stored dataset %s cannot be loaded", info.key)
+            reason = f"it cannot be read ({type(error).__name__}: {str(error)[:200]})"
+        if reason is None:
+            frames.append(frame)
+        else:
+            set_aside.append(SetAside(info.key, info.name, reason, path))
+    if not frames:
+        return empty_incidents(), tuple(set_aside)
+    combined = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    combined = gpd.GeoDataFrame(combined, geometry="geometry", crs="EPSG:4326")
+    return combined.reset_index(drop=True), tuple(set_aside)
+
+
 def _build(data_settings: DataSettings, fingerprint: str) -> PreparedData:
     # Only a build needs duplicate merging (scipy): a start that reads a stored copy
     # does not import it.
     from borderwatch.dedupe import combined_incidents
 
     geodata = loading.load_geodata(data_settings.geodata_dir)
-    imported = DatasetStore(data_settings.store_dir).load_enabled()
+    imported, set_aside = load_shown_datasets(data_settings.store_dir)
     index = BorderIndex.from_borders(geodata.borders)
-    incidents = combined_incidents(
-        geodata.incidents,
-        imported,
-        max_days=data_settings.dedupe_days,
-        max_km=data_settings.dedupe_km,
-    )
+    try:
+        incidents = add_border_distance(
+            combined_incidents(
+                geodata.incidents,
+                imported,
+                max_days=data_settings.dedupe_days,
+                max_km=data_settings.dedupe_km,
+            ),
+            index,
+        )
+        years = year_span(incidents)
+    except Exception:  # imported rows the pages cannot combine: show the curated layer
+        if imported.empty:
+            raise
+        _LOG.exception("imported datasets cannot be combined with the curated incidents")
+        set_aside += tuple(
+            SetAside(key, "", "it could not be combined with the other data (see the log)")
+            for key in imported["dataset"].unique()
+        )
+        incidents = add_border_distance(
+            combined_incidents(
+                geodata.incidents,
+                empty_incidents(),
+                max_days=data_settings.dedupe_days,
+                max_km=data_settings.dedupe_km,
+            ),
+            index,
+        )
+        years = year_span(incidents)
     return PreparedData(
         geodata=geodata,
-        incidents=_contiguous(add_border_distance(incidents, index)),
+        incidents=_contiguous(incidents),
         incident_countries=tuple(sorted(incidents["country_iso3"].dropna().unique())),
-        incident_years=year_span(incidents),
+        incident_years=years,
         anchors=country_anchors(geodata.countries),
         display_countries=simplify_for_display(geodata.countries),
         display_borders=simplify_for_display(geodata.borders),
         fingerprint=fingerprint,
+        set_aside=set_aside,
     )
 
 

@@ -15,6 +15,7 @@ message is meant for the analyst.
 
 from __future__ import annotations
 
+import logging
 from pathlib import PurePath
 
 import geopandas as gpd
@@ -39,8 +40,11 @@ from borderwatch.importers.mappers import (
     map_gtd,
     map_ucdp_ged,
 )
-from borderwatch.importers.reading import read_table
+from borderwatch.importers.plausibility import check_dates, check_places, empty_flags
+from borderwatch.importers.reading import SheetChoiceError, read_table
 from borderwatch.importers.result import FORMULA_PREFIXES, ImportResult
+
+_LOG = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -51,6 +55,7 @@ __all__ = [
     "ImportRefusedError",
     "ImportResult",
     "MappedRows",
+    "SheetChoiceError",
     "check_file_size",
     "detect_format",
     "import_file",
@@ -111,8 +116,36 @@ def _truncated_row(raw: pd.DataFrame, layout: str) -> pd.DataFrame:
     )
 
 
+def _reader_rejections(raw: pd.DataFrame, layout: str) -> pd.DataFrame:
+    """Rows the reader found broken (short rows, swallowed lines, undecodable bytes)."""
+    problems = raw.attrs.get("row_problems") or []
+    if not problems:
+        return concat_rejections([])
+    id_column = LAYOUTS_BY_KEY[layout].id_column
+    ids = raw[id_column] if id_column in raw.columns else pd.Series("", index=raw.index)
+    positions = [position for position, _, _ in problems]
+    return concat_rejections(
+        [
+            pd.DataFrame(
+                {
+                    "row": [position + 1 for position in positions],
+                    "original_id": [str(ids.iloc[p]).strip() for p in positions],
+                    "field": [field for _, field, _ in problems],
+                    "reason": [reason for _, _, reason in problems],
+                }
+            )
+        ]
+    )
+
+
 def import_file(
-    data: bytes, *, file_name: str, dataset: str, max_bytes: int = DEFAULT_MAX_BYTES
+    data: bytes,
+    *,
+    file_name: str,
+    dataset: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    countries: gpd.GeoDataFrame | None = None,
+    sheet: str | None = None,
 ) -> ImportResult:
     """Read, recognise, map and check an event file supplied by an analyst.
 
@@ -129,11 +162,19 @@ def import_file(
         again with the key it gives the dataset.
     max_bytes
         Largest file accepted (default 500 MiB).
+    countries
+        Country polygons (``iso3``, geometry) to check that each point lies in the country
+        its row names (:mod:`~borderwatch.importers.plausibility`); ``None`` skips that
+        check.
+    sheet
+        For a workbook with several sheets holding data: the sheet to read
+        (:class:`~borderwatch.importers.reading.SheetChoiceError` says which there are).
 
     Returns
     -------
     ImportResult
-        Accepted incidents, rejected rows with reasons, and what was read.
+        Accepted incidents, rejected rows with reasons, flagged rows, and what was read.
+        Every data row read is either accepted or rejected.
 
     Raises
     ------
@@ -142,18 +183,47 @@ def import_file(
     ImportFormatError
         The file cannot be imported at all: empty, unreadable, not what its extension
         says, no data rows, or columns of no known layout. The message says what to do.
-    ValueError
-        ``dataset`` is empty.
+        Anything unforeseen while importing ends in one too (logged with its traceback).
     """
     key = dataset.strip()
     if not key:
-        raise ValueError("dataset must be a non-empty key")
+        raise ImportFormatError(
+            "The dataset has no name. Enter a name under 'Dataset name' and import again."
+        )
+    name = _display_name(file_name)
     check_file_size(len(data), file_name=file_name, max_bytes=max_bytes)
-    raw = read_table(data, file_name=file_name, max_bytes=max_bytes)
+    try:
+        return _import(data, file_name, key, max_bytes, countries, sheet)
+    except ImportRefusedError:
+        raise
+    except MemoryError as exc:
+        raise ImportFormatError(
+            f"{name} needs more memory to import than this server has. Import it in parts "
+            "(for example one country or a few years at a time)."
+        ) from exc
+    except Exception as exc:  # the last line of defence: never a traceback on a page
+        _LOG.exception("unexpected failure importing %s", name)
+        raise ImportFormatError(
+            f"{name} could not be imported: BorderWatch met a problem it does not recognise "
+            f"({type(exc).__name__}: {str(exc)[:200]}). Nothing was stored. Check that the "
+            "file is an unmodified export of its source, and report the problem with the file "
+            "if it persists (the details are in the server log)."
+        ) from exc
+
+
+def _import(
+    data: bytes,
+    file_name: str,
+    key: str,
+    max_bytes: int,
+    countries: gpd.GeoDataFrame | None,
+    sheet: str | None,
+) -> ImportResult:
+    raw = read_table(data, file_name=file_name, max_bytes=max_bytes, sheet=sheet)
     if len(raw) == 0:
         raise ImportFormatError(f"{_display_name(file_name)} has a header but no data rows.")
     layout = detect_format(list(raw.columns))
-    incidents, rejected = _map_and_check(raw, layout, key)
+    incidents, rejected, flags = _map_and_check(raw, layout, key, countries)
     return ImportResult(
         format=layout,
         encoding=raw.attrs.get("encoding"),
@@ -163,22 +233,146 @@ def import_file(
         dataset=key,
         file_name=_display_name(file_name),
         rejected_source=_rejected_source(raw, rejected),
+        flags=flags,
+        sheet=raw.attrs.get("sheet"),
+    )
+
+
+def _flag_places(
+    incidents: gpd.GeoDataFrame, countries: gpd.GeoDataFrame | None
+) -> tuple[np.ndarray, pd.DataFrame, pd.DataFrame]:
+    """Swapped coordinates (rejected) and points outside their country (flagged)."""
+    check = check_places(incidents, countries)
+    ids = incidents["original_id"].astype("str").to_numpy()
+    rows = np.asarray(incidents.index, dtype="int64") + 1
+    lat = incidents["latitude"].to_numpy(dtype="float64", na_value=np.nan)
+    lon = incidents["longitude"].to_numpy(dtype="float64", na_value=np.nan)
+    swapped = check.swapped
+    rejected = pd.DataFrame(
+        {
+            "row": rows[swapped],
+            "original_id": ids[swapped],
+            "field": "latitude",
+            "reason": [
+                f"latitude {a:g} and longitude {o:g} look swapped: as given the point lies "
+                f"outside {c}, swapped it lies inside; swap the two columns in the file"
+                for a, o, c in zip(
+                    lat[swapped],
+                    lon[swapped],
+                    incidents["country_iso3"].to_numpy()[swapped],
+                    strict=True,
+                )
+            ],
+        }
+    )
+    far = np.nan_to_num(check.outside_km, nan=-1.0) > check.tolerance_km
+    notes = [
+        f"the reported point lies {km:,.0f} km outside {c}, the country the row names, "
+        f"more than the {tol:,.0f} km its location precision allows"
+        for km, tol, c in zip(
+            check.outside_km[far],
+            check.tolerance_km[far],
+            incidents["country_iso3"].to_numpy()[far],
+            strict=True,
+        )
+    ]
+    flags = pd.DataFrame(
+        {"row": rows[far], "original_id": ids[far], "field": "latitude", "note": notes}
+    )
+    if far.any():
+        unverified = incidents["unverified"].to_numpy(dtype=object).copy()
+        unverified[far] = [
+            f"{old}; {note}" if old else note
+            for old, note in zip(unverified[far], notes, strict=True)
+        ]
+        incidents["unverified"] = pd.Series(unverified, index=incidents.index, dtype="str")
+    return ~swapped, rejected, flags
+
+
+def _flag_estimates(incidents: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Death estimates out of order in the source (low > best, best > high): kept as given,
+    noted in ``fatalities_note`` and flagged."""
+    low, best, high = (incidents[f"fatalities_{k}"] for k in ("low", "best", "high"))
+    disorder = (low.gt(best) | best.gt(high) | low.gt(high)).fillna(False).to_numpy(dtype=bool)
+    if not disorder.any():
+        return empty_flags()
+    shown = [
+        f"the source's estimates are out of order (low {lo}, best {mid}, high {hi}); "
+        "kept as the source gives them"
+        for lo, mid, hi in zip(
+            low.astype("str")[disorder],
+            best.astype("str")[disorder],
+            high.astype("str")[disorder],
+            strict=True,
+        )
+    ]
+    notes = incidents["fatalities_note"].to_numpy(dtype=object).copy()
+    notes[disorder] = [
+        f"{old}; {note}" if old else note for old, note in zip(notes[disorder], shown, strict=True)
+    ]
+    incidents["fatalities_note"] = pd.Series(notes, index=incidents.index, dtype="str")
+    return pd.DataFrame(
+        {
+            "row": np.asarray(incidents.index, dtype="int64")[disorder] + 1,
+            "original_id": incidents["original_id"].astype("str").to_numpy()[disorder],
+            "field": "fatalities_best",
+            "note": shown,
+        }
     )
 
 
 def _map_and_check(
-    raw: pd.DataFrame, layout: str, key: str
-) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """The incidents that pass the mapper and the contract, and every rejection."""
+    raw: pd.DataFrame, layout: str, key: str, countries: gpd.GeoDataFrame | None = None
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
+    """The incidents that pass the mapper, the contract and the plausibility checks, every
+    rejection, and the accepted rows flagged for a closer look."""
     mapped = MAPPERS[layout](raw, dataset=key)
-    truncated = _truncated_row(raw, layout)
+    reader = concat_rejections([_truncated_row(raw, layout), _reader_rejections(raw, layout)])
     incidents = mapped.incidents
-    if len(truncated):
-        incidents = incidents[incidents.index != len(raw) - 1]
+    if len(reader):
+        incidents = incidents[~incidents.index.isin(reader["row"].to_numpy() - 1)]
     passes, contract_rejections = check_incidents(incidents)
-    incidents = incidents[passes].reset_index(drop=True)
+    incidents = incidents[passes]
+    dates = check_dates(incidents)
+    if len(dates):
+        incidents = incidents[~incidents.index.isin(dates["row"].to_numpy() - 1)]
+    incidents = incidents.copy()
+    keep, swapped, flags = _flag_places(incidents, countries)
+    flags = pd.concat([flags, _flag_estimates(incidents)], ignore_index=True)
+    incidents = incidents[keep]
+    accepted_rows = set((incidents.index + 1).tolist())
+    incidents = incidents.reset_index(drop=True)
     incidents.attrs = {}
-    return incidents, concat_rejections([mapped.rejected, contract_rejections, truncated])
+    rejected = concat_rejections([mapped.rejected, reader, contract_rejections, dates, swapped])
+    rejected = _account_for_every_row(raw, accepted_rows, rejected, layout)
+    flags = flags.sort_values("row", kind="stable", ignore_index=True)
+    flags = flags[flags["row"].isin(accepted_rows)]
+    return incidents, rejected, flags.reset_index(drop=True) if len(flags) else empty_flags()
+
+
+def _account_for_every_row(
+    raw: pd.DataFrame, accepted_rows: set[int], rejected: pd.DataFrame, layout: str
+) -> pd.DataFrame:
+    """Rows read = accepted + rejected, always: a row that is neither (a bug) is rejected
+    with a reason rather than lost."""
+    rejected_rows = set(rejected["row"].tolist())
+    if len(accepted_rows) + len(rejected_rows) == len(raw) and not (accepted_rows & rejected_rows):
+        return rejected
+    missing = sorted(set(range(1, len(raw) + 1)) - accepted_rows - rejected_rows)
+    if not missing:
+        return rejected
+    _LOG.error("%d rows were neither accepted nor rejected", len(missing))
+    id_column = LAYOUTS_BY_KEY[layout].id_column
+    ids = raw[id_column] if id_column in raw.columns else pd.Series("", index=raw.index)
+    extra = pd.DataFrame(
+        {
+            "row": missing,
+            "original_id": [str(ids.iloc[row - 1]) for row in missing],
+            "field": "(row)",
+            "reason": "this row could not be checked; it was left out (please report this)",
+        }
+    )
+    return concat_rejections([rejected, extra])
 
 
 def _rejected_source(raw: pd.DataFrame, rejected: pd.DataFrame) -> pd.DataFrame:

@@ -25,7 +25,7 @@ from borderwatch.importers.convert import (
     SourceTable,
     as_codes,
     as_dates,
-    as_whole_numbers,
+    as_death_counts,
     assemble,
     blank,
     checked_key,
@@ -42,6 +42,7 @@ from borderwatch.importers.convert import (
     reject_unknown_countries,
     unknown_counts,
     widen_to_precision,
+    with_two_digit_years,
 )
 from borderwatch.importers.layouts import ACLED, ACLED_LEGACY, Layout
 
@@ -91,6 +92,7 @@ class _AcledColumns:
     layout: Layout
     event_id: str
     date: str
+    year: str
     time_precision: str
     event_type: str
     sub_event_type: str | None
@@ -114,6 +116,7 @@ _CURRENT = _AcledColumns(
     layout=ACLED,
     event_id="event_id_cnty",
     date="event_date",
+    year="year",
     time_precision="time_precision",
     event_type="event_type",
     sub_event_type="sub_event_type",
@@ -137,6 +140,7 @@ _LEGACY = _AcledColumns(
     layout=ACLED_LEGACY,
     event_id="EVENT_ID_CNTY",
     date="EVENT_DATE",
+    year="YEAR",
     time_precision="TIME_PRECISION",
     event_type="EVENT_TYPE",
     sub_event_type=None,
@@ -163,8 +167,8 @@ def _optional_text(source: SourceTable, column: str | None) -> pd.Series:
 
 def _dates(source: SourceTable, c: _AcledColumns, rejections: Rejections) -> dict[str, pd.Series]:
     date_text = source.text(c.date)
-    day = as_dates(date_text)
-    reject_bad_dates(date_text, day, c.date, rejections, required=True)
+    day = with_two_digit_years(date_text, as_dates(date_text), source.text(c.year))
+    reject_bad_dates(date_text, day, c.date, rejections, required=True, year_column=c.year)
     time_text = source.text(c.time_precision)
     precision = lookup(as_codes(time_text), ACLED_TIME_PRECISION)
     unknown = precision.isna()
@@ -244,7 +248,7 @@ def _map_layout(raw: pd.DataFrame, dataset: str, c: _AcledColumns) -> MappedRows
     )
     columns["event_type"] = _event_type(source, c, rejections)
     columns["country_iso3"] = _country(source, c, rejections)
-    fatalities = as_whole_numbers(source.text(c.fatalities), c.fatalities, rejections)
+    fatalities = as_death_counts(source.text(c.fatalities), c.fatalities, rejections)
     columns |= _texts(source, c, ids) | {
         "latitude": latitude,
         "longitude": longitude,

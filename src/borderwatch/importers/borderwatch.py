@@ -19,6 +19,7 @@ from borderwatch.importers.base import (
 from borderwatch.importers.convert import (
     SourceTable,
     as_dates,
+    as_death_counts,
     as_whole_numbers,
     assemble,
     checked_key,
@@ -96,7 +97,7 @@ def map_borderwatch(raw: pd.DataFrame, *, dataset: str) -> MappedRows:
     precision = as_whole_numbers(
         source.text("location_precision"), "location_precision", rejections
     )
-    columns |= {name: as_whole_numbers(source.text(name), name, rejections) for name in _COUNTS}
+    columns |= {name: as_death_counts(source.text(name), name, rejections) for name in _COUNTS}
     texts = (c.name for c in INCIDENTS.columns if c.dtype == "str" and c.name != "incident_id")
     columns |= {name: source.text(name) for name in texts} | _lists(source)
     source_dataset = source.text("source_dataset")

@@ -79,6 +79,8 @@ _MONTHS: dict[str, int] = {
 }
 _ISO_DATE = r"^\d{4}-\d{1,2}-\d{1,2}(?:$|[T ])"
 _WORD_DATE = re.compile(r"^(\d{1,2})[ -]([A-Za-z]+)\.?[ ,-]*(\d{4})$")
+#: Dates a spreadsheet writes when it re-saves a CSV: ``9-May-20``, ``09-May-2020`` is fine.
+_SHORT_YEAR_DATE = re.compile(r"^(\d{1,2})[ -/]([A-Za-z]+)\.?[ -/,]*(\d{2})$")
 _SCIENTIFIC = r"^\d+(?:\.\d+)?[eE][+-]?\d+$"
 _DATE_FORMS = "2013-01-16 or 16 January 2013"
 
@@ -94,10 +96,15 @@ def as_numbers(text: pd.Series) -> pd.Series:
     return pd.to_numeric(text, errors="coerce").astype("float64")
 
 
+#: Largest magnitude turned into an integer: beyond it floats lose whole numbers (and
+#: ``Int64`` overflows at 9.2e18).
+_LARGEST_WHOLE = 2.0**53
+
+
 def as_codes(text: pd.Series) -> pd.Series:
     """Whole-number codes (``"1"``, ``"1.0"``) as ``Int64``; anything else ``<NA>``."""
     numbers = as_numbers(text)
-    return numbers.where(numbers % 1 == 0).astype("Int64")
+    return numbers.where((numbers % 1 == 0) & (numbers.abs() < _LARGEST_WHOLE)).astype("Int64")
 
 
 def lookup(codes: pd.Series, table: Mapping[int, object]) -> pd.Series:
@@ -110,14 +117,46 @@ def lookup(codes: pd.Series, table: Mapping[int, object]) -> pd.Series:
     return pd.Series(values[positions], index=codes.index, dtype=object)
 
 
-def as_whole_numbers(text: pd.Series, field: str, rejections: Rejections) -> pd.Series:
-    """Counts such as fatalities: ``Int64``, empty = unknown; text or fractions rejected."""
+def as_whole_numbers(
+    text: pd.Series,
+    field: str,
+    rejections: Rejections,
+    *,
+    maximum: float | None = None,
+    what: str = "the largest value accepted",
+) -> pd.Series:
+    """Whole numbers: ``Int64``, empty = unknown; text, fractions, infinities and values above
+    ``maximum`` (or too large to be held exactly) rejected."""
     numbers = as_numbers(text)
     not_number = (text != "") & numbers.isna()
     rejections.add(not_number, field, quoted(text[not_number]) + " is not a number")
+    infinite = numbers.notna() & ~np.isfinite(numbers)
+    rejections.add(infinite, field, quoted(text[infinite]) + " is not a finite number")
+    numbers = numbers.where(~infinite)
     fractional = numbers.notna() & (numbers % 1 != 0)
     rejections.add(fractional, field, quoted(text[fractional]) + " is not a whole number")
-    return numbers.where(~fractional).round().astype("Int64")
+    limit = _LARGEST_WHOLE if maximum is None else min(float(maximum), _LARGEST_WHOLE)
+    too_large = numbers.notna() & ~fractional & (numbers.abs() > limit)
+    rejections.add(
+        too_large,
+        field,
+        quoted(text[too_large]) + f" is larger than {limit:,.0f}, {what}; correct the figure "
+        "in the file",
+    )
+    return numbers.where(~fractional & ~too_large).round().astype("Int64")
+
+
+def as_death_counts(text: pd.Series, field: str, rejections: Rejections) -> pd.Series:
+    """Death tolls: whole numbers from 0 to ``max_event_deaths`` (:mod:`borderwatch.config`)."""
+    from borderwatch.config import settings
+
+    return as_whole_numbers(
+        text,
+        field,
+        rejections,
+        maximum=settings().max_event_deaths,
+        what="the largest death toll accepted for one event (BORDERWATCH_MAX_EVENT_DEATHS)",
+    )
 
 
 def reject_bad_ids(text: pd.Series, field: str, rejections: Rejections) -> None:
@@ -171,8 +210,11 @@ def as_dates(text: pd.Series) -> pd.Series:
     parsed = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[us]")
     iso = uniques.str.match(_ISO_DATE)
     if iso.any():
-        stamps = pd.to_datetime(uniques[iso], format="ISO8601", errors="coerce", utc=True)
-        parsed[iso] = stamps.dt.tz_localize(None).dt.floor("D").astype("datetime64[us]")
+        # The day as written: a time and a time-zone offset after it never move the date
+        # (2013-01-16T23:30-05:00 is the 16th where it happened, not the 17th in UTC).
+        day = uniques[iso].str.extract(r"^(\d{4}-\d{1,2}-\d{1,2})", expand=False)
+        stamps = pd.to_datetime(day, format="%Y-%m-%d", errors="coerce")
+        parsed[iso] = stamps.astype("datetime64[us]")
     rest = ~iso & (uniques != "")
     if rest.any():
         parsed[rest] = pd.to_datetime(uniques[rest].map(_parse_date_value), errors="coerce").astype(
@@ -181,10 +223,51 @@ def as_dates(text: pd.Series) -> pd.Series:
     return pd.Series(parsed.to_numpy()[codes], index=text.index, dtype="datetime64[us]")
 
 
+def with_two_digit_years(text: pd.Series, dates: pd.Series, years: pd.Series) -> pd.Series:
+    """``dates`` with spreadsheet dates such as ``9-May-20`` read, where the row's four-digit
+    ``years`` ends in the same two digits (``2020``); elsewhere they stay ``NaT``."""
+    missing = dates.isna() & (text != "")
+    if not missing.any():
+        return dates
+    parts = text[missing].str.extract(_SHORT_YEAR_DATE)
+    found = parts[0].notna()
+    if not found.any():
+        return dates
+    parts = parts[found]
+    year = as_codes(years.reindex(parts.index).fillna(""))
+    month = parts[1].str.casefold().map(_MONTHS)
+    fits = year.notna() & month.notna() & (year % 100 == parts[2].astype("int64"))
+    fits = fits.fillna(False).astype(bool)
+    if not fits.any():
+        return dates
+    stamps = pd.to_datetime(
+        pd.DataFrame(
+            {
+                "year": year[fits].astype("int64"),
+                "month": month[fits].astype("int64"),
+                "day": parts[0][fits].astype("int64"),
+            }
+        ),
+        errors="coerce",
+    ).astype("datetime64[us]")
+    out = dates.copy()
+    out[stamps.index] = stamps
+    return out
+
+
 def reject_bad_dates(
-    text: pd.Series, dates: pd.Series, field: str, rejections: Rejections, *, required: bool
+    text: pd.Series,
+    dates: pd.Series,
+    field: str,
+    rejections: Rejections,
+    *,
+    required: bool,
+    year_column: str | None = None,
 ) -> None:
-    """Reject rows whose date text could not be read (and empty ones if ``required``)."""
+    """Reject rows whose date text could not be read (and empty ones if ``required``).
+
+    ``year_column`` names the layout's year column (for the message about two-digit years).
+    """
     empty = text == ""
     if required:
         rejections.add(empty, field, "the date is empty")
@@ -192,6 +275,28 @@ def reject_bad_dates(
     if not bad.any():
         return
     values = text[bad]
+    short = values.str.match(_SHORT_YEAR_DATE)
+    if short.any():
+        fix = (
+            "the date has a two-digit year (a spreadsheet re-saved the file?), "
+            + (
+                f"and the row's '{year_column}' does not settle it; "
+                if year_column
+                else "and this layout has no year column to settle it; "
+            )
+            + "format the date column as yyyy-mm-dd in the spreadsheet (Format Cells, Custom, "
+            "yyyy-mm-dd) and save as CSV again, or export the file again from its source "
+            "without opening it in a spreadsheet"
+        )
+        rejections.add(
+            short[short].reindex(bad.index, fill_value=False),
+            field,
+            quoted(values[short]) + ": " + fix,
+        )
+        bad = bad & ~short.reindex(bad.index, fill_value=False)
+        if not bad.any():
+            return
+        values = text[bad]
     looks_like_date = values.str.match(_ISO_DATE) | values.str.match(_WORD_DATE.pattern)
     reasons = (quoted(values) + " is not a real calendar date").where(
         looks_like_date, quoted(values) + f" is not a date in a known form ({_DATE_FORMS})"

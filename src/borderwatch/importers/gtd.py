@@ -21,8 +21,8 @@ from borderwatch.importers.base import (
 from borderwatch.importers.convert import (
     SourceTable,
     as_codes,
+    as_death_counts,
     as_numbers,
-    as_whole_numbers,
     assemble,
     checked_key,
     common_columns,
@@ -132,11 +132,11 @@ def _event_type(source: SourceTable, rejections: Rejections) -> pd.Series:
 
 
 def _casualties(source: SourceTable, rejections: Rejections) -> dict[str, pd.Series]:
-    killed = as_whole_numbers(source.text("nkill"), "nkill", rejections)
+    killed = as_death_counts(source.text("nkill"), "nkill", rejections)
     wounded = as_numbers(source.text("nwound"))
     hostages = as_numbers(source.text("nhostkid"))
-    wounded = wounded.where((wounded >= 0) & (wounded % 1 == 0))
-    hostages = hostages.where((hostages > 0) & (hostages % 1 == 0))
+    wounded = wounded.where((wounded >= 0) & (wounded % 1 == 0) & (wounded < 2.0**53))
+    hostages = hostages.where((hostages > 0) & (hostages % 1 == 0) & (hostages < 2.0**53))
     other = join_non_empty(
         "; ",
         (count_text(wounded) + " wounded").where(wounded.notna(), ""),

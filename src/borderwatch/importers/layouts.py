@@ -107,7 +107,12 @@ def _acled_fields(upper: bool) -> tuple[SourceField, ...]:
 
     fields = (
         required(name("event_id_cnty"), "original_id incident_id", "the event's id, as text"),
-        required(name("event_date"), "date_start date_end", "ISO or '16 January 2013'"),
+        required(
+            name("event_date"),
+            "date_start date_end",
+            "ISO or '16 January 2013'; a spreadsheet's '9-May-20' is read with the year column",
+        ),
+        optional(name("year"), "date_start date_end", "resolves a two-digit year in the date"),
         required(
             name("time_precision"),
             "date_precision date_start date_end",
@@ -201,8 +206,9 @@ UCDP_GED = Layout(
             "date_precision date_start date_end",
             "1 day, 2-3 approximate, 4 month, 5 year (widened to the whole month or year)",
         ),
-        required("date_start", "date_start", "ISO date"),
+        required("date_start", "date_start", "ISO date ('9-May-20' read with the year column)"),
         required("date_end", "date_end", "ISO date; empty: date_start"),
+        optional("year", "date_start date_end", "resolves a two-digit year in the dates"),
         optional("deaths_a", "fatalities_note", "deaths by party, when all three are given"),
         optional("deaths_b", "fatalities_note", "deaths by party"),
         optional("deaths_civilians", "fatalities_note", "deaths by party"),

@@ -23,8 +23,13 @@ from pathlib import PurePath
 import numpy as np
 import pandas as pd
 import pyogrio
+import shapely
 
+from borderwatch.config import settings
 from borderwatch.importers.base import ImportFormatError
+from borderwatch.importers.workbook import SheetChoiceError, read_workbook
+
+__all__ = ["EXTENSIONS", "SheetChoiceError", "read_table"]
 
 #: File extensions read, with the kind of reader used.
 EXTENSIONS: dict[str, str] = {
@@ -39,7 +44,12 @@ EXTENSIONS: dict[str, str] = {
 ENCODING_LABELS: dict[str, str] = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 with byte-order mark",
+    "utf-8-damaged": "UTF-8 with invalid bytes (their rows rejected)",
     "latin-1": "Latin-1 (ISO-8859-1)",
+    "cp1252": "Windows-1252 (Western European)",
+    "cp1256": "Windows-1256 (Arabic)",
+    "iso-8859-6": "ISO-8859-6 (Arabic)",
+    "cp1250": "Windows-1250 (Central European)",
 }
 
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -107,17 +117,61 @@ def _utf8_status(data: bytes) -> tuple[bool, int]:
 
 
 def _choose_encoding(data: bytes) -> tuple[bytes, str]:
-    """The bytes to parse and the encoding to parse them with (see module docstring)."""
-    if data.startswith(_UTF8_BOM):
-        body = data[len(_UTF8_BOM) :]
-        is_utf8, unfinished = _utf8_status(body)
-        if is_utf8:
-            return (body[:-unfinished] if unfinished else body), "utf-8-sig"
-        return body, "latin-1"
-    is_utf8, unfinished = _utf8_status(data)
+    """The bytes to parse and the encoding to parse them with (see module docstring).
+
+    Valid UTF-8 (with or without a byte-order mark) is read as UTF-8. A UTF-8 file with a
+    few invalid bytes stays UTF-8: the bytes become U+FFFD and their rows are rejected
+    (``"utf-8-damaged"``), so one bad byte never turns the whole file into mojibake. A file
+    with no UTF-8 at all is in a legacy encoding, recognised by :func:`_legacy_encoding`.
+    """
+    body = data[len(_UTF8_BOM) :] if data.startswith(_UTF8_BOM) else data
+    label = "utf-8-sig" if data.startswith(_UTF8_BOM) else "utf-8"
+    is_utf8, unfinished = _utf8_status(body)
     if is_utf8:
-        return (data[:-unfinished] if unfinished else data), "utf-8"
-    return data, "latin-1"
+        return (body[:-unfinished] if unfinished else body), label
+    text = body.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - body.count(b"\xef\xbf\xbd")
+    ascii_chars = len(text.encode("ascii", "ignore"))
+    multibyte = len(text) - ascii_chars - text.count("\ufffd")
+    if data.startswith(_UTF8_BOM) or multibyte >= max(1, bad):
+        return text.encode("utf-8"), "utf-8-damaged"
+    del text
+    return body, _legacy_encoding(body)
+
+
+#: Legacy encodings a file that is not UTF-8 may be in (analysts' files: Western European,
+#: Arabic, Central European), tried by charset-normalizer.
+LEGACY_ENCODINGS = ("cp1252", "latin_1", "cp1256", "iso8859_6", "cp1250")
+
+
+def _legacy_encoding(body: bytes) -> str:
+    """The most plausible legacy encoding, judged on the lines holding non-ASCII bytes."""
+    lines = [line for line in body[: 8 * 2**20].split(b"\n") if max(line, default=0) > 0x7F]
+    sample = b"\n".join(lines)[: 2**20]
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(sample, cp_isolation=list(LEGACY_ENCODINGS)).best()
+    except Exception:  # a detector failure must not stop the import: fall back
+        best = None
+    encoding = best.encoding if best is not None else "cp1252"
+    try:
+        chosen = sample.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        encoding, chosen = "latin_1", sample.decode("latin-1")
+    # Report the plainest encoding that reads the file the same way.
+    for plainer in ("latin_1", "cp1252"):
+        try:
+            if sample.decode(plainer) == chosen:
+                encoding = plainer
+                break
+        except UnicodeDecodeError:
+            continue
+    try:
+        body.decode(encoding)
+    except UnicodeDecodeError:
+        encoding = "latin_1"
+    return {"latin_1": "latin-1", "iso8859_6": "iso-8859-6"}.get(encoding, encoding)
 
 
 def _separator(first_line: bytes) -> str:
@@ -148,6 +202,88 @@ def _parser_message(name: str, exc: Exception) -> str:
     return f"{name} cannot be read as CSV ({text.strip()}). Download or export it again."
 
 
+def _codec(encoding: str) -> str:
+    """The Python codec of an encoding label of :data:`ENCODING_LABELS`."""
+    return "utf-8" if encoding in ("utf-8-sig", "utf-8-damaged") else encoding
+
+
+def _record_problems(
+    body: bytes, encoding: str, separator: str, frame: pd.DataFrame
+) -> list[tuple[int, str, str]]:
+    """Rows pandas would take silently but that are broken: shorter than the header (padded
+    with empty cells), or holding a stray double quote that swallowed the lines after it.
+
+    One streaming pass of :mod:`csv` over the file, in step with pandas' records.
+    """
+    width = len(frame.columns)
+    problems: list[tuple[int, str, str]] = []
+    stream = io.TextIOWrapper(
+        io.BytesIO(body), encoding=_codec(encoding), newline="", errors="replace"
+    )
+    reader = csv.reader(stream, delimiter=separator)
+    try:
+        next(reader)  # the header
+        position = -1
+        line = reader.line_num
+        for record in reader:
+            first_line, line = line + 1, reader.line_num
+            if not record or (len(record) == 1 and not record[0].strip() and width > 1):
+                continue
+            position += 1
+            if line > first_line and any(
+                part.count(separator) >= width - 1
+                for value in record
+                if "\n" in value
+                for part in value.splitlines()[1:]
+            ):
+                problems.append(
+                    (
+                        position,
+                        "(row)",
+                        f"a double quote in line {first_line} is closed only on line {line}, so "
+                        f"lines {first_line + 1}-{line}, which look like rows of their own, were "
+                        "read into one cell of this row and not imported; double the stray "
+                        'quote ("") or remove it, and import again',
+                    )
+                )
+            elif len(record) < width:
+                problems.append(
+                    (
+                        position,
+                        "(row)",
+                        f"line {first_line} has {len(record)} fields where the header has "
+                        f"{width}: a separator is missing or the row was cut short, so its "
+                        "values cannot be matched to their columns; correct the row (or export "
+                        "the file again) and import it again",
+                    )
+                )
+    except csv.Error:
+        return problems
+    if position + 1 != len(frame):
+        return []  # out of step with pandas: do not guess which rows are which
+    return problems
+
+
+def _damaged_rows(frame: pd.DataFrame, encoding: str) -> list[tuple[int, str, str]]:
+    """Rows holding bytes that were not valid UTF-8 in an otherwise UTF-8 file."""
+    if encoding != "utf-8-damaged":
+        return []
+    found: dict[int, str] = {}
+    for column in frame.columns:
+        hits = np.flatnonzero(frame[column].str.contains("\ufffd", regex=False).to_numpy())
+        for position in hits:
+            found.setdefault(int(position), str(column))
+    return [
+        (
+            position,
+            column,
+            "holds bytes that are not valid UTF-8 (shown as \ufffd) in a file that is UTF-8 "
+            "elsewhere; correct the characters in the file, save it as UTF-8, and import again",
+        )
+        for position, column in sorted(found.items())
+    ]
+
+
 def _last_record_fields(body: bytes, encoding: str, separator: str) -> int | None:
     """Field count of the last record when the file does not end with a line break.
 
@@ -158,7 +294,7 @@ def _last_record_fields(body: bytes, encoding: str, separator: str) -> int | Non
     if not stripped or stripped.endswith((b"\n", b"\r")):
         return None
     start = stripped.rfind(b"\n") + 1
-    tail = stripped[start:].decode(encoding if encoding != "utf-8-sig" else "utf-8", "replace")
+    tail = stripped[start:].decode(_codec(encoding), "replace")
     if tail.count('"') % 2:
         return None
     return len(next(csv.reader([tail], delimiter=separator)))
@@ -173,6 +309,12 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
             else " Upload the CSV file itself."
         )
         raise ImportFormatError(f"{name} is not a CSV file: it is {kind}.{hint}")
+    if data.lstrip(_UTF8_BOM).lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+        raise ImportFormatError(
+            f"{name} is not a CSV file: it is a web page (HTML), probably an error page saved "
+            "instead of the download. Download the export again and check that it opens as a "
+            "table."
+        )
     if b"\x00" in data[:65536]:
         raise ImportFormatError(
             f"{name} is not a CSV file: it contains binary data (NUL bytes). Upload the CSV "
@@ -193,7 +335,7 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
                 dtype=str,
                 keep_default_na=False,
                 na_filter=False,
-                encoding="utf-8" if encoding == "utf-8-sig" else encoding,
+                encoding=_codec(encoding),
                 engine="c",
                 index_col=False,
                 skip_blank_lines=True,
@@ -212,6 +354,10 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
     frame.attrs["truncated_last_row"] = (
         len(frame) > 0 and fields is not None and fields < len(frame.columns)
     )
+    problems = _record_problems(body, encoding, separator, frame)
+    if frame.attrs["truncated_last_row"]:  # reported as such, not as a short row
+        problems = [p for p in problems if p[0] != len(frame) - 1]
+    frame.attrs["row_problems"] = problems + _damaged_rows(frame, encoding)
     return frame
 
 
@@ -246,7 +392,7 @@ def _read_zip(data: bytes, name: str, max_bytes: int) -> pd.DataFrame:
     return _read_csv(inner, f"{name} ({PurePath(member.filename).name})")
 
 
-def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
+def _read_xlsx(data: bytes, name: str, sheet: str | None) -> pd.DataFrame:
     kind = _kind_of(data)
     if not data.startswith(b"PK\x03\x04"):
         what = f"it is {kind}" if kind else "it does not have the structure of an .xlsx file"
@@ -256,32 +402,7 @@ def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
             else ""
         )
         raise ImportFormatError(f"{name} is not an Excel workbook: {what}.{hint}")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            is_workbook = "xl/workbook.xml" in archive.namelist()
-    except zipfile.BadZipFile as exc:
-        raise ImportFormatError(
-            f"{name} is not a readable Excel workbook: the archive is damaged or truncated "
-            f"({exc}). Download or save it again."
-        ) from exc
-    if not is_workbook:
-        raise ImportFormatError(
-            f"{name} is a ZIP archive but not an Excel workbook (it has no xl/workbook.xml). "
-            "Upload the .xlsx file itself, or the CSV inside the archive."
-        )
-    try:
-        frame = pd.read_excel(
-            io.BytesIO(data), sheet_name=0, dtype=str, keep_default_na=False, engine="openpyxl"
-        )
-    except Exception as exc:  # openpyxl raises many types for damaged workbooks
-        raise ImportFormatError(
-            f"{name} cannot be read as an Excel workbook ({type(exc).__name__}: {exc}). Open "
-            "it in Excel or LibreOffice and save it again, or export the sheet as CSV."
-        ) from exc
-    frame.columns = [str(column) for column in frame.columns]
-    frame = frame.fillna("").astype("str")
-    frame.attrs["encoding"] = None
-    return frame
+    return read_workbook(data, name, max_cells=settings().max_workbook_cells, sheet=sheet)
 
 
 def _as_text(values: pd.Series) -> pd.Series:
@@ -313,7 +434,12 @@ def _read_geojson(data: bytes, name: str) -> pd.DataFrame:
         frame = pyogrio.read_dataframe(
             io.BytesIO(data.lstrip(_UTF8_BOM)), DATE_AS_STRING="YES", ARRAY_AS_STRING="YES"
         )
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
+    except (
+        pyogrio.errors.DataSourceError,
+        pyogrio.errors.DataLayerError,
+        ValueError,
+        shapely.errors.GEOSException,
+    ) as exc:
         raise ImportFormatError(
             f"{name} cannot be read as GeoJSON ({exc}). Upload a GeoJSON FeatureCollection as "
             "BorderWatch exports it."
@@ -358,7 +484,9 @@ def _check_extension(name: str, extension: str) -> None:
     )
 
 
-def read_table(data: bytes, *, file_name: str, max_bytes: int = 500 * 2**20) -> pd.DataFrame:
+def read_table(
+    data: bytes, *, file_name: str, max_bytes: int = 500 * 2**20, sheet: str | None = None
+) -> pd.DataFrame:
     """Read an uploaded file into a table whose every cell is text.
 
     Parameters
@@ -370,6 +498,8 @@ def read_table(data: bytes, *, file_name: str, max_bytes: int = 500 * 2**20) -> 
         ``.geojson``/``.json``, ``.zip`` holding one CSV).
     max_bytes
         Largest CSV a ``.zip`` may unpack to.
+    sheet
+        The sheet of a workbook to read (needed when several hold data).
 
     Returns
     -------
@@ -396,7 +526,7 @@ def read_table(data: bytes, *, file_name: str, max_bytes: int = 500 * 2**20) -> 
     if reader == "csv":
         frame = _read_csv(data, name)
     elif reader == "xlsx":
-        frame = _read_xlsx(data, name)
+        frame = _read_xlsx(data, name, sheet)
     elif reader == "zip":
         if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
             kind = _kind_of(data)

@@ -68,6 +68,11 @@ class ImportResult:
     dataset: str
     file_name: str = ""
     rejected_source: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: Accepted rows worth a closer look (``row``, ``original_id``, ``field``, ``note``):
+    #: a point outside its country, death estimates out of order in the source, …
+    flags: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: The workbook sheet read (``None`` for other files).
+    sheet: str | None = None
 
     @property
     def rows_accepted(self) -> int:

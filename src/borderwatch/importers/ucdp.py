@@ -21,7 +21,7 @@ from borderwatch.importers.convert import (
     SourceTable,
     as_codes,
     as_dates,
-    as_whole_numbers,
+    as_death_counts,
     assemble,
     checked_key,
     common_columns,
@@ -35,6 +35,7 @@ from borderwatch.importers.convert import (
     reject_bad_ids,
     reject_unknown_countries,
     widen_to_precision,
+    with_two_digit_years,
 )
 from borderwatch.importers.layouts import UCDP_GED
 
@@ -57,10 +58,11 @@ UCDP_DATE_PRECISION: dict[int, str] = {
 def _dates(source: SourceTable, rejections: Rejections) -> dict[str, pd.Series]:
     start_text = source.text("date_start")
     end_text = source.text("date_end")
-    start = as_dates(start_text)
-    end = as_dates(end_text)
-    reject_bad_dates(start_text, start, "date_start", rejections, required=True)
-    reject_bad_dates(end_text, end, "date_end", rejections, required=False)
+    year = source.text("year")
+    start = with_two_digit_years(start_text, as_dates(start_text), year)
+    end = with_two_digit_years(end_text, as_dates(end_text), year)
+    reject_bad_dates(start_text, start, "date_start", rejections, required=True, year_column="year")
+    reject_bad_dates(end_text, end, "date_end", rejections, required=False, year_column="year")
     end = end.where(end_text != "", start)
     prec_text = source.text("date_prec")
     precision = lookup(as_codes(prec_text), UCDP_DATE_PRECISION)
@@ -119,9 +121,9 @@ def _deaths_by_party(source: SourceTable) -> pd.Series:
 
 
 def _fatalities(source: SourceTable, rejections: Rejections) -> dict[str, pd.Series]:
-    low = as_whole_numbers(source.text("low"), "low", rejections)
-    best = as_whole_numbers(source.text("best"), "best", rejections)
-    high = as_whole_numbers(source.text("high"), "high", rejections)
+    low = as_death_counts(source.text("low"), "low", rejections)
+    best = as_death_counts(source.text("best"), "best", rejections)
+    high = as_death_counts(source.text("high"), "high", rejections)
     any_figure = low.notna() | best.notna() | high.notna()
     note = note_where(any_figure, "UCDP GED low, best and high estimates")
     return {

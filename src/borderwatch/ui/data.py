@@ -23,7 +23,15 @@ from borderwatch.app.prepared import (
 from borderwatch.config import settings
 from borderwatch.errors import DataFileError
 
-__all__ = ["PreparedData", "data_or_stop", "data_settings", "show_data_error", "zones"]
+__all__ = [
+    "PreparedData",
+    "countries_or_none",
+    "data_or_stop",
+    "data_settings",
+    "set_aside_datasets",
+    "show_data_error",
+    "zones",
+]
 
 #: Session keys of the duplicate thresholds (the Data page sets them).
 DEDUPE_DAYS_KEY, DEDUPE_KM_KEY = "dedupe_days", "dedupe_km"
@@ -77,14 +85,48 @@ def data_or_stop() -> PreparedData:
     warmup.wait()
     chosen = data_settings()
     try:
-        return _prepared(chosen, data_fingerprint(chosen))
+        prepared = _prepared(chosen, data_fingerprint(chosen))
     except DataFileError as error:
         show_data_error(error)
         st.stop()
         raise  # unreachable: st.stop() raises; keeps type checkers informed
+    for aside in prepared.set_aside:
+        where = f" (`{_shown_path(aside.path)}`)" if aside.path is not None else ""
+        st.error(
+            f"**{aside.name or aside.key}**{where} is left out of this page: {aside.message} "
+            "The other data is shown; delete or re-import it on the Data page.",
+            icon=":material/block:",
+        )
+    return prepared
 
 
 def zones(width_km: float, pairs: list[str] | None = None) -> gpd.GeoDataFrame:
     """Border zones of ``width_km`` for drawing (cached per width)."""
     all_zones = _zones(data_or_stop().fingerprint, float(width_km))
     return all_zones if pairs is None else all_zones[all_zones["pair"].isin(pairs)]
+
+
+def countries_or_none() -> gpd.GeoDataFrame | None:
+    """Country polygons for the importer's place check; ``None`` when they cannot be read
+    (the check is then skipped rather than the import refused)."""
+    try:
+        return _country_shapes(str(settings().geodata_dir))
+    except Exception:  # a broken data layer is reported by the other pages
+        return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _country_shapes(geodata_dir: str) -> gpd.GeoDataFrame:
+    from borderwatch.loading import load_countries
+
+    return load_countries(Path(geodata_dir) / paths.COUNTRIES_FILE.name)
+
+
+def set_aside_datasets() -> tuple:
+    """Stored datasets the pages leave out because they cannot show them (with why)."""
+    warmup.wait()
+    chosen = data_settings()
+    try:
+        return _prepared(chosen, data_fingerprint(chosen)).set_aside
+    except DataFileError:
+        return ()
