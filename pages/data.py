@@ -93,18 +93,18 @@ if source is not None:
                 st.warning(str(error), icon=":material/table:")
                 st.rerun()
             except ImportRefusedError as error:
-                status.update(label="Not imported", state="error")
+                status.update(label="Not imported", state="error", expanded=True)
                 st.error(str(error), icon=":material/error:")
                 st.stop()
             except DataFileError as error:
-                status.update(label="Not imported", state="error")
+                status.update(label="Not imported", state="error", expanded=True)
                 st.error(
                     error.summary() + f"\n\n**What to do:** {error.remedy}", icon=":material/error:"
                 )
                 st.stop()
             except Exception as error:  # never a traceback on the page
                 logging.getLogger(__name__).exception("import failed")
-                status.update(label="Not imported", state="error")
+                status.update(label="Not imported", state="error", expanded=True)
                 st.error(
                     f"{source.name} could not be imported ({type(error).__name__}); nothing "
                     "was stored. The details are in the server log.",
@@ -112,7 +112,9 @@ if source is not None:
                 )
                 st.stop()
             if stored is None:
-                status.update(label="Nothing to store: every row was rejected", state="error")
+                status.update(
+                    label="Nothing to store: every row was rejected", state="error", expanded=True
+                )
             else:
                 status.update(
                     label=f"Imported {stored.rows:,} incidents as '{stored.name}'",
