@@ -27,6 +27,14 @@ def cell_size_deg(bounds: tuple[float, float, float, float], *, cells_across: in
     return float(candidates[np.argmin(np.abs(candidates - raw))])
 
 
+#: The columns grid cells are made from: taking rows of every (text) column of a
+#: million-row table would cost seconds.
+_COUNTED = (
+    *("longitude", "latitude", "event_type", "date_start"),
+    *("fatalities_low", "fatalities_best", "fatalities_high"),
+)
+
+
 def grid_cells(incidents: pd.DataFrame, *, cell_deg: float) -> pd.DataFrame:
     """Placed incidents counted per ``cell_deg`` grid cell.
 
@@ -37,18 +45,7 @@ def grid_cells(incidents: pd.DataFrame, *, cell_deg: float) -> pd.DataFrame:
         position, ``incidents``, ``deaths_low``/``deaths_best``/``deaths_high``,
         ``main_type`` (the most frequent event type) and ``first``/``last`` start dates.
     """
-    # Only the columns counted here: taking rows of every (text) column of a million-row
-    # table costs seconds.
-    needed = [
-        "longitude",
-        "latitude",
-        "event_type",
-        "date_start",
-        "fatalities_low",
-        "fatalities_best",
-        "fatalities_high",
-    ]
-    placed = incidents[needed].dropna(subset=["longitude", "latitude"])
+    placed = incidents[list(_COUNTED)].dropna(subset=["longitude", "latitude"])
     if placed.empty:
         return pd.DataFrame(
             columns=[

@@ -196,19 +196,24 @@ def import_file(
         return _import(data, file_name, key, max_bytes, countries, sheet)
     except ImportRefusedError:
         raise
-    except MemoryError as exc:
-        raise ImportFormatError(
+    except Exception as exc:  # the last line of defence: never a traceback on a page
+        raise _unforeseen(name, exc) from exc
+
+
+def _unforeseen(name: str, exc: Exception) -> ImportFormatError:
+    """The message for a failure no check foresaw (logged with its traceback)."""
+    if isinstance(exc, MemoryError):
+        return ImportFormatError(
             f"{name} needs more memory to import than this server has. Import it in parts "
             "(for example one country or a few years at a time)."
-        ) from exc
-    except Exception as exc:  # the last line of defence: never a traceback on a page
-        _LOG.exception("unexpected failure importing %s", name)
-        raise ImportFormatError(
-            f"{name} could not be imported: BorderWatch met a problem it does not recognise "
-            f"({type(exc).__name__}: {str(exc)[:200]}). Nothing was stored. Check that the "
-            "file is an unmodified export of its source, and report the problem with the file "
-            "if it persists (the details are in the server log)."
-        ) from exc
+        )
+    _LOG.exception("unexpected failure importing %s", name)
+    return ImportFormatError(
+        f"{name} could not be imported: BorderWatch met a problem it does not recognise "
+        f"({type(exc).__name__}: {str(exc)[:200]}). Nothing was stored. Check that the "
+        "file is an unmodified export of its source, and report the problem with the file "
+        "if it persists (the details are in the server log)."
+    )
 
 
 def _import(
