@@ -259,7 +259,8 @@ def test_every_map_page_offers_exports(page):
     at = _page(page)
     assert any(e.label == "Export this view" for e in at.expander)
     labels = {b.proto.label for b in at.get("download_button")}
-    assert {"Download snapshot", "Download interactive map"} <= labels
+    # One button per file format (in the snapshot popover), no separate format choice.
+    assert {"PNG, 300 dpi", "SVG", "PDF", "Download interactive map"} <= labels
 
 
 def test_data_page_lists_stored_datasets_and_shows_them_everywhere(tmp_path, monkeypatch):

@@ -285,7 +285,7 @@ _VIEW_UPDATE_TEMPLATE = Template(
             var legendOpen = map.bwLegend && map.bwLegend.details.open;
             var right = legendOpen ? map.bwLegend.div.offsetWidth + 20 : 10;
             map.fitBounds({{ this.bounds|tojson }}, {
-                paddingTopRight: [right, 10], paddingBottomLeft: [10, 24], maxZoom: 8
+                paddingTopLeft: [10, 10], paddingBottomRight: [right, 24], maxZoom: 8
             });
         };
         if (map.bwLegend) { map.bwLegend.body.innerHTML = legendHtml; }
@@ -328,6 +328,19 @@ _VIEW_UPDATE_TEMPLATE = Template(
         } else if (!state.fitted || !inView) {
             state.fitted = true;
             state.fit();
+        }
+        if (!state.watching) {
+            // Until the analyst touches the map, a change of its size (the iframe getting
+            // its final width) fits the selection again.
+            state.watching = true;
+            var container = map.getContainer();
+            ["mousedown", "wheel", "keydown", "touchstart"].forEach(function(name) {
+                container.addEventListener(name, function() { state.touched = true; },
+                                           {passive: true});
+            });
+            map.on("resize", function() {
+                if (!state.touched && !state.focus && state.fit) { state.fit(); }
+            });
         }
     });
     fg.on("remove", function() {

@@ -225,12 +225,14 @@ var {{ this.get_name() }} = (function() {
         marker.bindTooltip(r[6]);
         // Popups never wider than the map (phones): Leaflet caps at maxWidth.
         marker.bindPopup(r[7], {
-            maxWidth: 360, minWidth: 200, maxHeight: 360, autoPanPadding: [12, 12],
+            maxWidth: 360, minWidth: 200, maxHeight: 360,
+            autoPanPaddingTopLeft: [60, 12], autoPanPaddingBottomRight: [12, 12],
             className: "bw-incident-popup"
         });
         marker.on("popupopen", function(e) {
             var width = this._map ? this._map.getSize().x : 400;
-            e.popup.options.maxWidth = Math.max(160, Math.min(360, width - 60));
+            // Clear of the zoom and layer buttons on the left.
+            e.popup.options.maxWidth = Math.max(160, Math.min(360, width - 90));
             e.popup.options.minWidth = Math.min(200, e.popup.options.maxWidth);
             e.popup.update();
         });

@@ -18,6 +18,25 @@ MAP_ANCHOR = "bw-map"
 _CLICKED_ID = re.compile(re.escape(ID_MARK) + r"(\S+)\s*$")
 
 
+#: Pages whose main content is a map (url paths; "" is the root).
+MAP_PAGES = frozenset({"", "incidents", "map", "border", "coop", "factors"})
+
+_SKIP_LINK = f"""
+<style>
+.bw-skip {{ position: absolute; left: -10000px; top: 0; }}
+.bw-skip:focus {{ position: static; display: inline-block; padding: 4px 8px;
+  background: #1f4e79; color: #fff !important; border-radius: 4px; }}
+</style>
+<a class="bw-skip" href="#{MAP_ANCHOR}">Skip to the map</a>
+"""
+
+
+def skip_link() -> None:
+    """A link, first in the page's main content and shown when focused, that moves the
+    keyboard to the map (the next Tab lands on the map itself)."""
+    st.markdown(_SKIP_LINK, unsafe_allow_html=True)
+
+
 def clicked_incident_id(tooltip: str | None) -> str | None:
     """The incident id carried by a clicked object's tooltip text, or ``None`` when the
     object was not an incident (a country, a border, a cell)."""
