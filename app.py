@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from borderwatch.ui.data import data_or_stop
+from borderwatch.ui.map import MAP_PAGES, skip_link
 from borderwatch.ui.sidebar import render_sidebar
 
 # A local file: Material-icon and emoji favicons are fetched from Google/CDN hosts.
@@ -18,13 +19,23 @@ st.set_page_config(page_title="BorderWatch", page_icon=str(ICON), layout="wide")
 # folder as a legacy multipage app before st.navigation runs, and a URL path equal to a file
 # stem would let it run that page alone, without this frame (seen with deep links on a fresh
 # server and on AppTest reruns). Unknown paths fall back to this script instead.
+# The default page is served at the root URL only: Streamlit ignores a default page's
+# url_path, so `/map` (a documented deep link) needs its own, hidden page running the same
+# script; otherwise it opens with a "Page not found" dialog.
 pages = [
     st.Page(
         "pages/incident_map.py",
         title="Incident map",
         icon=":material/map:",
-        url_path="map",
+        url_path="incidents",
         default=True,
+    ),
+    st.Page(
+        "pages/incident_map.py",
+        title="Incident map",
+        icon=":material/map:",
+        url_path="map",
+        visibility="hidden",
     ),
     st.Page(
         "pages/borders.py",
@@ -60,4 +71,6 @@ pages = [
 navigation = st.navigation(pages)
 
 render_sidebar(data_or_stop())
+if navigation.url_path in MAP_PAGES:
+    skip_link()
 navigation.run()

@@ -8,7 +8,6 @@ from borderwatch.charts import zone_trend_chart
 from borderwatch.filters import year_span
 from borderwatch.links import cross_border_links
 from borderwatch.mapping.border_map import border_map_view
-from borderwatch.mapping.folium_map import folium_map
 from borderwatch.ui.data import data_or_stop, zones
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
@@ -86,7 +85,7 @@ view = border_map_view(
     selected_pairs=tuple(pairs),
     links=links[0] if links else None,
 )
-show_map(folium_map(view, basemap=chosen.basemap), key="border-map")
+show_map(view, key="border-map", basemap=chosen.basemap)
 not_placed_notice(filtered, names)
 st.caption(PRECISION_CAVEAT)
 

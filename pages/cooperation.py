@@ -18,7 +18,6 @@ from borderwatch.cooperation import (
 )
 from borderwatch.filters import filter_incidents, year_span
 from borderwatch.mapping.cooperation_map import cooperation_map_view
-from borderwatch.mapping.folium_map import folium_map
 from borderwatch.mapping.style import ARRANGEMENT_COLORS
 from borderwatch.schemas import ARRANGEMENT_KINDS
 from borderwatch.ui.data import data_or_stop
@@ -96,7 +95,7 @@ else:
         country_names=names,
         shown_multilateral=shown,
     )
-    show_map(folium_map(view, basemap=chosen.basemap), key="cooperation-map")
+    show_map(view, key="cooperation-map", basemap=chosen.basemap)
     export_panel(view, key="cooperation")
 
 st.subheader("Timeline")

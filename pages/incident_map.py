@@ -4,7 +4,6 @@ import streamlit as st
 
 from borderwatch.filters import filter_incidents, year_span
 from borderwatch.links import cross_border_links
-from borderwatch.mapping.folium_map import folium_map
 from borderwatch.mapping.incident_map import incident_map_view
 from borderwatch.ui.data import data_or_stop, zones
 from borderwatch.ui.exports import export_panel
@@ -49,7 +48,7 @@ view = incident_map_view(
     zones=zones(chosen.zone_km) if chosen.show_zones else None,
     links=links[0] if links else None,
 )
-show_map(folium_map(view, basemap=chosen.basemap), key="incident-map")
+show_map(view, key="incident-map", basemap=chosen.basemap)
 not_placed_notice(selected, names)
 if selection.border_zone_km is not None or chosen.show_zones:
     st.caption(PRECISION_CAVEAT)

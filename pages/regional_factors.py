@@ -16,7 +16,6 @@ from borderwatch.factors import (
 )
 from borderwatch.filters import IncidentFilter, filter_incidents, year_span
 from borderwatch.mapping.border_map import rivalry_map_view
-from borderwatch.mapping.folium_map import folium_map
 from borderwatch.schemas import CAPABILITY_INDICATORS
 from borderwatch.ui.data import data_or_stop, zones
 from borderwatch.ui.exports import export_panel
@@ -142,7 +141,7 @@ with rivalry_tab:
         country_names=names,
         pair=pair,
     )
-    show_map(folium_map(rivalry, basemap=chosen.basemap), key="rivalry-map", height=520)
+    show_map(rivalry, key="rivalry-map", basemap=chosen.basemap, height=520)
     export_panel(rivalry, key="rivalry", incidents=near)
     st.subheader("Key dates")
     dated = rivalry_arrangements(geodata.cooperation)

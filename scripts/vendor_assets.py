@@ -47,6 +47,8 @@ PACKAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
             "MIT-LICENCE.txt",
         ),
     ),
+    # The heat-map layer option (package.json names no licence; LICENSE is BSD-2-Clause).
+    "leaflet.heat": ("0.2.0", "BSD-2-Clause", ("dist/leaflet-heat.js", "LICENSE")),
 }
 
 
@@ -92,13 +94,20 @@ def vendor(name: str, version: str, licence: str, files: tuple[str, ...]) -> dic
     }
 
 
-def main() -> None:
+def main(only: list[str] | None = None) -> None:
+    """Vendor every package, or only the named ones (the others' records are kept)."""
     VENDOR_DIR.mkdir(parents=True, exist_ok=True)
-    records = [vendor(name, *spec) for name, spec in PACKAGES.items()]
     manifest = VENDOR_DIR / "assets.json"
+    kept = {r["package"]: r for r in json.loads(manifest.read_text())} if manifest.exists() else {}
+    records = [
+        vendor(name, *spec) if not only or name in only else kept[name]
+        for name, spec in PACKAGES.items()
+    ]
     manifest.write_text(json.dumps(records, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {manifest}")
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:] or None)

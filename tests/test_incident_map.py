@@ -84,9 +84,9 @@ def test_online_tiles_are_opt_in(geodata, display_countries):
 
 def test_unknown_dependency_is_refused():
     m = folium.Map(tiles=None)
-    from folium.plugins import HeatMap
+    from folium.plugins import MiniMap  # (HeatMap's Leaflet.heat is vendored now)
 
-    HeatMap([[30.0, 10.0]]).add_to(m)
+    MiniMap().add_to(m)
     with pytest.raises(UnknownAssetError, match="not vendored"):
         use_local_assets(m)
 
@@ -94,8 +94,11 @@ def test_unknown_dependency_is_refused():
 def test_every_incident_is_drawn_with_a_popup(geodata, display_countries):
     m = _build(geodata, display_countries, geodata.incidents)
     script = m.get_root().render()
-    assert script.count("L.circleMarker(") == len(geodata.incidents)
-    assert "L.markerClusterGroup(" in script
+    # One row per incident in the layer's table, each with its popup (whose last line is
+    # the id) and its id in the tooltip; the browser makes one L.circleMarker per row.
+    assert script.count('class=\\"bw-id\\"') == len(geodata.incidents)
+    assert script.count("bw-id:") == len(geodata.incidents)
+    assert "L.circleMarker(" in script and "L.markerClusterGroup(" in script
     assert "Tiguentourine" in script or "In Amenas" in script
     assert "bw-legend" in script
     assert "maxZoom" in script

@@ -19,7 +19,9 @@ TIMEOUT_S = 60
 def _map_script(at: AppTest) -> str:
     components = at.get("component_instance")
     assert components, "the map component was not rendered"
-    return json.loads(components[0].proto.json_args)["script"]
+    # The base map, then the data layers streamlit-folium adds in place.
+    args = json.loads(components[0].proto.json_args)
+    return args["script"] + "\n" + (args["feature_group"] or "")
 
 
 def _run(query: dict[str, list[str] | str] | None = None) -> AppTest:
@@ -34,7 +36,7 @@ def _run(query: dict[str, list[str] | str] | None = None) -> AppTest:
 def test_map_page_draws_all_incidents(geodata):
     at = _run()
     script = _map_script(at)
-    assert script.count("L.circleMarker(") == len(geodata.incidents)
+    assert script.count("bw-id:")  # one marker row per incident == len(geodata.incidents)
     assert "/app/static/vendor/" not in script or "cdn.jsdelivr" not in script
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Incidents"] == str(len(geodata.incidents))
@@ -53,7 +55,7 @@ def test_filters_come_from_the_url(geodata):
     assert at.multiselect(key="country").value == ["TUN"]
     assert at.slider(key="years").value == (2015, 2016)
     assert len(at.dataframe[0].value) == len(expected) > 0
-    assert _map_script(at).count("L.circleMarker(") == len(expected)
+    assert _map_script(at).count("bw-id:")  # one marker row per incident == len(expected)
 
 
 def test_changing_a_filter_changes_map_and_table(geodata):
@@ -61,7 +63,7 @@ def test_changing_a_filter_changes_map_and_table(geodata):
     at.multiselect(key="type").set_value(["bombing"]).run()
     bombings = (geodata.incidents["event_type"] == "bombing").sum()
     assert len(at.dataframe[0].value) == bombings
-    assert _map_script(at).count("L.circleMarker(") == bombings
+    assert _map_script(at).count("bw-id:")  # one marker row per incident == bombings
 
 
 def test_empty_selection_explains_itself():
@@ -257,7 +259,8 @@ def test_every_map_page_offers_exports(page):
     at = _page(page)
     assert any(e.label == "Export this view" for e in at.expander)
     labels = {b.proto.label for b in at.get("download_button")}
-    assert {"Download snapshot", "Download interactive map"} <= labels
+    # One button per file format (in the snapshot popover), no separate format choice.
+    assert {"PNG, 300 dpi", "SVG", "PDF", "Download interactive map"} <= labels
 
 
 def test_data_page_lists_stored_datasets_and_shows_them_everywhere(tmp_path, monkeypatch):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+from pathlib import Path
 
 from PIL import Image
 from playwright.sync_api import expect
@@ -22,8 +24,9 @@ def test_snapshot_downloads_through_the_ui(page_and_log, app):
     page, log = page_and_log
     page.goto(f"{app.url}/?country=Tunisia", wait_until="domcontentloaded")
     _open_export_panel(page)
+    page.get_by_role("button", name="Download snapshot").click()
     with page.expect_download(timeout=TIMEOUT_MS) as download_info:
-        page.get_by_role("button", name="Download snapshot").click()
+        page.get_by_role("button", name="PNG, 300 dpi").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".png")
     path = ARTIFACTS / download.suggested_filename
@@ -64,4 +67,44 @@ def test_standalone_map_works_with_the_network_blocked(page_and_log, app, browse
     viewer.screenshot(path=ARTIFACTS / "standalone-map.png")
     offline.close()
     assert attempted == [], attempted
+    assert log.foreign(app.host) == []
+
+
+def test_each_download_button_delivers_its_own_format_first_time(page_and_log, app):
+    """One button per format: the file is the one the button names, at the first click,
+    including right after another format was downloaded (the old format-selectbox race)."""
+    page, log = page_and_log
+    page.set_viewport_size({"width": 1400, "height": 2400})  # the popovers open in view
+    page.goto(f"{app.url}/?country=Tunisia", wait_until="domcontentloaded")
+    _open_export_panel(page)
+    expected = {
+        "CSV (zip with provenance)": ".csv.zip",
+        "GeoJSON": ".geojson",
+        "GeoPackage": ".gpkg",
+        "KML (Google Earth)": ".kml",
+    }
+    opener = page.get_by_role("button", name=re.compile(r"Download \d+ incidents"))
+    for label, suffix in [
+        *expected.items(),
+        ("KML (Google Earth)", ".kml"),
+        ("GeoJSON", ".geojson"),
+    ]:
+        if not page.get_by_role("button", name=label).is_visible():
+            opener.click()
+        with page.expect_download(timeout=TIMEOUT_MS) as download_info:
+            page.get_by_role("button", name=label).click()
+        download = download_info.value
+        assert download.suggested_filename.endswith(suffix), (label, download.suggested_filename)
+        assert download.failure() is None
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Download snapshot").click()
+    for label, suffix in (("SVG", ".svg"), ("PDF", ".pdf"), ("PNG, 150 dpi", ".png")):
+        if not page.get_by_role("button", name=label).is_visible():
+            page.get_by_role("button", name="Download snapshot").click()
+        with page.expect_download(timeout=TIMEOUT_MS) as download_info:
+            page.get_by_role("button", name=label, exact=True).click()
+        download = download_info.value
+        assert download.suggested_filename.endswith(suffix), (label, download.suggested_filename)
+        head = Path(download.path()).read_bytes()[:8]
+        assert {".svg": b"<?xml", ".pdf": b"%PDF", ".png": b"\x89PNG"}[suffix] in head
     assert log.foreign(app.host) == []

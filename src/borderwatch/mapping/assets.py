@@ -28,6 +28,7 @@ LOCAL_FILES: dict[str, str] = {
     "markerclusterjs": "leaflet.markercluster-1.5.3/leaflet.markercluster.js",
     "markerclustercss": "leaflet.markercluster-1.5.3/MarkerCluster.css",
     "markerclusterdefaultcss": "leaflet.markercluster-1.5.3/MarkerCluster.Default.css",
+    "leaflet-heat.js": "leaflet.heat-0.2.0/leaflet-heat.js",
 }
 
 #: folium.Map's defaults that BorderWatch maps never use (Bootstrap, icon fonts).

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Literal
 
 import folium
-from branca.element import Element, Figure
+from branca.element import Element, Figure, MacroElement, Template
+from folium.elements import JSCSSMixin
 
 from borderwatch.mapping import style
+from borderwatch.mapping.controls import KeyboardAndFocus
 
 Basemap = Literal["offline", "openstreetmap"]
 BASEMAPS: tuple[Basemap, ...] = ("offline", "openstreetmap")
@@ -64,11 +66,42 @@ div.leaflet-container {{ background: {style.SEA_COLOR}; font-family: sans-serif;
 .bw-unverified {{ background: #fff3cd; padding: 2px 4px; }}
 .bw-id {{ color: #777; font-size: 10px; text-align: right; }}
 .bw-tooltip-title {{ font-weight: 600; }}
+.bw-count {{ font: 600 11px sans-serif; color: #111; text-align: center;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; }}
+.leaflet-popup-content {{ overflow-wrap: anywhere; }}
+.leaflet-control-layers-expanded {{ max-width: min(320px, 70vw); }}
+.leaflet-control-layers label {{ white-space: normal; }}
+.bw-legend {{ max-width: min(260px, 60vw); }}
+.leaflet-container:focus-visible {{ outline: 3px solid #1f4e79; outline-offset: -3px; }}
+@media (max-width: 600px) {{
+  .leaflet-control-attribution {{ max-width: calc(100vw - 130px); font-size: 9px;
+    line-height: 1.2; white-space: normal; }}
+  .leaflet-popup-content {{ margin: 10px 12px; }}
+}}
 </style>
 """
 
 
-def new_map(*, basemap: str = "offline") -> folium.Map:
+class Plugins(JSCSSMixin, MacroElement):
+    """Load the Leaflet plugins the data layers may use (clusters, heat map) with the base
+    map: an in-place update can add layers, not scripts."""
+
+    _template = Template("{% macro script(this, kwargs) %}{% endmacro %}")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Plugins"
+        self.default_js = [
+            ("markerclusterjs", "markercluster.js"),
+            ("leaflet-heat.js", "leaflet-heat.js"),
+        ]
+        self.default_css = [
+            ("markerclustercss", "MarkerCluster.css"),
+            ("markerclusterdefaultcss", "MarkerCluster.Default.css"),
+        ]
+
+
+def new_map(*, basemap: str = "offline", label: str = "Map") -> folium.Map:
     """An empty map with no tile server, unless the analyst opted in to online tiles.
 
     Parameters
@@ -81,6 +114,10 @@ def new_map(*, basemap: str = "offline") -> folium.Map:
     ------
     ValueError
         For any other ``basemap``.
+
+    The map is focusable for its keys, without the page scrolling on the first click
+    (:class:`~borderwatch.mapping.controls.KeyboardAndFocus`); ``label`` names it for
+    screen readers.
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; allowed: {', '.join(BASEMAPS)}")
@@ -92,4 +129,6 @@ def new_map(*, basemap: str = "offline") -> folium.Map:
     root.header.add_child(Element(MAP_CSS), name="borderwatch_css")
     if basemap == "openstreetmap":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", overlay=False).add_to(m)
+    KeyboardAndFocus(label).add_to(m)
+    Plugins().add_to(m)
     return m

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
 
-from branca.element import MacroElement, Template
+from branca.element import Element, MacroElement, Template
 
 from borderwatch.mapping import style
 from borderwatch.mapping.legend import LegendEntry, LegendSection
@@ -15,19 +15,29 @@ _LEGEND_TEMPLATE = Template(
     """
 {% macro script(this, kwargs) %}
 (function() {
+    // The legend box lives in the base map; its body follows the data layers (ViewUpdate
+    // replaces it), so the analyst's open/closed choice survives filter changes.
+    var map = {{ this._parent.get_name() }};
     var legend = L.control({position: "topright"});
     legend.onAdd = function() {
         var div = L.DomUtil.create("div", "bw-legend");
         div.innerHTML = {{ this.html|tojson }};
         L.DomEvent.disableScrollPropagation(div);
         L.DomEvent.disableClickPropagation(div);
+        var details = div.querySelector("details");
+        // Collapsed where the map is narrow (a phone): it would cover most of the map.
+        details.open = map.getSize().x >= {{ this.open_from_px }};
+        map.bwLegend = {div: div, details: details, body: div.querySelector(".bw-legend-body")};
         return div;
     };
-    legend.addTo({{ this._parent.get_name() }});
+    legend.addTo(map);
 })();
 {% endmacro %}
 """
 )
+
+#: The legend starts open only on maps at least this wide (px).
+LEGEND_OPEN_FROM_PX = 700
 
 #: CSS borders cannot draw every dash pattern or width: legend swatches are 2.5 px, or 5 px
 #: for lines at least this wide; short dashes show as dotted, longer ones as dashed.
@@ -36,22 +46,27 @@ DOTTED_BELOW_PX = 3.0
 
 
 class LegendControl(MacroElement):
-    """A foldable legend box in the map's top-right corner.
+    """A foldable legend box in the map's top-right corner, open only on wide maps.
 
     Parameters
     ----------
     sections
-        The view's legend (:attr:`borderwatch.mapping.view.MapView.legend`); rows meant for
-        print only are left out.
+        The legend to start with (:attr:`borderwatch.mapping.view.MapView.legend`); rows
+        meant for print only are left out. :class:`ViewUpdate` replaces the body with the
+        legend of the data layers it draws.
     """
 
     _template = _LEGEND_TEMPLATE
 
-    def __init__(self, sections: Iterable[LegendSection]) -> None:
+    def __init__(self, sections: Iterable[LegendSection] = ()) -> None:
         super().__init__()
         self._name = "Legend"
+        self.open_from_px = LEGEND_OPEN_FROM_PX
         # <details> lets the analyst fold the legend away when it hides part of the map.
-        self.html = f"<details open><summary>Legend</summary>{legend_html(sections)}</details>"
+        self.html = (
+            "<details><summary>Legend</summary>"
+            f'<div class="bw-legend-body">{legend_html(sections)}</div></details>'
+        )
 
 
 def legend_html(sections: Iterable[LegendSection]) -> str:
@@ -148,7 +163,7 @@ _REFIT_TEMPLATE = Template(
     window.addEventListener("resize", function() {
         if (fitted || map.getSize().x === 0) { return; }
         map.invalidateSize();
-        map.fitBounds(bounds);
+        if (map.bwState && map.bwState.fit) { map.bwState.fit(); } else { map.fitBounds(bounds); }
         fitted = true;
     });
 })();
@@ -167,3 +182,220 @@ class RefitWhenShown(MacroElement):
         super().__init__()
         self._name = "RefitWhenShown"
         self.bounds = bounds
+
+
+_KEYBOARD_TEMPLATE = Template(
+    """
+{% macro script(this, kwargs) %}
+(function() {
+    // Leaflet focuses the map on mouse-down; in an iframe partly below the fold Chromium
+    // then scrolls the page, and the click lands elsewhere (first click lost). Focus
+    // without scrolling; the arrow and +/- keys still work once the map has focus.
+    var map = {{ this._parent.get_name() }};
+    if (map.keyboard) {
+        map.keyboard.disable();
+        map.keyboard._onMouseDown = function() {
+            if (!this._focused) { this._map._container.focus({preventScroll: true}); }
+        };
+        map.keyboard.enable();
+    }
+    // Countries, borders and names are not tab stops: Tab goes from the map itself to
+    // the controls and the data.
+    var container = map.getContainer();
+    container.setAttribute("aria-label", {{ this.label|tojson }});
+    container.setAttribute("role", "region");
+    function untab(root) {
+        root.querySelectorAll(".leaflet-overlay-pane path, .bw-label-icon").forEach(
+            function(el) {
+                el.setAttribute("tabindex", "-1");
+                el.setAttribute("focusable", "false");
+            });
+    }
+    map.whenReady(function() { untab(container); });
+    map.on("layeradd", function() { untab(container); });
+})();
+{% endmacro %}
+"""
+)
+
+
+class KeyboardAndFocus(MacroElement):
+    """The first click on a map below the fold reaches its target; base layers are not
+    tab stops; the map is a labelled region (the skip link's target)."""
+
+    _template = _KEYBOARD_TEMPLATE
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self._name = "KeyboardAndFocus"
+        self.label = label
+
+
+_NAMED_TEMPLATE = Template(
+    """
+{% macro script(this, kwargs) %}
+{{ this.map_name }}.bwBase = {{ this.map_name }}.bwBase || {};
+{{ this.map_name }}.bwBase[{{ this.role|tojson }}] = {{ this.layer_name }};
+{% endmacro %}
+"""
+)
+
+
+class NameBaseLayer(MacroElement):
+    """Make a base-map layer reachable from the data layers (``map.bwBase[role]``), e.g.
+    the country polygons that a per-country shading restyles."""
+
+    _template = _NAMED_TEMPLATE
+
+    def __init__(self, map_name: str, layer_name: str, role: str) -> None:
+        super().__init__()
+        self._name = "NameBaseLayer"
+        self.map_name = map_name
+        self.layer_name = layer_name
+        self.role = role
+
+
+_VIEW_UPDATE_TEMPLATE = Template(
+    """
+{% macro script(this, kwargs) %}
+(function() {
+    var fg = {{ this._parent.get_name() }};
+    var overlays = [
+    {%- for name, layer, show in this.overlays %}
+        [{{ name|tojson }}, {{ layer.get_name() }}, {{ show|tojson }}],
+    {%- endfor %}
+    ];
+    var legendHtml = {{ this.legend_html|tojson }};
+    var target = {{ this.bounds|tojson }};
+    var points = {{ this.points|tojson }};
+    var focus = {{ this.focus|tojson }};
+    var control = null;
+
+    function onOverlay(e) {
+        var map = fg._map || e.target;
+        map.bwState.overlays[e.name] = e.type === "overlayadd";
+    }
+
+    fg.on("add", function() {
+        var map = fg._map;
+        var state = map.bwState = map.bwState || {overlays: {}};
+        state.target = target;
+        state.fit = function() {
+            // Clear of the legend when it is open, so it never covers the selection.
+            var legendOpen = map.bwLegend && map.bwLegend.details.open;
+            var right = legendOpen ? map.bwLegend.div.offsetWidth + 20 : 10;
+            map.fitBounds({{ this.bounds|tojson }}, {
+                paddingTopLeft: [10, 10], paddingBottomRight: [right, 24], maxZoom: 8
+            });
+        };
+        if (map.bwLegend) { map.bwLegend.body.innerHTML = legendHtml; }
+
+        // Overlays: the data layers plus the base map's switchable layers. An analyst's
+        // earlier choice for a layer of the same name wins over its default.
+        var all = overlays.concat((map.bwBaseOverlays || []).map(function(o) {
+            return [o[0], o[1], true];
+        }));
+        control = L.control.layers(null, null, {collapsed: true, position: "topleft"});
+        all.forEach(function(o) {
+            var name = o[0], layer = o[1];
+            var on = (name in state.overlays) ? state.overlays[name] : o[2];
+            if (on && !map.hasLayer(layer)) { map.addLayer(layer); }
+            if (!on && map.hasLayer(layer)) { map.removeLayer(layer); }
+            control.addOverlay(layer, name);
+        });
+        control.addTo(map);
+        map.on("overlayadd overlayremove", onOverlay);
+
+        // Keep the analyst's pan and zoom unless nothing selected is in view; at the first
+        // drawing fit the selection, clear of the legend.
+        var view = map.getBounds();
+        var inView = points.length
+            ? points.some(function(p) { return view.contains(p); })
+            : view.intersects(target);
+        if (focus && state.focus !== focus.key) {
+            state.focus = focus.key;
+            state.fitted = true;
+            map.setView([focus.lat, focus.lng], focus.zoom);
+            var group = fg.bwIncidents;
+            var marker = group && group.bwById[focus.id];
+            if (marker) {
+                if (group.zoomToShowLayer) {
+                    group.zoomToShowLayer(marker, function() { marker.openPopup(); });
+                } else {
+                    marker.openPopup();
+                }
+            }
+        } else if (!state.fitted || !inView) {
+            state.fitted = true;
+            state.fit();
+        }
+        if (!state.watching) {
+            // Until the analyst touches the map, a change of its size (the iframe getting
+            // its final width) fits the selection again.
+            state.watching = true;
+            var container = map.getContainer();
+            ["mousedown", "wheel", "keydown", "touchstart"].forEach(function(name) {
+                container.addEventListener(name, function() { state.touched = true; },
+                                           {passive: true});
+            });
+            map.on("resize", function() {
+                if (!state.touched && !state.focus && state.fit) { state.fit(); }
+            });
+        }
+    });
+    fg.on("remove", function() {
+        var map = this._map || window.map;
+        overlays.forEach(function(o) {
+            if (map && map.hasLayer(o[1])) { map.removeLayer(o[1]); }
+        });
+        if (map) { map.off("overlayadd overlayremove", onOverlay); }
+        if (control) { control.remove(); control = null; }
+    });
+})();
+{% endmacro %}
+"""
+)
+
+
+class ViewUpdate(MacroElement):
+    """The data layers' script: legend body, layer control, and where to look.
+
+    The last child of the data-layer group (:func:`borderwatch.mapping.folium_map.data_layers`).
+    When the group is added to the map (first drawing or an in-place update), it sets the
+    legend's body, lists the switchable layers (keeping the analyst's earlier choices),
+    and then: opens the focused incident if the focus is new; else fits the selection at
+    the first drawing, or when none of it is in view; else leaves pan and zoom alone.
+
+    Parameters
+    ----------
+    overlays
+        ``(name, element, shown at first)`` of each switchable data layer (its JS name is
+        taken when the script is rendered, after streamlit-folium renames elements).
+    legend_html
+        The legend body (:func:`legend_html`).
+    bounds
+        The selection's extent as ``[[south, west], [north, east]]``.
+    points
+        ``[lat, lon]`` of drawn points, to tell whether any is in view (may be a sample).
+    focus
+        ``{"key", "id", "lat", "lng", "zoom"}`` of the incident to open, or ``None``.
+    """
+
+    _template = _VIEW_UPDATE_TEMPLATE
+
+    def __init__(
+        self,
+        *,
+        overlays: Sequence[tuple[str, Element, bool]],
+        legend_html: str,
+        bounds: list[list[float]],
+        points: list[list[float]],
+        focus: dict | None,
+    ) -> None:
+        super().__init__()
+        self._name = "ViewUpdate"
+        self.overlays = overlays
+        self.legend_html = legend_html
+        self.bounds = bounds
+        self.points = points
+        self.focus = focus

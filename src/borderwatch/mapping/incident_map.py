@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import geopandas as gpd
 import pandas as pd
 
-from borderwatch.mapping.view import MapView, fit_bounds
+from borderwatch.mapping.view import Focus, MapView, fit_bounds
 
 
 def incident_map_view(
@@ -21,6 +21,7 @@ def incident_map_view(
     focus_countries: tuple[str, ...] = (),
     zones: gpd.GeoDataFrame | None = None,
     links: pd.DataFrame | None = None,
+    focus: Focus | None = None,
 ) -> MapView:
     """The view of the incident map.
 
@@ -40,6 +41,8 @@ def incident_map_view(
         Border-zone polygons to draw under the incidents, or ``None``.
     links
         Cross-border links (:func:`borderwatch.links.cross_border_links`), or ``None``.
+    focus
+        An incident to centre on and open (:class:`~borderwatch.mapping.view.Focus`).
 
     Returns
     -------
@@ -56,4 +59,5 @@ def incident_map_view(
         incidents=incidents,
         zones=zones,
         links=links,
+        focus=focus,
     )

@@ -13,7 +13,8 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
-from folium.plugins import MarkerCluster
+from branca.element import Template
+from folium.map import Layer
 
 from borderwatch.links import arc_coordinates, arrow_bearing_deg
 from borderwatch.mapping import style
@@ -77,30 +78,46 @@ def leaflet_area(area: AreaStyle, class_name: str) -> dict:
     }
 
 
-def _country_style(feature: dict) -> dict:
+#: Country fill opacity over online tiles: the tiles show through, the region stays marked.
+TRANSLUCENT_FILL_OPACITY = 0.35
+
+Parent = folium.Map | folium.FeatureGroup
+
+
+def _country_style(feature: dict, *, translucent: bool = False) -> dict:
     props = feature["properties"]
     kind: style.AreaKind = (
         "disputed" if props["disputed"] else "focus" if props["focus"] else "neighbour"
     )
-    return leaflet_area(style.AREAS[kind], "bw-country")
+    area = leaflet_area(style.AREAS[kind], "bw-country")
+    if translucent:
+        area["fillOpacity"] = TRANSLUCENT_FILL_OPACITY
+    return area
 
 
-def add_countries(m: folium.Map, countries: gpd.GeoDataFrame) -> None:
-    """Country polygons as the basemap, with a tooltip naming each in three languages."""
-    folium.GeoJson(
+def add_countries(
+    m: folium.Map, countries: gpd.GeoDataFrame, *, translucent: bool = False
+) -> folium.GeoJson:
+    """Country polygons as the basemap, with a tooltip naming each in three languages.
+
+    ``translucent`` fills let online tiles underneath show through.
+    """
+    layer = folium.GeoJson(
         countries[[*COUNTRY_PROPERTIES, "geometry"]],
         name="Countries",
-        style_function=_country_style,
+        style_function=lambda f: _country_style(f, translucent=translucent),
         tooltip=folium.GeoJsonTooltip(
             fields=["name_en", "name_fr", "name_ar", "status_note"],
             aliases=["", "", "", ""],
             labels=False,
         ),
         control=False,
-    ).add_to(m)
+    )
+    layer.add_to(m)
+    return layer
 
 
-def add_country_labels(m: folium.Map, countries: gpd.GeoDataFrame) -> None:
+def add_country_labels(m: folium.Map, countries: gpd.GeoDataFrame) -> folium.FeatureGroup:
     """Names of the focus countries; disputed territory is labelled as such."""
     labels = folium.FeatureGroup(name="Country names", control=True)
     for row in countries[countries["focus"]].itertuples():
@@ -113,39 +130,60 @@ def add_country_labels(m: folium.Map, countries: gpd.GeoDataFrame) -> None:
                 html=f'<div class="{css}">{escape(text)}</div>',
                 icon_size=(140, 16),
                 icon_anchor=(70, 8),
+                class_name="bw-label-icon",
             ),
             interactive=False,
+            keyboard=False,
         ).add_to(labels)
     labels.add_to(m)
+    return labels
 
 
-def add_borders(
-    m: folium.Map, borders: gpd.GeoDataFrame, *, highlight: tuple[str, ...] = ()
-) -> None:
-    """International land borders; disputed or indeterminate ones dashed.
+def _border_style(feature: dict) -> dict:
+    kind: style.LineKind = "disputed_border" if feature["properties"]["disputed"] else "border"
+    return leaflet_line(style.LINES[kind], "bw-border")
 
-    Pairs in ``highlight`` are drawn heavier, in a stronger colour.
-    """
 
-    def line_style(feature: dict) -> dict:
-        props = feature["properties"]
-        if props["pair"] in highlight:
-            # A selected disputed boundary keeps its dashes, in the selected colour and width.
-            line = style.LINES["selected_border"]
-            dash = style.LINES["disputed_border"].dash_array if props["disputed"] else None
-            return leaflet_line(line, "bw-border bw-border-selected") | {"dashArray": dash}
-        kind: style.LineKind = "disputed_border" if props["disputed"] else "border"
-        return leaflet_line(style.LINES[kind], "bw-border")
+def _selected_border_style(feature: dict) -> dict:
+    # A selected disputed boundary keeps its dashes, in the selected colour and width.
+    line = style.LINES["selected_border"]
+    dash = style.LINES["disputed_border"].dash_array if feature["properties"]["disputed"] else None
+    return leaflet_line(line, "bw-border bw-border-selected") | {"dashArray": dash}
 
-    folium.GeoJson(
+
+def add_borders(m: Parent, borders: gpd.GeoDataFrame) -> folium.GeoJson:
+    """International land borders; disputed or indeterminate ones dashed."""
+    layer = folium.GeoJson(
         borders[["pair", "name", "length_km", "disputed", "geometry"]],
         name="International borders",
-        style_function=line_style,
+        style_function=_border_style,
         highlight_function=lambda f: {"weight": 5},
         tooltip=folium.GeoJsonTooltip(
             fields=["name", "length_km"], aliases=["Border", "Length (km, geodesic)"]
         ),
-    ).add_to(m)
+    )
+    layer.add_to(m)
+    return layer
+
+
+def add_selected_borders(
+    parent: Parent, borders: gpd.GeoDataFrame, pairs: tuple[str, ...]
+) -> folium.GeoJson | None:
+    """The selected border pairs drawn heavier, in a stronger colour, over the borders."""
+    chosen = borders[borders["pair"].isin(pairs)]
+    if chosen.empty:
+        return None
+    layer = folium.GeoJson(
+        chosen[["pair", "name", "length_km", "disputed", "geometry"]],
+        name="Selected border",
+        style_function=_selected_border_style,
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "length_km"], aliases=["Border", "Length (km, geodesic)"]
+        ),
+        control=False,
+    )
+    layer.add_to(parent)
+    return layer
 
 
 #: Neutral cluster icons, so they cannot be read as an event-type colour.
@@ -162,51 +200,114 @@ function(cluster) {
 """
 
 
+#: Marks the incident id inside a tooltip (hidden): streamlit-folium returns the text of the
+#: last clicked object's tooltip, and :func:`borderwatch.ui.map.clicked_incident_id` reads it.
+ID_MARK = "bw-id:"
+
+_INCIDENTS_TEMPLATE = Template(
+    """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function() {
+    var rows = {{ this.rows|tojson }};
+    var group = L.markerClusterGroup({
+        maxClusterRadius: {{ this.cluster_radius_px }},
+        spiderfyOnMaxZoom: true,
+        showCoverageOnHover: false,
+        iconCreateFunction: {{ this.icon_js }}
+    });
+    var byId = {};
+    var markers = rows.map(function(r) {
+        // r: id, lat, lon, radius, colour, class, tooltip, popup
+        var marker = L.circleMarker([r[1], r[2]], {
+            radius: r[3], color: {{ this.outline|tojson }}, weight: 1, fill: true,
+            fillColor: r[4], fillOpacity: {{ this.opacity }}, className: r[5]
+        });
+        marker.bindTooltip(r[6]);
+        // Popups never wider than the map (phones): Leaflet caps at maxWidth.
+        marker.bindPopup(r[7], {
+            maxWidth: 360, minWidth: 200, maxHeight: 360,
+            autoPanPaddingTopLeft: [60, 12], autoPanPaddingBottomRight: [12, 12],
+            className: "bw-incident-popup"
+        });
+        marker.on("popupopen", function(e) {
+            var width = this._map ? this._map.getSize().x : 400;
+            // Clear of the zoom and layer buttons on the left.
+            e.popup.options.maxWidth = Math.max(160, Math.min(360, width - 90));
+            e.popup.options.minWidth = Math.min(200, e.popup.options.maxWidth);
+            e.popup.update();
+        });
+        marker.bwId = r[0];
+        byId[r[0]] = marker;
+        return marker;
+    });
+    group.addLayers(markers);
+    group.bwById = byId;
+    {{ this._parent.get_name() }}.bwIncidents = group;
+    return group;
+})();
+{% endmacro %}
+"""
+)
+
+
+class IncidentPoints(Layer):
+    """Incidents as circles coloured by type and sized by deaths, clustered where dense.
+
+    One compact JSON table and one loop in the browser (not one folium object per
+    incident): fast to build and to send, and identical for identical data, so an
+    unchanged selection never redraws. Each tooltip carries the incident id (hidden).
+    """
+
+    _template = _INCIDENTS_TEMPLATE
+
+    def __init__(
+        self,
+        incidents: pd.DataFrame,
+        country_names: Mapping[str, str],
+        *,
+        cluster_radius_px: int = 30,
+    ) -> None:
+        super().__init__(name="Incidents", overlay=True, control=True, show=True)
+        self._name = "IncidentPoints"
+        self.cluster_radius_px = cluster_radius_px
+        self.icon_js = CLUSTER_ICON_JS
+        self.outline = style.INCIDENT_OUTLINE
+        self.opacity = style.INCIDENT_FILL_OPACITY
+        placed = incidents.dropna(subset=["latitude", "longitude"])
+        self.rows = [_incident_row(record, country_names) for record in placed.to_dict("records")]
+
+
+def _incident_row(record: dict, country_names: Mapping[str, str]) -> list:
+    dates = format_dates(record["date_start"], record["date_end"], record["date_precision"])
+    incident_id = str(record["incident_id"])
+    title = escape(f"{record['name']} — {dates}")
+    tooltip = f'{title}<span hidden class="bw-tip-id">{ID_MARK}{escape(incident_id)}</span>'
+    return [
+        incident_id,
+        round(float(record["latitude"]), 5),
+        round(float(record["longitude"]), 5),
+        round(style.radius_for_fatalities(record["fatalities_best"]), 2),
+        style.event_style(record["event_type"]).color,
+        f"bw-incident bw-type-{record['event_type']}",
+        tooltip,
+        incident_popup_html(record, country_names),
+    ]
+
+
 def add_incidents(
-    m: folium.Map,
+    parent: Parent,
     incidents: pd.DataFrame,
     country_names: Mapping[str, str],
     *,
     cluster_radius_px: int = 30,
-) -> None:
+) -> IncidentPoints:
     """Incidents as circles coloured by type and sized by deaths, clustered where dense."""
-    cluster = MarkerCluster(
-        name="Incidents",
-        icon_create_function=CLUSTER_ICON_JS,
-        options={
-            "maxClusterRadius": cluster_radius_px,
-            "spiderfyOnMaxZoom": True,
-            "showCoverageOnHover": False,
-        },
-    )
-    placed = incidents.dropna(subset=["latitude", "longitude"])
-    for record in placed.to_dict("records"):
-        color = style.event_style(record["event_type"]).color
-        tooltip = (
-            f"{record['name']} — "
-            f"{format_dates(record['date_start'], record['date_end'], record['date_precision'])}"
-        )
-        folium.CircleMarker(
-            location=(record["latitude"], record["longitude"]),
-            radius=style.radius_for_fatalities(record["fatalities_best"]),
-            color=style.INCIDENT_OUTLINE,
-            weight=1,
-            fill=True,
-            fill_color=color,
-            fill_opacity=style.INCIDENT_FILL_OPACITY,
-            className=f"bw-incident bw-type-{record['event_type']}",
-            popup=folium.Popup(
-                incident_popup_html(record, country_names),
-                max_width=360,
-                max_height=360,
-                lazy=True,  # built when opened: thousands of popups would slow the page
-            ),
-            tooltip=folium.Tooltip(escape(tooltip)),
-        ).add_to(cluster)
-    cluster.add_to(m)
+    layer = IncidentPoints(incidents, country_names, cluster_radius_px=cluster_radius_px)
+    layer.add_to(parent)
+    return layer
 
 
-def add_border_zones(m: folium.Map, zones: gpd.GeoDataFrame) -> None:
+def add_border_zones(m: Parent, zones: gpd.GeoDataFrame) -> None:
     """Border zones as translucent bands under the borders and incidents."""
     folium.GeoJson(
         zones[["pair", "name", "width_km", "geometry"]],
@@ -218,7 +319,7 @@ def add_border_zones(m: folium.Map, zones: gpd.GeoDataFrame) -> None:
     ).add_to(m)
 
 
-def add_links(m: folium.Map, links: pd.DataFrame, country_names: Mapping[str, str]) -> None:
+def add_links(m: Parent, links: pd.DataFrame, country_names: Mapping[str, str]) -> None:
     """Directed arcs from the origin country to the incident, evidence in the popup."""
     group = folium.FeatureGroup(name="Cross-border links")
     line = style.LINES["link"]
@@ -261,7 +362,7 @@ def add_links(m: folium.Map, links: pd.DataFrame, country_names: Mapping[str, st
     group.add_to(m)
 
 
-def add_crossings(m: folium.Map, crossings: pd.DataFrame) -> None:
+def add_crossings(m: Parent, crossings: pd.DataFrame) -> None:
     """Border crossing points with their status notes and sources."""
     group = folium.FeatureGroup(name="Border crossings")
     for crossing in crossings.itertuples():
@@ -310,7 +411,7 @@ def _regime_popup(regime: Any) -> str:
     )
 
 
-def add_border_regimes(m: folium.Map, regimes: gpd.GeoDataFrame, *, year: int | None) -> None:
+def add_border_regimes(m: Parent, regimes: gpd.GeoDataFrame, *, year: int | None) -> None:
     """Closures and barriers in force in ``year``, drawn over the border lines."""
     group = folium.FeatureGroup(name=f"Border regimes ({year})" if year else "Border regimes")
     for regime in regimes.itertuples():
@@ -331,7 +432,7 @@ def add_border_regimes(m: folium.Map, regimes: gpd.GeoDataFrame, *, year: int | 
 
 
 def add_arrangements(
-    m: folium.Map,
+    m: Parent,
     layer: ArrangementLayer,
     countries: gpd.GeoDataFrame,
     country_names: Mapping[str, str],
@@ -354,7 +455,7 @@ def add_arrangements(
 
 
 def _add_pairwise_arrangements(
-    m: folium.Map, layer: ArrangementLayer, country_names: Mapping[str, str]
+    m: Parent, layer: ArrangementLayer, country_names: Mapping[str, str]
 ) -> None:
     group = folium.FeatureGroup(name="Bilateral and unilateral arrangements")
     by_id = layer.table.set_index("arrangement_id")
@@ -391,7 +492,7 @@ def _add_pairwise_arrangements(
 
 
 def _add_multilateral_arrangement(
-    m: folium.Map,
+    m: Parent,
     arrangement: dict,
     countries: gpd.GeoDataFrame,
     country_names: Mapping[str, str],
@@ -420,7 +521,7 @@ def _add_multilateral_arrangement(
     group.add_to(m)
 
 
-def add_incident_cells(m: folium.Map, cells: pd.DataFrame, *, cell_deg: float) -> None:
+def add_incident_cells(m: Parent, cells: pd.DataFrame, *, cell_deg: float) -> folium.GeoJson:
     """Grid cells summarising many incidents: one circle per cell, area ~ incidents.
 
     One GeoJSON layer for all cells (not one Leaflet object each), so thousands of cells
@@ -448,7 +549,7 @@ def add_incident_cells(m: folium.Map, cells: pd.DataFrame, *, cell_deg: float) -
         geometry=gpd.points_from_xy(cells["longitude"], cells["latitude"]),
         crs="EPSG:4326",
     )
-    folium.GeoJson(
+    layer = folium.GeoJson(
         table,
         name=f"Incidents per {cell_deg:g}° cell",
         marker=folium.CircleMarker(),
@@ -465,4 +566,144 @@ def add_incident_cells(m: folium.Map, cells: pd.DataFrame, *, cell_deg: float) -
             fields=["incidents", "deaths", "main_type", "period", "hint"],
             aliases=["Incidents", "Deaths where reported", "Most often", "Dates", ""],
         ),
-    ).add_to(m)
+    )
+    layer.add_to(m)
+    return layer
+
+
+_CELL_COUNTS_TEMPLATE = Template(
+    """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function() {
+    // Counts written on the grid cells in view, once few enough are in view to read them.
+    var cells = {{ this.cells|tojson }};
+    var group = L.layerGroup();
+    var map = null;
+    function draw() {
+        group.clearLayers();
+        if (!map) { return; }
+        var view = map.getBounds().pad(0.05);
+        var shown = cells.filter(function(c) { return view.contains([c[0], c[1]]); });
+        if (shown.length > {{ this.max_labels }}) { return; }
+        shown.forEach(function(c) {
+            group.addLayer(L.marker([c[0], c[1]], {
+                interactive: false, keyboard: false,
+                icon: L.divIcon({className: "bw-count", html: String(c[2]),
+                                 iconSize: [40, 14], iconAnchor: [20, 7]})
+            }));
+        });
+    }
+    group.on("add", function() { map = group._map; map.on("moveend", draw); draw(); });
+    group.on("remove", function() { if (map) { map.off("moveend", draw); } map = null; });
+    return group;
+})();
+{% endmacro %}
+"""
+)
+
+
+class CellCounts(Layer):
+    """The number of incidents written on each grid cell, when at most ``max_labels``
+    cells are in view (zoom in to read them)."""
+
+    _template = _CELL_COUNTS_TEMPLATE
+
+    def __init__(self, cells: pd.DataFrame, *, max_labels: int = 250) -> None:
+        super().__init__(name="Counts on cells", overlay=True, control=True, show=True)
+        self._name = "CellCounts"
+        self.max_labels = max_labels
+        self.cells = [
+            [round(float(lat), 4), round(float(lon), 4), int(n)]
+            for lat, lon, n in zip(
+                cells["latitude"], cells["longitude"], cells["incidents"], strict=True
+            )
+        ]
+
+
+_HEAT_TEMPLATE = Template(
+    """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.heatLayer({{ this.points|tojson }}, {
+    radius: 20, blur: 16, maxZoom: 8, minOpacity: 0.3, max: {{ this.max_weight }}
+});
+{% endmacro %}
+"""
+)
+
+
+class HeatLayer(Layer):
+    """A heat map of the selection (Leaflet.heat, vendored): ``[lat, lon, weight]`` points,
+    incidents one by one or grid cells weighted by their counts. Off until chosen."""
+
+    _template = _HEAT_TEMPLATE
+
+    def __init__(self, points: list[list[float]]) -> None:
+        super().__init__(name="Heat map", overlay=True, control=True, show=False)
+        self._name = "HeatLayer"
+        self.points = points
+        self.max_weight = max((p[2] for p in points), default=1.0)
+
+
+#: Sequential fills for the per-country shading, light to dark.
+SHADING_COLORS = ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")
+
+_SHADING_TEMPLATE = Template(
+    """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function() {
+    // Restyles the base map's country polygons while on: no geometry is sent again.
+    var values = {{ this.values|tojson }};
+    var breaks = {{ this.breaks|tojson }};
+    var colors = {{ this.colors|tojson }};
+    var label = {{ this.label|tojson }};
+    var group = L.layerGroup();
+    function colour(v) {
+        var i = 0;
+        while (i < breaks.length && v > breaks[i]) { i++; }
+        return colors[Math.min(i, colors.length - 1)];
+    }
+    function paint(on) {
+        var map = group._map || window.map;
+        var countries = map && map.bwBase && map.bwBase.countries;
+        if (!countries) { return; }
+        countries.eachLayer(function(layer) {
+            var iso = layer.feature.properties.iso3;
+            if (on && iso in values) {
+                layer.setStyle({fillColor: colour(values[iso]), fillOpacity: 0.85});
+                layer.bwShade = label + ": " + values[iso].toLocaleString("en");
+            } else {
+                countries.resetStyle(layer);
+                layer.bwShade = null;
+            }
+        });
+    }
+    group.on("add", function() { paint(true); });
+    group.on("remove", function() { paint(false); });
+    return group;
+})();
+{% endmacro %}
+"""
+)
+
+
+class CountryShading(Layer):
+    """Countries shaded by a per-country total of the selection (incidents or deaths).
+
+    ``values`` maps ISO3 to the total; five classes from the smallest to the largest.
+    """
+
+    _template = _SHADING_TEMPLATE
+
+    def __init__(self, name: str, label: str, values: Mapping[str, float]) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=False)
+        self._name = "CountryShading"
+        self.label = label
+        self.values = {k: round(float(v), 1) for k, v in sorted(values.items()) if v > 0}
+        self.colors = list(SHADING_COLORS)
+        self.breaks = shading_breaks(list(self.values.values()))
+
+
+def shading_breaks(values: list[float], classes: int = len(SHADING_COLORS)) -> list[float]:
+    """Upper bounds of the first ``classes - 1`` classes: equal steps up to the largest."""
+    top = max(values, default=0.0)
+    return [round(top * (i + 1) / classes, 1) for i in range(classes - 1)]

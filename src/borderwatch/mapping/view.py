@@ -114,6 +114,33 @@ class ArrangementLayer:
         return self.table.set_index("arrangement_id").loc[self.shown_multilateral]
 
 
+@dataclass(frozen=True)
+class Focus:
+    """An incident the map should show: centre on it and open its popup, in place.
+
+    Set by the page (e.g. from a table row the analyst picked); the map applies a focus
+    once, when it changes, and otherwise keeps the analyst's pan and zoom.
+
+    Parameters
+    ----------
+    incident_id
+        The incident whose popup opens (an ``incident_id`` of the view's incidents).
+    latitude, longitude
+        Where to centre, in degrees.
+    zoom
+        The zoom level to show it at.
+    """
+
+    incident_id: str
+    latitude: float
+    longitude: float
+    zoom: int = 8
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.latitude) and math.isfinite(self.longitude)):
+            raise ValueError(f"focus needs a finite position, got {self!r}")
+
+
 #: Columns each layer must have for every renderer to draw it.
 REQUIRED_COLUMNS: dict[str, frozenset[str]] = {
     "countries": frozenset({"iso3", "name_en", "focus", "disputed"}),
@@ -169,6 +196,9 @@ class MapView:
         Cooperation arrangements (:class:`ArrangementLayer`), or ``None``.
     attribution
         The credit line shown on the map.
+    focus
+        An incident to centre on and open (:class:`Focus`), or ``None``. The interactive
+        map applies it in place; exports ignore it.
 
     Raises
     ------
@@ -191,6 +221,7 @@ class MapView:
     highlight_pairs: tuple[str, ...] = ()
     arrangements: ArrangementLayer | None = None
     attribution: str = ATTRIBUTION
+    focus: Focus | None = None
     #: Legend sections, derived from the layers (:func:`borderwatch.mapping.legend.legend_for`).
     legend: tuple[LegendSection, ...] = field(init=False)
     #: Files of the data layer the view is drawn from, for the exports' provenance.

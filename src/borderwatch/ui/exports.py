@@ -8,6 +8,7 @@ reruns.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -76,7 +77,12 @@ def export_panel(view: MapView, *, key: str, incidents: gpd.GeoDataFrame | None 
         the view has no incident table.
     """
     with st.expander("Export this view", icon=":material/download:"):
-        title = st.text_input("Title", value=view.title, key=f"{key}_title")
+        title = st.text_input(
+            "Title",
+            value=view.title,
+            key=f"{key}_title",
+            help="Press Enter before downloading: a file carries the title last sent.",
+        )
 
         def provenance() -> Provenance:
             return make_provenance(title=title, filters=view.filter_description, files=view.files)
@@ -93,36 +99,48 @@ def export_panel(view: MapView, *, key: str, incidents: gpd.GeoDataFrame | None 
         )
 
 
+#: One button per snapshot file: (label, format, dpi). Each button names exactly the file it
+#: delivers; there is no separate format choice that a quick click could outrun.
+SNAPSHOT_BUTTONS: tuple[tuple[str, str, int], ...] = (
+    *((f"PNG, {dpi} dpi", "png", dpi) for dpi in DPI_CHOICES),
+    ("SVG", "svg", 300),
+    ("PDF", "pdf", 300),
+)
+
+
+def _snapshot_bytes(
+    view: MapView, title: str, provenance: Callable[[], Provenance], fmt: str, dpi: int
+) -> bytes:
+    return _snapshot(view, title, provenance(), fmt, dpi)
+
+
+def _data_bytes(
+    incidents: gpd.GeoDataFrame, provenance: Callable[[], Provenance], data_fmt: str
+) -> bytes:
+    return export_data(incidents, provenance(), fmt=data_fmt)
+
+
 def _snapshot_download(
     view: MapView, key: str, title: str, provenance: Callable[[], Provenance]
 ) -> None:
-    fmt = st.selectbox(
-        "Snapshot format",
-        list(SNAPSHOT_FORMATS),
-        format_func=str.upper,
-        key=f"{key}_image_format",
-    )
-    dpi = st.selectbox(
-        "Resolution (dpi)",
-        DPI_CHOICES,
-        index=1,
-        key=f"{key}_dpi",
-        disabled=fmt == "svg",
-    )
-    st.download_button(
-        "Download snapshot",
-        data=lambda: _snapshot(view, title, provenance(), fmt, dpi),
-        file_name=f"{_file_stem(title)}.{fmt}",
-        mime=SNAPSHOT_FORMATS[fmt],
-        key=f"{key}_download_snapshot",
-        icon=":material/image:",
-    )
+    # Files are made on click (deferred) by the closure of THAT button: format, dpi and
+    # file name travel together. on_click="ignore": a download does not rerun the page.
+    with st.popover("Download snapshot", icon=":material/image:", width="stretch"):
+        for label, fmt, dpi in SNAPSHOT_BUTTONS:
+            st.download_button(
+                label,
+                data=functools.partial(_snapshot_bytes, view, title, provenance, fmt, dpi),
+                file_name=f"{_file_stem(title)}.{fmt}",
+                mime=SNAPSHOT_FORMATS[fmt],
+                key=f"{key}_snapshot_{fmt}_{dpi}",
+                on_click="ignore",
+                width="stretch",
+            )
 
 
 def _map_download(
     view: MapView, key: str, title: str, provenance: Callable[[], Provenance]
 ) -> None:
-    st.caption("A single HTML file that opens and works with no internet.")
     st.download_button(
         "Download interactive map",
         data=lambda: standalone_html(view, title=title, provenance=provenance()).encode("utf-8"),
@@ -130,7 +148,10 @@ def _map_download(
         mime="text/html",
         key=f"{key}_download_html",
         icon=":material/map:",
+        on_click="ignore",
+        width="stretch",
     )
+    st.caption("A single HTML file that opens and works with no internet.")
 
 
 def _data_download(
@@ -142,18 +163,17 @@ def _data_download(
     if incidents is None:
         st.caption("This view has no incident table to export.")
         return
-    data_fmt = st.selectbox(
-        "Data format",
-        list(DATA_FORMATS),
-        format_func=DATA_LABELS.__getitem__,
-        key=f"{key}_data_format",
-    )
-    extension, mime = DATA_FORMATS[data_fmt]
-    st.download_button(
-        f"Download {len(incidents):,} incidents",
-        data=lambda: export_data(incidents, provenance(), fmt=data_fmt),
-        file_name=f"{_file_stem(title)}.{extension}",
-        mime=mime,
-        key=f"{key}_download_data",
-        icon=":material/table:",
-    )
+    with st.popover(
+        f"Download {len(incidents):,} incidents", icon=":material/table:", width="stretch"
+    ):
+        for data_fmt, label in DATA_LABELS.items():
+            extension, mime = DATA_FORMATS[data_fmt]
+            st.download_button(
+                label,
+                data=functools.partial(_data_bytes, incidents, provenance, data_fmt),
+                file_name=f"{_file_stem(title)}.{extension}",
+                mime=mime,
+                key=f"{key}_data_{data_fmt}",
+                on_click="ignore",
+                width="stretch",
+            )
