@@ -1,13 +1,26 @@
-"""Incident map: borders and incidents, filtered from the sidebar."""
+"""Incident map: borders and incidents, filtered from the sidebar; find one, follow it."""
+
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
+from borderwatch.charts import incident_trend_chart
 from borderwatch.filters import filter_incidents, year_span
 from borderwatch.links import cross_border_links
 from borderwatch.mapping.folium_map import folium_map
 from borderwatch.mapping.incident_map import incident_map_view
+from borderwatch.trends import PERIODS, Period, incident_trend
 from borderwatch.ui.data import data_or_stop, zones
 from borderwatch.ui.exports import export_panel
+from borderwatch.ui.find import (
+    focus_notice,
+    focused_id,
+    follow_map_click,
+    map_focus,
+    search_box,
+    set_focus,
+)
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
 from borderwatch.ui.widgets import (
@@ -24,12 +37,15 @@ names = data.country_names
 chosen = choices()
 selection = chosen.incident_filter
 selected = filter_incidents(data.incidents, selection)
+focused = focused_id()
 
 st.title("Incidents along North Africa's borders")
 st.caption(
     f"{selection.describe(names)}. Circles are coloured by event type and sized by deaths; "
     "click one for what happened, how precisely it is placed, and who reported it."
 )
+search_box(data, selected)
+focus_notice(data, selected, focused)
 incident_counters(selected)
 
 if selected.empty:
@@ -48,14 +64,40 @@ view = incident_map_view(
     focus_countries=selection.countries,
     zones=zones(chosen.zone_km) if chosen.show_zones else None,
     links=links[0] if links else None,
+    **map_focus(incident_map_view, selected, focused),
 )
-show_map(folium_map(view, basemap=chosen.basemap), key="incident-map")
+# show_map returns the incident last clicked once the renderer reports clicks (part A).
+render: Callable[..., Any] = show_map
+focused = follow_map_click(
+    render(folium_map(view, basemap=chosen.basemap), key="incident-map"), focused
+)
 not_placed_notice(selected, names)
 if selection.border_zone_km is not None or chosen.show_zones:
     st.caption(PRECISION_CAVEAT)
 
+st.subheader("Over time")
+picked = st.segmented_control(
+    "Count",
+    options=list(PERIODS),
+    format_func=PERIODS.__getitem__,
+    default="year",
+    required=True,
+    key="trend",
+    bind="query-params",
+    label_visibility="collapsed",
+)
+period: Period = "month" if picked == "month" else "year"
+st.altair_chart(
+    incident_trend_chart(incident_trend(selected, period), period=period), width="stretch"
+)
+st.caption(
+    "By the start date of each incident. Deaths are best estimates of the incidents whose "
+    "toll is known; incidents with no reported toll are counted apart, not as zero."
+)
+
 st.subheader("Filtered incidents")
-incidents_table(selected, names)
+st.caption("Select a row to show that incident on the map; click one on the map to select it here.")
+incidents_table(selected, names, key="incident-table", focused=focused, on_focus=set_focus)
 
 if links:
     links_section(*links, names)

@@ -235,9 +235,10 @@ def test_before_and_after_for_a_chosen_border_and_arrangement():
         {"arrangement": "G5 Sahel (2014-02)", "ba_border": "Mali – Niger", "window": "2"},
     )
     assert at.selectbox(key="ba_border").value == "MLI-NER"
-    table = next(df.value for df in at.dataframe if "period" in df.value.columns)
-    assert list(table["period"]) == ["before", "after"]
-    assert str(table.loc[0, "from"]) == "2012-02-16"
+    # Readable headers and values (issue 10: no raw column names in tables).
+    table = next(df.value for df in at.dataframe if "Period" in df.value.columns)
+    assert list(table["Period"]) == ["Before", "After"]
+    assert str(table.loc[0, "From"]) == "2012-02-16"
     multilateral_without_border = _page(
         "pages/cooperation.py", {"arrangement": "G5 Sahel (2014-02)"}
     )
