@@ -77,14 +77,13 @@ if selection.border_zone_km is not None or chosen.show_zones:
 
 st.subheader("Over time")
 picked = st.segmented_control(
-    "Count",
+    "Count per",
     options=list(PERIODS),
     format_func=PERIODS.__getitem__,
     default="year",
     required=True,
     key="trend",
     bind="query-params",
-    label_visibility="collapsed",
 )
 period: Period = "month" if picked == "month" else "year"
 st.altair_chart(

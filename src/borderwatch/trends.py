@@ -15,7 +15,7 @@ from borderwatch.fatalities import incident_bounds
 from borderwatch.schemas import EVENT_TYPES
 
 Period = Literal["year", "month"]
-PERIODS: dict[str, str] = {"year": "Per year", "month": "Per month"}
+PERIODS: dict[str, str] = {"year": "Year", "month": "Month"}
 _FREQ = {"year": "YS", "month": "MS"}
 
 

@@ -16,6 +16,7 @@ from borderwatch.config import settings
 from borderwatch.filters import IncidentFilter, dataset_label
 from borderwatch.schemas import CURATED_DATASET, EVENT_TYPES
 from borderwatch.ui.data import PreparedData
+from borderwatch.ui.share import copy_link_button
 from borderwatch.zones import ZONE_KM_RANGE
 
 STATE_KEY = "borderwatch_sidebar"
@@ -231,6 +232,8 @@ def _layer_widgets() -> tuple[bool, bool, str]:
 def render_sidebar(data: PreparedData) -> None:
     """Draw the shared controls and remember the choices for the pages."""
     with st.sidebar:
+        copy_link_button()
+        st.caption("The link keeps this page's filters and choices.")
         selection, zone_km = _incident_filter_widgets(data)
         show_zones, show_links, basemap = _layer_widgets()
     st.session_state[STATE_KEY] = SidebarChoices(

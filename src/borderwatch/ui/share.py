@@ -1,0 +1,86 @@
+"""The "Copy link" button every page shows: the page's URL, with its filters and choices,
+copied to the clipboard. A tiny inline component (no external request): the URL is read in
+the browser when the button is pressed, so it includes choices made on this run."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import streamlit as st
+
+_HTML = """
+<div class="bw-share">
+  <button type="button" class="bw-copy-link" aria-label="Copy a link to this view">
+    <span aria-hidden="true">🔗</span> Copy link
+  </button>
+  <span class="bw-copy-status" role="status" aria-live="polite"></span>
+  <input class="bw-copy-url" type="text" readonly hidden aria-label="Link to this view">
+</div>
+"""
+
+_CSS = """
+.bw-share { font-family: inherit; display: flex; flex-wrap: wrap; gap: .4rem;
+            align-items: center; }
+.bw-copy-link { font: inherit; font-size: .875rem; padding: .3rem .75rem; cursor: pointer;
+                border: 1px solid rgba(49, 51, 63, .3); border-radius: .5rem;
+                background: var(--st-secondary-background-color, #f0f2f6);
+                color: var(--st-text-color, #31333f); }
+.bw-copy-link:hover, .bw-copy-link:focus-visible { border-color: #7a2e1f; color: #7a2e1f; }
+.bw-copy-status { font-size: .8rem; color: var(--st-text-color, #31333f); opacity: .8; }
+.bw-copy-url { width: 100%; font-size: .75rem; }
+"""
+
+# Clipboard API where the page is a secure context (localhost, https); else a hidden
+# textarea and execCommand; else the address is shown selected, to copy by hand.
+_JS = """
+export default function (component) {
+  const root = component.parentElement;
+  const button = root.querySelector(".bw-copy-link");
+  const status = root.querySelector(".bw-copy-status");
+  const field = root.querySelector(".bw-copy-url");
+  if (!button || button.dataset.bound) return;
+  button.dataset.bound = "1";
+  const fallback = (url) => {
+    const area = document.createElement("textarea");
+    area.value = url;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    let ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    area.remove();
+    return ok;
+  };
+  const done = (ok, url) => {
+    root.dataset.copied = ok ? url : "";
+    status.textContent = ok ? "Link copied" : "Copy this link:";
+    field.hidden = ok;
+    if (!ok) { field.value = url; field.focus(); field.select(); }
+    if (ok) setTimeout(() => { status.textContent = ""; }, 2500);
+  };
+  button.addEventListener("click", () => {
+    const url = window.location.href;
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(url).then(
+        () => done(true, url),
+        () => done(fallback(url), url),
+      );
+    } else {
+      done(fallback(url), url);
+    }
+  });
+}
+"""
+
+
+@cache
+def _component() -> Any:
+    return st.components.v2.component("borderwatch_copy_link", html=_HTML, css=_CSS, js=_JS)
+
+
+def copy_link_button(*, key: str = "copy-link") -> None:
+    """A button that copies the page's current address (filters and choices included)."""
+    _component()(key=key)
