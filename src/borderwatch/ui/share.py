@@ -39,6 +39,7 @@ export default function (component) {
   const button = root.querySelector(".bw-copy-link");
   const status = root.querySelector(".bw-copy-status");
   const field = root.querySelector(".bw-copy-url");
+  const box = root.querySelector(".bw-share");
   if (!button || button.dataset.bound) return;
   button.dataset.bound = "1";
   const fallback = (url) => {
@@ -55,7 +56,7 @@ export default function (component) {
     return ok;
   };
   const done = (ok, url) => {
-    root.dataset.copied = ok ? url : "";
+    box.dataset.copied = ok ? url : "";
     status.textContent = ok ? "Link copied" : "Copy this link:";
     field.hidden = ok;
     if (!ok) { field.value = url; field.focus(); field.select(); }
