@@ -12,7 +12,12 @@ import streamlit as st
 _HTML = """
 <div class="bw-share">
   <button type="button" class="bw-copy-link" aria-label="Copy a link to this view">
-    <span aria-hidden="true">🔗</span> Copy link
+    <svg aria-hidden="true" viewBox="0 0 24 24" width="16" height="16"><path fill="currentColor"
+      d="M10.6 13.4a1 1 0 0 1 0-1.4l3.5-3.5a1 1 0 1 1 1.4 1.4L12 13.4a1 1 0 0 1-1.4 0ZM7.1
+      20a5 5 0 0 1-3.5-8.5l2.1-2.1a1 1 0 1 1 1.4 1.4L5 12.9A3 3 0 0 0 9.2 17l2.1-2.1a1 1 0 1 1
+      1.4 1.4l-2.1 2.1A5 5 0 0 1 7.1 20Zm10.6-5.7a1 1 0 0 1-.7-1.7l2-2.1A3 3 0 0 0 14.8
+      6.3l-2.1 2.1a1 1 0 1 1-1.4-1.4l2.1-2.1a5 5 0 0 1 7.1 7.1l-2.1 2.1a1 1 0 0 1-.7.2Z"/></svg>
+    Copy link
   </button>
   <span class="bw-copy-status" role="status" aria-live="polite"></span>
   <input class="bw-copy-url" type="text" readonly hidden aria-label="Link to this view">
@@ -22,7 +27,7 @@ _HTML = """
 _CSS = """
 .bw-share { font-family: inherit; display: flex; flex-wrap: wrap; gap: .4rem;
             align-items: center; }
-.bw-copy-link { font: inherit; font-size: .875rem; padding: .3rem .75rem; cursor: pointer;
+.bw-copy-link { display: inline-flex; align-items: center; gap: .35rem; font: inherit; font-size: .875rem; padding: .3rem .75rem; cursor: pointer;
                 border: 1px solid rgba(49, 51, 63, .3); border-radius: .5rem;
                 background: var(--st-secondary-background-color, #f0f2f6);
                 color: var(--st-text-color, #31333f); }
