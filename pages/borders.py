@@ -8,12 +8,14 @@ from borderwatch.charts import zone_trend_chart
 from borderwatch.filters import year_span
 from borderwatch.links import cross_border_links
 from borderwatch.mapping.border_map import border_map_view
+from borderwatch.tables import crossing_table, ranking_table, regime_table
 from borderwatch.ui.data import data_or_stop, zones
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
 from borderwatch.ui.widgets import (
     PRECISION_CAVEAT,
+    data_table,
     incident_counters,
     incidents_table,
     links_section,
@@ -86,7 +88,11 @@ view = border_map_view(
     links=links[0] if links else None,
 )
 show_map(view, key="border-map", basemap=chosen.basemap)
-not_placed_notice(filtered, names)
+not_placed_notice(
+    filtered,
+    names,
+    what=f"incidents matching the filters ({len(inside):,} of them in this zone)",
+)
 st.caption(PRECISION_CAVEAT)
 
 by_year = chosen_border.by_year
@@ -94,25 +100,13 @@ st.subheader(f"Per year in the {width_km} km zone")
 if by_year.empty:
     st.info("No incidents in this zone with the current filters.", icon=":material/info:")
 else:
-    st.altair_chart(zone_trend_chart(by_year, border_names), width="stretch")
+    st.altair_chart(zone_trend_chart(by_year, border_names, years=selection.years), width="stretch")
 
 st.subheader("Borders ranked by incidents in their zone")
-ranking = zone_ranking(filtered, width_km, border_names)
-st.dataframe(
-    ranking.rename(
-        columns={
-            "pair": "Pair",
-            "border": "Border",
-            "incidents": "Incidents",
-            "deaths_low": "Deaths (low)",
-            "deaths_best": "Deaths (best)",
-            "deaths_high": "Deaths (high)",
-            "first_year": "First year",
-            "last_year": "Last year",
-        }
-    ),
-    hide_index=True,
-    width="stretch",
+data_table(ranking_table(zone_ranking(filtered, width_km, border_names)), placeholder="unknown")
+st.caption(
+    "Deaths are the sourced range of the incidents whose toll is known; where every toll in "
+    "a zone is unknown they read “unknown”, not 0."
 )
 
 st.subheader("Border lengths: measured and published")
@@ -131,23 +125,13 @@ st.subheader(f"Border regimes in force in {regime_year}")
 if regimes_now.empty:
     st.caption("No closure or barrier recorded for this border in that year.")
 else:
-    st.dataframe(
-        regimes_now[
-            ["name", "border_pair", "date_start", "date_end", "end_status", "description"]
-        ].assign(sources=regimes_now["sources"].map(" | ".join)),
-        hide_index=True,
-        width="stretch",
-    )
+    data_table(regime_table(regimes_now, border_names))
 
 st.subheader("Crossing points")
 if crossings.empty:
     st.caption("No crossing point recorded on this border.")
 else:
-    st.dataframe(
-        crossings.drop(columns="geometry").assign(sources=crossings["sources"].map(" | ".join)),
-        hide_index=True,
-        width="stretch",
-    )
+    data_table(crossing_table(crossings, border_names))
 
 st.subheader("Incidents in the zone")
 incidents_table(inside, names)

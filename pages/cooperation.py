@@ -20,6 +20,7 @@ from borderwatch.filters import filter_incidents, year_span
 from borderwatch.mapping.cooperation_map import cooperation_map_view
 from borderwatch.mapping.style import ARRANGEMENT_COLORS
 from borderwatch.schemas import ARRANGEMENT_KINDS
+from borderwatch.tables import arrangement_label, period_table
 from borderwatch.ui.data import data_or_stop
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
@@ -142,7 +143,7 @@ pick_arrangement, pick_border = st.columns([3, 2])
 arrangement_id = pick_arrangement.selectbox(
     "Arrangement",
     options=list(ordered.index),
-    format_func=lambda i: f"{ordered.loc[i, 'name']} ({ordered.loc[i, 'date_start']:%Y-%m})",
+    format_func=lambda i: arrangement_label(ordered.loc[i, "name"], ordered.loc[i, "date_start"]),
     index=list(ordered.index).index(opening),
     key="arrangement",
     bind="query-params",
@@ -192,7 +193,7 @@ st.altair_chart(
     ),
     width="stretch",
 )
-st.dataframe(comparison.periods, hide_index=True, width="stretch")
+st.dataframe(period_table(comparison.periods), hide_index=True, width="stretch")
 st.caption(
     "Descriptive only: these counts come from the curated incidents in the zone and do not "
     "show that the arrangement caused any change. Few incidents are recorded per border, "

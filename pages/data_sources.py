@@ -7,7 +7,9 @@ from borderwatch import paths
 from borderwatch.manifest import read_manifest
 from borderwatch.mapping.assets import vendored_assets
 from borderwatch.schemas import LOCATION_PRECISION
+from borderwatch.tables import arrangement_table
 from borderwatch.ui.data import data_or_stop
+from borderwatch.ui.widgets import data_table
 
 geodata = data_or_stop().geodata
 manifest = read_manifest(paths.geodata_dir() / paths.MANIFEST_FILE.name)
@@ -64,4 +66,11 @@ st.dataframe(
 )
 
 st.subheader("Cooperation arrangements (data preview)")
-st.dataframe(geodata.cooperation, hide_index=True, width="stretch")
+borders = geodata.borders
+data_table(
+    arrangement_table(
+        geodata.cooperation,
+        geodata.country_names(),
+        dict(zip(borders["pair"], borders["name"], strict=True)),
+    )
+)

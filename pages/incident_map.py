@@ -1,12 +1,22 @@
-"""Incident map: borders and incidents, filtered from the sidebar."""
+"""Incident map: borders and incidents, filtered from the sidebar; find one, follow it."""
 
 import streamlit as st
 
+from borderwatch.charts import incident_trend_chart
 from borderwatch.filters import filter_incidents, year_span
 from borderwatch.links import cross_border_links
 from borderwatch.mapping.incident_map import incident_map_view
+from borderwatch.search import focus_for
+from borderwatch.trends import PERIODS, Period, incident_trend
 from borderwatch.ui.data import data_or_stop, zones
 from borderwatch.ui.exports import export_panel
+from borderwatch.ui.find import (
+    focus_notice,
+    focused_id,
+    follow_map_click,
+    search_box,
+    set_focus,
+)
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
 from borderwatch.ui.widgets import (
@@ -23,12 +33,15 @@ names = data.country_names
 chosen = choices()
 selection = chosen.incident_filter
 selected = filter_incidents(data.incidents, selection)
+focused = focused_id()
 
 st.title("Incidents along North Africa's borders")
 st.caption(
     f"{selection.describe(names)}. Circles are coloured by event type and sized by deaths; "
     "click one for what happened, how precisely it is placed, and who reported it."
 )
+search_box(data, selected)
+focus_notice(data, selected, focused)
 incident_counters(selected)
 
 if selected.empty:
@@ -47,14 +60,35 @@ view = incident_map_view(
     focus_countries=selection.countries,
     zones=zones(chosen.zone_km) if chosen.show_zones else None,
     links=links[0] if links else None,
+    focus=focus_for(selected, focused),
 )
-show_map(view, key="incident-map", basemap=chosen.basemap)
+focused = follow_map_click(show_map(view, key="incident-map", basemap=chosen.basemap), focused)
 not_placed_notice(selected, names)
 if selection.border_zone_km is not None or chosen.show_zones:
     st.caption(PRECISION_CAVEAT)
 
+st.subheader("Over time")
+picked = st.segmented_control(
+    "Count per",
+    options=list(PERIODS),
+    format_func=PERIODS.__getitem__,
+    default="year",
+    required=True,
+    key="trend",
+    bind="query-params",
+)
+period: Period = "month" if picked == "month" else "year"
+st.altair_chart(
+    incident_trend_chart(incident_trend(selected, period), period=period), width="stretch"
+)
+st.caption(
+    "By the start date of each incident. Deaths are best estimates of the incidents whose "
+    "toll is known; incidents with no reported toll are counted apart, not as zero."
+)
+
 st.subheader("Filtered incidents")
-incidents_table(selected, names)
+st.caption("Select a row to show that incident on the map; click one on the map to select it here.")
+incidents_table(selected, names, key="incident-table", focused=focused, on_focus=set_focus)
 
 if links:
     links_section(*links, names)

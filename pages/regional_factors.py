@@ -17,10 +17,12 @@ from borderwatch.factors import (
 from borderwatch.filters import IncidentFilter, filter_incidents, year_span
 from borderwatch.mapping.border_map import rivalry_map_view
 from borderwatch.schemas import CAPABILITY_INDICATORS
+from borderwatch.tables import key_dates_table
 from borderwatch.ui.data import data_or_stop, zones
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
+from borderwatch.ui.widgets import data_table
 
 data = data_or_stop()
 names = data.country_names
@@ -36,12 +38,15 @@ st.markdown(
     "Letort Paper, Strategic Studies Institute, 2016). Each view shows the data behind one "
     "of them, with its sources."
 )
+# The open tab is kept in the URL (?factor=…), so a copied link opens the same one.
 fluid_tab, capability_tab, rivalry_tab = st.tabs(
     [
         "1 · Fluid security in Libya and Tunisia",
         "2 · Uneven military capabilities",
         "3 · The Algeria–Morocco rivalry",
-    ]
+    ],
+    key="factor",
+    bind="query-params",
 )
 
 with fluid_tab:
@@ -58,7 +63,7 @@ with fluid_tab:
     if table.empty:
         st.info("No incidents for these countries and years.", icon=":material/search_off:")
     else:
-        st.altair_chart(security_trend_chart(table, names), width="stretch")
+        st.altair_chart(security_trend_chart(table, names, years=selection.years), width="stretch")
         st.dataframe(
             table.assign(country=table["country_iso3"].map(names))
             .rename(
@@ -145,17 +150,7 @@ with rivalry_tab:
     export_panel(rivalry, key="rivalry", incidents=near)
     st.subheader("Key dates")
     dated = rivalry_arrangements(geodata.cooperation)
-    st.dataframe(
-        dated.assign(
-            Started=dated["date_start"].dt.date,
-            Ended=dated["date_end"].dt.strftime("%Y-%m-%d").fillna(""),
-            Sources=dated["sources"].map(" | ".join),
-        )[["Started", "Ended", "name", "end_status", "description", "Sources"]].rename(
-            columns={"name": "Arrangement", "end_status": "Status", "description": "What"}
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    data_table(key_dates_table(dated))
     st.caption(
         "Both states sit together only in multilateral frameworks; the one bilateral entry is "
         "the closure of their border. Rows list what is unverified in the data layer."

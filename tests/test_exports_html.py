@@ -58,7 +58,10 @@ def test_only_licence_headers_and_citations_name_other_sites(html, geodata):
         for citation in citations
         for address in re.findall(r"<(https?://[^>\s]+)>", citation)
     }
-    for url in set(re.findall(r"https?://[^\s\"')<>]+", html)):
+    # Popup HTML sits JSON-escaped inside the map script: undo that escaping first.
+    text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), html)
+    text = text.replace('\\"', '"').replace("\\/", "/")
+    for url in set(re.findall(r"https?://[^\s\"')<>\\]+", text)):
         assert url in vendored or unescape(url).rstrip(">") in cited, url
 
 

@@ -237,9 +237,10 @@ def test_before_and_after_for_a_chosen_border_and_arrangement():
         {"arrangement": "G5 Sahel (2014-02)", "ba_border": "Mali – Niger", "window": "2"},
     )
     assert at.selectbox(key="ba_border").value == "MLI-NER"
-    table = next(df.value for df in at.dataframe if "period" in df.value.columns)
-    assert list(table["period"]) == ["before", "after"]
-    assert str(table.loc[0, "from"]) == "2012-02-16"
+    # Readable headers and values (issue 10: no raw column names in tables).
+    table = next(df.value for df in at.dataframe if "Period" in df.value.columns)
+    assert list(table["Period"]) == ["Before", "After"]
+    assert str(table.loc[0, "From"]) == "2012-02-16"
     multilateral_without_border = _page(
         "pages/cooperation.py", {"arrangement": "G5 Sahel (2014-02)"}
     )
@@ -317,3 +318,158 @@ def test_damaged_stored_dataset_is_named_where_it_is(tmp_path, monkeypatch):
     message = at.error[0].value
     assert f"`{stored}`" in message
     assert "geodata/" not in message
+
+
+# --- issue 10: find, filter, look and export (search, more filters, focus, trend, links) ---
+
+ALL_PAGES = [
+    "pages/incident_map.py",
+    "pages/borders.py",
+    "pages/cooperation.py",
+    "pages/regional_factors.py",
+    "pages/data.py",
+    "pages/data_sources.py",
+]
+#: The "More filters" widgets as they come from a URL.
+MORE_FILTERS_QUERY: dict[str, list[str] | str] = {
+    "dates": ["2013-01-01", "2016-12-31"],
+    "actor": "BELAID",  # "Belaïd" in the data: case and accents do not matter
+    "min_deaths": "1",
+    "unknown_toll": "false",
+    "precision": ["1 · the site", "2 · town"],
+    "dataset": ["Curated (BorderWatch)"],
+}
+
+
+def _expected_more_filters(incidents):
+    from borderwatch.fatalities import incident_bounds
+    from borderwatch.search import normalise
+
+    _, best, _ = incident_bounds(incidents)
+    return incidents[
+        (incidents["date_end"] >= "2013-01-01")
+        & (incidents["date_start"] <= "2016-12-31")
+        & incidents["perpetrator"].fillna("").map(lambda p: "belaid" in normalise(p))
+        & (best >= 1).fillna(False).astype(bool)
+        & incidents["location_precision"].isin([1, 2])
+    ]
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_every_page_has_the_new_filters_and_copy_link(page):
+    at = _page(page, MORE_FILTERS_QUERY)
+    assert at.date_input(key="dates").value == (
+        __import__("datetime").date(2013, 1, 1),
+        __import__("datetime").date(2016, 12, 31),
+    )
+    assert at.text_input(key="actor").value == "BELAID"
+    assert at.number_input(key="min_deaths").value == 1
+    assert at.toggle(key="unknown_toll").value is False
+    assert at.multiselect(key="precision").value == [1, 2]
+    assert at.multiselect(key="dataset").value == ["curated"]
+    assert at.toggle(key="two_sources").value is False
+    copy = [e for e in at.get("bidi_component") if e.proto.component_name.endswith("copy_link")]
+    assert len(copy) == 1, "every page offers Copy link"
+    assert "Copy link" in copy[0].proto.html_content
+    assert "http" not in copy[0].proto.js_content  # no external request
+
+
+def test_more_filters_from_the_url_filter_map_table_and_caption(geodata):
+    at = _run(MORE_FILTERS_QUERY)
+    expected = _expected_more_filters(geodata.incidents)
+    assert 0 < len(expected) < len(geodata.incidents)
+    assert at.metric[0].value == str(len(expected))
+    assert len(at.dataframe[0].value) == len(expected)
+    assert _map_script(at).count("L.circleMarker(") == len(expected)
+    caption = at.caption[0].value
+    assert "perpetrator contains “BELAID”" in caption
+    assert "at least 1 death(s), unknown excluded" in caption
+
+
+def test_more_filters_apply_on_the_borders_page(geodata):
+    everything = int(_borders_page({}).metric[0].value)
+    at = _borders_page({"min_deaths": "1000"})
+    assert int(at.metric[0].value) < everything
+
+
+def test_two_sources_only_keeps_verified_rows(geodata):
+    at = _run({"two_sources": "true"})
+    incidents = geodata.incidents
+    verified = (
+        int((incidents["verification"] == "two sources").sum())
+        if "verification" in incidents
+        else 0
+    )
+    assert at.metric[0].value == str(verified)
+    assert "verified by two sources only" in (at.caption[0].value if verified else at.info[0].value)
+
+
+def test_search_lists_hits_and_choosing_one_focuses_it(geodata):
+    at = _run()
+    at.text_input(key="q").input("TIGUENTOURINE").run()
+    hits = [b for b in at.button if b.key and b.key.startswith("hit-")]
+    assert hits and all(
+        "Tiguentourine" in b.label or "tiguentourine" in b.label.lower() for b in hits[:1]
+    )
+    target = hits[0].key.removeprefix("hit-")
+    hits[0].click().run()
+    assert not at.exception, at.exception
+    assert at.query_params["incident"] == [target] or at.query_params["incident"] == target
+    assert any(f"Showing {target}" in m.value for m in at.markdown)
+    # The incidents table selects the focused row.
+    table = at.dataframe[0]
+    position = list(table.value["ID"]).index(target)
+    assert json.loads(table.proto.selection_default)["selection"]["rows"] == [position]
+
+
+def test_search_by_french_and_arabic_country_names(geodata):
+    tunisia = int((geodata.incidents["country_iso3"] == "TUN").sum())
+    for query in ("Tunisie", "تونس"):
+        at = _run()
+        at.text_input(key="q").input(query).run()
+        assert any(f"{tunisia:,} incident(s) match" in c.value for c in at.caption), query
+
+
+def test_permalink_focuses_the_incident(geodata):
+    incident = geodata.incidents.iloc[4]
+    at = _run({"incident": incident["incident_id"]})
+    assert any(f"Showing {incident['incident_id']}" in m.value for m in at.markdown)
+    table = at.dataframe[0]
+    position = list(table.value["ID"]).index(incident["incident_id"])
+    assert json.loads(table.proto.selection_default)["selection"]["rows"] == [position]
+    at.button(key="clear-focus").click().run()
+    assert "incident" not in at.query_params
+    assert not at.dataframe[0].proto.selection_default
+
+
+def test_permalink_outside_the_filters_or_unknown_says_so(geodata):
+    incident = geodata.incidents[geodata.incidents["country_iso3"] == "DZA"].iloc[0]
+    outside = _run({"incident": incident["incident_id"], "country": ["Tunisia"]})
+    assert "outside the current filters" in outside.warning[0].value
+    unknown = _run({"incident": "no-such-id"})
+    assert "No incident has the id" in unknown.warning[0].value
+
+
+def test_trend_per_year_or_month_from_the_url():
+    # Bound widgets carry their labels in the URL: ?trend=Month
+    for period, label in (("year", "Year"), ("month", "Month")):
+        at = _run({"trend": label})
+        charts = at.get("vega_lite_chart")
+        assert charts, "the trend chart is drawn"
+        spec = charts[0].proto.spec
+        assert ("yearmonth" in spec) == (period == "month")
+        assert "Incidents whose toll is unknown" in spec
+
+
+def test_regional_factors_tab_from_the_url():
+    at = _page("pages/regional_factors.py", {"factor": "2 · Uneven military capabilities"})
+    assert at.session_state["factor"] == "2 · Uneven military capabilities"
+
+
+def test_tables_have_readable_headers_and_no_none():
+    at = _borders_page({"border": "Algeria – Morocco", "regime_year": "2016"})
+    for frame in (df.value for df in at.dataframe):
+        assert not {"border_pair", "date_start", "end_status"} & set(frame.columns)
+    regimes = next(df.value for df in at.dataframe if "Regime" in df.value.columns)
+    assert "Verification" in regimes.columns
+    assert not regimes.astype(str).apply(lambda c: c.str.contains("00:00:00")).any().any()

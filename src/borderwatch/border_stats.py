@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from borderwatch.fatalities import tally
+from borderwatch.fatalities import incident_bounds, tally
 from borderwatch.schemas import LOCATION_ERROR_KM
 
 
@@ -28,23 +28,32 @@ def possibly_in_zone(incidents: pd.DataFrame, width_km: float) -> pd.Series:
 
 
 def zone_counts_by_year(incidents: pd.DataFrame, width_km: float) -> pd.DataFrame:
-    """Per border pair and year (of the start date): incidents and deaths in the zone."""
+    """Per border pair and year (of the start date): incidents and deaths in the zone, and
+    ``unknown_tolls``, the incidents with no reported toll (deaths are empty, not 0, where
+    every toll is unknown)."""
     inside = incidents[in_zone(incidents, width_km)]
-    return tally(inside, {"pair": inside["nearest_border"], "year": inside["date_start"].dt.year})
+    unknown = incident_bounds(inside)[1].isna().astype("int64")
+    return tally(
+        inside,
+        {"pair": inside["nearest_border"], "year": inside["date_start"].dt.year},
+        unknown_tolls=unknown,
+    )
 
 
 def zone_ranking(
     incidents: pd.DataFrame, width_km: float, border_names: Mapping[str, str]
 ) -> pd.DataFrame:
-    """Border pairs ranked by incidents in their zone, with deaths as a range."""
+    """Border pairs ranked by incidents in their zone, with deaths as a range (empty where
+    every toll is unknown, never 0) and the incidents whose toll is unknown."""
     by_year = zone_counts_by_year(incidents, width_km)
     totals = (
         by_year.groupby("pair", as_index=False)
         .agg(
             incidents=("incidents", "sum"),
-            deaths_low=("deaths_low", "sum"),
-            deaths_best=("deaths_best", "sum"),
-            deaths_high=("deaths_high", "sum"),
+            deaths_low=("deaths_low", _known_sum),
+            deaths_best=("deaths_best", _known_sum),
+            deaths_high=("deaths_high", _known_sum),
+            unknown_tolls=("unknown_tolls", "sum"),
             first_year=("year", "min"),
             last_year=("year", "max"),
         )
@@ -85,3 +94,8 @@ def border_lengths_table(lengths: pd.DataFrame, pairs: tuple[str, ...] = ()) -> 
             "Sources": chosen["sources"].map(" | ".join),
         }
     ).reset_index(drop=True)
+
+
+def _known_sum(values: pd.Series) -> object:
+    """The sum of the known figures; missing when none is known."""
+    return values.sum(min_count=1)

@@ -2,49 +2,101 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import altair as alt
 import pandas as pd
 
+from borderwatch.schemas import EVENT_TYPES
+from borderwatch.trends import complete_years, trend_totals
 
-def zone_trend_chart(by_year: pd.DataFrame, border_names: Mapping[str, str]) -> alt.Chart:
+
+def count_axis(title: str, values: Iterable[float] = ()) -> alt.Y:
+    """A y-axis of counts: whole numbers only (a one-incident chart reads 0, 1), starting at
+    0, never a flat 0–0 scale."""
+    top = max([float(v) for v in values if pd.notna(v)] + [1.0])
+    return alt.Y(
+        title=title,
+        axis=alt.Axis(format="d", tickMinStep=1),
+        scale=alt.Scale(domain=[0, top], nice=True),
+    )
+
+
+def _year_axis(years: Iterable[int], title: str = "Year (start date)") -> alt.X:
+    """An ordinal year axis listing every year, those without incidents too."""
+    return alt.X("year:O", title=title, scale=alt.Scale(domain=[str(y) for y in years]))
+
+
+def zone_trend_chart(
+    by_year: pd.DataFrame,
+    border_names: Mapping[str, str],
+    *,
+    years: tuple[int, int] | None = None,
+) -> alt.Chart:
     """Incidents per year (bars, stacked by border) and deaths with their sourced range.
 
-    ``by_year`` comes from :func:`borderwatch.border_stats.zone_counts_by_year`.
+    ``by_year`` comes from :func:`borderwatch.border_stats.zone_counts_by_year`. Every year
+    from the first to the last (or of ``years``, if wider) is on the axis; deaths are drawn
+    only where some toll is known, and the incidents whose toll is unknown are counted in
+    the tooltip.
     """
     table = by_year.assign(
         border=by_year["pair"].map(lambda p: border_names.get(p, p)),
         year=by_year["year"].astype(str),
     )
-    x = alt.X("year:O", title="Year (start date)")
+    x = _year_axis(complete_years(by_year["year"], years))
+    totals = table.groupby("year", as_index=False)["incidents"].sum()
     incidents = (
         alt.Chart(table, title="Incidents in the zone")
         .mark_bar()
         .encode(
             x=x,
-            y=alt.Y("sum(incidents):Q", title="Incidents"),
+            y=count_axis("Incidents", totals["incidents"]).field("incidents").aggregate("sum"),
             color=alt.Color("border:N", title="Border"),
             tooltip=["border", "year", "incidents"],
         )
         .properties(height=220)
     )
-    yearly = table.groupby("year", as_index=False)[
-        ["deaths_low", "deaths_best", "deaths_high"]
-    ].sum()
-    base = alt.Chart(yearly, title="Deaths in the zone (best estimate, bar = sourced range)")
+    unknown = (
+        table["unknown_tolls"] if "unknown_tolls" in table else pd.Series(0, index=table.index)
+    )
+    yearly = (
+        table.assign(unknown_tolls=unknown)
+        .groupby("year", as_index=False)
+        .agg(
+            deaths_low=("deaths_low", _known_sum),
+            deaths_best=("deaths_best", _known_sum),
+            deaths_high=("deaths_high", _known_sum),
+            unknown_tolls=("unknown_tolls", "sum"),
+        )
+    )
+    yearly = yearly[yearly["deaths_best"].notna()]
+    tooltip = [
+        "year",
+        alt.Tooltip("deaths_low:Q", title="deaths (low)"),
+        alt.Tooltip("deaths_best:Q", title="deaths (best)"),
+        alt.Tooltip("deaths_high:Q", title="deaths (high)"),
+        alt.Tooltip("unknown_tolls:Q", title="incidents with unknown toll"),
+    ]
+    base = alt.Chart(
+        yearly, title="Deaths in the zone (best estimate, bar = sourced range; known tolls)"
+    )
     deaths = (
         base.mark_rule(strokeWidth=2, color="#7a2e1f").encode(
             x=x,
-            y=alt.Y("deaths_low:Q", title="Deaths"),
+            y=count_axis("Deaths", yearly["deaths_high"]).field("deaths_low").type("quantitative"),
             y2="deaths_high:Q",
-            tooltip=["year", "deaths_low", "deaths_best", "deaths_high"],
+            tooltip=tooltip,
         )
         + base.mark_point(filled=True, size=60, color="#7a2e1f").encode(
-            x=x, y="deaths_best:Q", tooltip=["year", "deaths_low", "deaths_best", "deaths_high"]
+            x=x, y="deaths_best:Q", tooltip=tooltip
         )
     ).properties(height=220)
     return alt.vconcat(incidents, deaths).resolve_scale(x="shared")
+
+
+def _known_sum(values: pd.Series) -> object:
+    return values.sum(min_count=1)
 
 
 def arrangement_timeline(
@@ -108,41 +160,69 @@ def arrangement_timeline(
 
 
 def before_after_chart(by_year: pd.DataFrame, *, start: pd.Timestamp, title: str) -> alt.Chart:
-    """Incidents per year (bars) and deaths with their range, the start date marked."""
+    """Incidents per year (bars, one per year of the window, empty years too) with the
+    start date marked where it falls in its year. Years run on a numeric axis with one tick
+    per year, so no year is labelled twice."""
     table = by_year.assign(
-        year_start=pd.to_datetime(by_year["year"].astype(str) + "-01-01"),
-        year_end=pd.to_datetime(by_year["year"].astype(str) + "-12-31"),
+        incidents=by_year["incidents"].fillna(0).astype(int),
+        left=by_year["year"].astype(float) - 0.45,
+        right=by_year["year"].astype(float) + 0.45,
     )
-    x = alt.X("year_start:T", title="Year", axis=alt.Axis(format="%Y"))
+    first, last = int(by_year["year"].min()), int(by_year["year"].max())
+    x = alt.X(
+        "left:Q",
+        title="Year",
+        scale=alt.Scale(domain=[first - 0.5, last + 0.5], nice=False, zero=False),
+        axis=alt.Axis(format="d", values=list(range(first, last + 1)), grid=False),
+    )
     bars = (
         alt.Chart(table, title=title)
         .mark_bar(opacity=0.8, color="#7a2e1f")
         .encode(
             x=x,
-            x2="year_end:T",
-            y=alt.Y("incidents:Q", title="Incidents in the zone"),
-            tooltip=["year", "incidents", "deaths_low", "deaths_best", "deaths_high"],
+            x2="right:Q",
+            y=count_axis("Incidents in the zone", table["incidents"])
+            .field("incidents")
+            .type("quantitative"),
+            tooltip=[
+                alt.Tooltip("year:O", title="year"),
+                "incidents",
+                "deaths_low",
+                "deaths_best",
+                "deaths_high",
+            ],
         )
     )
+    # The start as a fraction of its year, on the same axis as the bars (centred on years).
+    at = start.year - 0.5 + (start.day_of_year - 1) / (366 if start.is_leap_year else 365)
     marker = (
-        alt.Chart(pd.DataFrame({"at": [start], "label": [f"started {start:%Y-%m-%d}"]}))
+        alt.Chart(pd.DataFrame({"at": [at], "label": [f"started {start:%Y-%m-%d}"]}))
         .mark_rule(color="#1b7837", strokeWidth=3, strokeDash=[6, 3])
-        .encode(x="at:T", tooltip=["label"])
+        .encode(x="at:Q", tooltip=["label"])
     )
     return (bars + marker).properties(height=240)
 
 
-def security_trend_chart(table: pd.DataFrame, country_names: Mapping[str, str]) -> alt.Chart:
-    """Incidents per year by country (bars) and the share in border zones (points)."""
-    data = table.assign(country=table["country_iso3"].map(lambda c: country_names.get(c, c)))
-    x = alt.X("year:O", title="Year (start date)")
+def security_trend_chart(
+    table: pd.DataFrame,
+    country_names: Mapping[str, str],
+    *,
+    years: tuple[int, int] | None = None,
+) -> alt.Chart:
+    """Incidents per year by country (bars) and the share in border zones (points, joined
+    only between consecutive years with incidents). Every year is on the axis."""
+    data = table.assign(
+        country=table["country_iso3"].map(lambda c: country_names.get(c, c)),
+        segment=_runs(table),
+    )
+    x = _year_axis(complete_years(table["year"], years))
     bars = (
         alt.Chart(data, title="Incidents per year")
         .mark_bar()
         .encode(
             x=x,
             xOffset="country:N",
-            y=alt.Y("incidents:Q", title="Incidents"),
+            y=count_axis("Incidents", data["incidents"]).field("incidents").type("quantitative"),
             color=alt.Color("country:N", title="Country"),
             tooltip=[
                 "country",
@@ -169,11 +249,24 @@ def security_trend_chart(table: pd.DataFrame, country_names: Mapping[str, str]) 
                 scale=alt.Scale(domain=[0, 1]),
             ),
             color=alt.Color("country:N", title="Country"),
+            detail="segment:N",
             tooltip=["country", "year", "in_border_zone", "incidents"],
         )
         .properties(height=160)
     )
     return alt.vconcat(bars, share).resolve_scale(x="shared")
+
+
+def _runs(table: pd.DataFrame) -> pd.Series:
+    """Per row, an id shared by the consecutive years of one country: a line joins only
+    years next to each other, never across a year with no data."""
+    years = table["year"].astype(int)
+    order = table.sort_values(["country_iso3", "year"]).index
+    ordered = years.loc[order]
+    country = table.loc[order, "country_iso3"]
+    breaks = (ordered.diff() != 1) | (country != country.shift())
+    runs = breaks.cumsum().astype(str)
+    return (country + "-" + runs).reindex(table.index)
 
 
 def capability_chart(
@@ -202,3 +295,63 @@ def capability_chart(
             **encoding,
         )
     ).properties(height=240)
+
+
+def incident_trend_chart(trend: pd.DataFrame, *, period: str) -> alt.VConcatChart:
+    """Incidents and deaths per period by event type (:func:`borderwatch.trends.incident_trend`),
+    and the incidents whose toll is unknown, apart: unknown is never drawn as zero deaths."""
+    monthly = period == "month"
+    unit = "yearmonth" if monthly else "year"
+    x = alt.X(
+        f"{unit}(period):T",
+        title="Month (start date)" if monthly else "Year (start date)",
+        axis=alt.Axis(format="%b %Y" if monthly else "%Y", tickCount="year"),
+    )
+    totals = trend_totals(trend)
+    labels = [EVENT_TYPES[k] for k in EVENT_TYPES if k in set(trend["event_type"].dropna())]
+    color = alt.Color("type_label:N", title="Event type", scale=alt.Scale(domain=labels))
+    when = alt.Tooltip(f"{unit}(period):T", title="period", format="%B %Y" if monthly else "%Y")
+    rows = trend[trend["incidents"] > 0]
+    incidents = (
+        alt.Chart(rows, title="Incidents")
+        .mark_bar()
+        .encode(
+            x=x,
+            y=count_axis("Incidents", totals["incidents"]).field("incidents").type("quantitative"),
+            color=color,
+            tooltip=[when, alt.Tooltip("type_label:N", title="type"), "incidents"],
+        )
+        .properties(height=180)
+    )
+    known = rows[rows["deaths_best"].notna()]
+    deaths = (
+        alt.Chart(known, title="Deaths (best estimate, known tolls only)")
+        .mark_bar()
+        .encode(
+            x=x,
+            y=count_axis("Deaths", totals["deaths_best"]).field("deaths_best").type("quantitative"),
+            color=color,
+            tooltip=[
+                when,
+                alt.Tooltip("type_label:N", title="type"),
+                alt.Tooltip("deaths_best:Q", title="deaths (best)"),
+                alt.Tooltip("deaths_low:Q", title="low"),
+                alt.Tooltip("deaths_high:Q", title="high"),
+            ],
+        )
+        .properties(height=180)
+    )
+    unknown_rows = totals[totals["unknown_tolls"] > 0]
+    unknown = (
+        alt.Chart(unknown_rows, title="Incidents whose toll is unknown")
+        .mark_bar(color="#9a9a9a")
+        .encode(
+            x=x,
+            y=count_axis("Incidents", unknown_rows["unknown_tolls"])
+            .field("unknown_tolls")
+            .type("quantitative"),
+            tooltip=[when, alt.Tooltip("unknown_tolls:Q", title="incidents, toll unknown")],
+        )
+        .properties(height=70)
+    )
+    return alt.vconcat(incidents, deaths, unknown).resolve_scale(x="shared")

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from borderwatch.schemas import EVENT_TYPES
+from borderwatch.fatalities import incident_bounds
+from borderwatch.schemas import CURATED_DATASET, EVENT_TYPES
+from borderwatch.search import normalise
+
+#: The ``verification`` value the "two sources only" filter keeps.
+TWO_SOURCES = "two sources"
 
 
 @dataclass(frozen=True)
@@ -24,12 +31,36 @@ class IncidentFilter:
     border_zone_km
         Keep only incidents within this many km of an international land border
         (needs the ``border_distance_km`` column); ``None`` keeps all.
+    dates
+        Inclusive (first, last) day; an incident counts if any of its days falls in it.
+    actor
+        Text the perpetrator must contain (case- and accent-insensitive); empty keeps all.
+    min_deaths
+        Keep incidents whose best death estimate is at least this; ``None`` keeps all.
+    unknown_deaths
+        Whether incidents with no reported toll are kept (they are never counted as zero,
+        so never pass or fail ``min_deaths`` by a figure).
+    precisions
+        Location precision codes (1–4) to keep; incidents with no coordinates have none and
+        are dropped when this is set.
+    datasets
+        ``dataset`` keys to keep (``"curated"`` and each imported dataset's key).
+    two_sources_only
+        Keep only rows whose ``verification`` is ``"two sources"``; rows without a
+        verification status never pass.
     """
 
     countries: tuple[str, ...] = field(default=())
     years: tuple[int, int] | None = None
     event_types: tuple[str, ...] = field(default=())
     border_zone_km: float | None = None
+    dates: tuple[datetime.date, datetime.date] | None = None
+    actor: str = ""
+    min_deaths: int | None = None
+    unknown_deaths: bool = True
+    precisions: tuple[int, ...] = field(default=())
+    datasets: tuple[str, ...] = field(default=())
+    two_sources_only: bool = False
 
     def describe(self, country_names: dict[str, str] | None = None) -> str:
         """One line saying what the filter keeps, for captions and empty states."""
@@ -47,7 +78,27 @@ class IncidentFilter:
         ]
         if self.border_zone_km is not None:
             parts.append(f"within {self.border_zone_km:g} km of a border")
+        if self.dates is not None:
+            parts.append(f"dates: {self.dates[0]:%Y-%m-%d} to {self.dates[1]:%Y-%m-%d}")
+        if self.actor.strip():
+            parts.append(f"perpetrator contains “{self.actor.strip()}”")
+        if self.min_deaths is not None:
+            unknown = "unknown tolls included" if self.unknown_deaths else "unknown excluded"
+            parts.append(f"at least {self.min_deaths} death(s), {unknown}")
+        elif not self.unknown_deaths:
+            parts.append("unknown tolls excluded")
+        if self.precisions:
+            parts.append("location precision: " + ", ".join(str(p) for p in self.precisions))
+        if self.datasets:
+            parts.append("datasets: " + ", ".join(dataset_label(d) for d in self.datasets))
+        if self.two_sources_only:
+            parts.append("verified by two sources only")
         return "; ".join(parts)
+
+
+def dataset_label(key: str) -> str:
+    """How a ``dataset`` key is named to analysts."""
+    return "Curated (BorderWatch)" if key == CURATED_DATASET else key
 
 
 def year_span(incidents: pd.DataFrame) -> tuple[int, int]:
@@ -67,4 +118,38 @@ def filter_incidents(incidents: pd.DataFrame, selection: IncidentFilter) -> pd.D
         keep &= incidents["event_type"].isin(selection.event_types)
     if selection.border_zone_km is not None:
         keep &= (incidents["border_distance_km"] <= selection.border_zone_km).fillna(False)
+    if selection.dates is not None:
+        first_day = pd.Timestamp(selection.dates[0])
+        after_last = pd.Timestamp(selection.dates[1]) + pd.Timedelta(days=1)
+        keep &= (incidents["date_end"] >= first_day) & (incidents["date_start"] < after_last)
+    if selection.actor.strip():
+        keep &= _text_contains(incidents, "perpetrator", selection.actor)
+    if selection.min_deaths is not None or not selection.unknown_deaths:
+        _, best, _ = incident_bounds(incidents)
+        minimum = selection.min_deaths or 0
+        enough = (best >= minimum).fillna(False).astype(bool)
+        keep &= enough | (best.isna() & selection.unknown_deaths)
+    if selection.precisions:
+        keep &= incidents["location_precision"].isin(selection.precisions).fillna(False)
+    if selection.datasets:
+        keep &= _column(incidents, "dataset", CURATED_DATASET).isin(selection.datasets)
+    if selection.two_sources_only:
+        keep &= _column(incidents, "verification", "") == TWO_SOURCES
     return incidents[keep]
+
+
+def _column(incidents: pd.DataFrame, name: str, default: str) -> pd.Series:
+    """A text column, or ``default`` on every row when the table has no such column."""
+    if name in incidents:
+        return incidents[name]
+    return pd.Series(default, index=incidents.index, dtype=object)
+
+
+def _text_contains(incidents: pd.DataFrame, column: str, text: str) -> pd.Series:
+    """Rows whose ``column`` contains ``text``, ignoring case and accents. Each distinct
+    value is folded once (a million rows hold far fewer distinct actors)."""
+    wanted = normalise(text)
+    values = _column(incidents, column, "")
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    hit = np.array([wanted in normalise(str(u)) for u in uniques] + [False], dtype=bool)
+    return pd.Series(hit[codes], index=incidents.index)

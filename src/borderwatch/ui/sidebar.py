@@ -7,17 +7,31 @@ reopens the same view. Streamlit writes bound multiselects with their display la
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 import streamlit as st
 
 from borderwatch.config import settings
-from borderwatch.filters import IncidentFilter
-from borderwatch.schemas import EVENT_TYPES
+from borderwatch.filters import IncidentFilter, dataset_label
+from borderwatch.schemas import CURATED_DATASET, EVENT_TYPES
 from borderwatch.ui.data import PreparedData
+from borderwatch.ui.share import copy_link_button
 from borderwatch.zones import ZONE_KM_RANGE
 
 STATE_KEY = "borderwatch_sidebar"
+#: Short labels of the location precision codes (the sidebar and the URL use them).
+PRECISION_LABELS = {1: "1 · the site", 2: "2 · town", 3: "3 · nearest town", 4: "4 · region"}
+#: Query parameters of the "More filters" widgets: the section opens when one is set.
+MORE_FILTER_KEYS = (
+    "dates",
+    "actor",
+    "min_deaths",
+    "unknown_toll",
+    "precision",
+    "dataset",
+    "two_sources",
+)
 BASEMAP_LABELS = {
     "offline": "Offline (bundled borders)",
     "openstreetmap": "OpenStreetMap tiles (online)",
@@ -94,7 +108,102 @@ def _incident_filter_widgets(data: PreparedData) -> tuple[IncidentFilter, int]:
         event_types=tuple(chosen_types),
         border_zone_km=float(zone_km) if near_border else None,
     )
-    return selection, int(zone_km)
+    return _more_filters(data, selection), int(zone_km)
+
+
+@st.cache_resource(max_entries=2)
+def _datasets(fingerprint: str, _data: PreparedData) -> list[str]:
+    # Once per prepared data: the unique values of a million-row column.
+    del fingerprint
+    if "dataset" not in _data.incidents:
+        return [CURATED_DATASET]
+    found = set(_data.incidents["dataset"].dropna().unique())
+    return sorted(found, key=lambda d: (d != CURATED_DATASET, d))
+
+
+def _more_filters(data: PreparedData, selection: IncidentFilter) -> IncidentFilter:
+    """Dates to the day, perpetrator, deaths, location precision, dataset, verification."""
+    first, last = data.incident_years
+    span = (datetime.date(first, 1, 1), datetime.date(last, 12, 31))
+    opened = any(key in st.query_params for key in MORE_FILTER_KEYS)
+    with st.expander("More filters", expanded=opened, icon=":material/tune:"):
+        dates = st.date_input(
+            "Dates",
+            value=span,
+            min_value=span[0],
+            max_value=span[1],
+            format="YYYY-MM-DD",
+            key="dates",
+            bind="query-params",
+            help="An incident counts if any of its days falls in this range (and in the "
+            "years above).",
+        )
+        actor = st.text_input(
+            "Perpetrator / actor contains",
+            key="actor",
+            bind="query-params",
+            placeholder="e.g. AQIM, Okba Ibn Nafaa",
+            help="Part of the perpetrator as recorded, any case, accents optional.",
+        )
+        min_deaths = st.number_input(
+            "At least this many deaths",
+            min_value=0,
+            value=None,
+            step=1,
+            key="min_deaths",
+            bind="query-params",
+            placeholder="any toll",
+            help="Compared with each incident's best estimate of deaths.",
+        )
+        unknown = st.toggle(
+            "Keep incidents whose toll is unknown",
+            value=True,
+            key="unknown_toll",
+            bind="query-params",
+            help="An unknown toll is not zero: with a minimum set, keep or drop incidents "
+            "that report no death figure.",
+        )
+        precisions = st.multiselect(
+            "Location precision",
+            options=list(PRECISION_LABELS),
+            format_func=PRECISION_LABELS.__getitem__,
+            key="precision",
+            bind="query-params",
+            placeholder="Any precision",
+            help="How precisely incidents are placed (see Data & sources). Incidents "
+            "without coordinates have none.",
+        )
+        datasets = st.multiselect(
+            "Datasets",
+            options=_datasets(data.fingerprint, data),
+            format_func=dataset_label,
+            key="dataset",
+            bind="query-params",
+            placeholder="All datasets",
+        )
+        two_sources = st.toggle(
+            "Verified by two sources only",
+            key="two_sources",
+            bind="query-params",
+            help="Curated incidents whose verification is 'two sources'. Incidents "
+            "without a verification status (imports) are left out.",
+        )
+    chosen_dates = tuple(dates) if isinstance(dates, (tuple, list)) else ()
+    return IncidentFilter(
+        countries=selection.countries,
+        years=selection.years,
+        event_types=selection.event_types,
+        border_zone_km=selection.border_zone_km,
+        dates=(chosen_dates[0], chosen_dates[1])
+        if len(chosen_dates) == 2 and tuple(chosen_dates) != span
+        else None,
+        actor=str(actor or ""),
+        min_deaths=None if min_deaths is None else int(min_deaths),
+        unknown_deaths=bool(unknown),
+        precisions=tuple(int(p) for p in precisions),
+        datasets=tuple(datasets),
+        two_sources_only=bool(two_sources),
+    )
 
 
 def _layer_widgets() -> tuple[bool, bool, str]:
@@ -123,6 +232,8 @@ def _layer_widgets() -> tuple[bool, bool, str]:
 def render_sidebar(data: PreparedData) -> None:
     """Draw the shared controls and remember the choices for the pages."""
     with st.sidebar:
+        copy_link_button()
+        st.caption("The link keeps this page's filters and choices.")
         selection, zone_km = _incident_filter_widgets(data)
         show_zones, show_links, basemap = _layer_widgets()
     st.session_state[STATE_KEY] = SidebarChoices(

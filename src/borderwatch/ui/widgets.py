@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -10,7 +13,10 @@ from borderwatch.fatalities import sum_fatalities
 from borderwatch.filters import IncidentFilter
 from borderwatch.links import link_summary
 from borderwatch.proximity import is_placed
-from borderwatch.tables import incident_table
+from borderwatch.tables import incident_table, link_columns
+
+#: A source link in a table shows the site's name; the address opens in a new tab.
+LINK_TEXT = r"https?://(?:www\.)?([^/?#]+)"
 
 PRECISION_CAVEAT = (
     "Distances are measured from each incident's coordinate on the WGS84 ellipsoid. They "
@@ -38,11 +44,20 @@ def incident_counters(selected: pd.DataFrame) -> None:
     col_countries.metric("Countries", selected["country_iso3"].nunique())
 
 
-def not_placed_notice(selected: pd.DataFrame, country_names: dict[str, str]) -> None:
-    """Count, and list, selected incidents that have no coordinates (never drop them)."""
+def not_placed_notice(
+    selected: pd.DataFrame, country_names: dict[str, str], *, what: str | None = None
+) -> None:
+    """Count, and list, selected incidents that have no coordinates (never drop them).
+
+    ``what`` names the incidents counted when they are not the ones in the counters above
+    (e.g. "incidents matching the filters" on a page that counts those in a zone).
+    """
     unplaced = selected[~is_placed(selected)]
     if unplaced.empty:
-        st.caption(f"All {len(selected):,} selected incidents are placed on the map.")
+        if what is None:
+            st.caption(f"All {len(selected):,} selected incidents are placed on the map.")
+        else:
+            st.caption(f"All {len(selected):,} {what} have coordinates.")
         return
     with st.expander(f"{len(unplaced):,} incident(s) not placed: no coordinates"):
         st.caption("They count in the figures above but cannot be drawn or measured.")
@@ -90,16 +105,86 @@ def links_section(
         )
 
 
-def incidents_table(selected: pd.DataFrame, country_names: dict[str, str]) -> None:
+def data_table(
+    table: pd.DataFrame,
+    *,
+    placeholder: str = "",
+    key: str | None = None,
+    on_select: Callable[[], None] | None = None,
+    selected_row: int | None = None,
+) -> None:
+    """A table with readable empty cells and its ``Link n`` columns as links (site name
+    shown, opened in a new tab); other text stays text. With ``key`` and ``on_select``, one
+    row can be selected (``selected_row`` at first)."""
+    config = {
+        column: st.column_config.LinkColumn(
+            column, display_text=LINK_TEXT, help="A cited source; opens in a new tab."
+        )
+        for column in link_columns(table)
+    }
+    if key is None or on_select is None:
+        st.dataframe(
+            table, hide_index=True, width="stretch", column_config=config, placeholder=placeholder
+        )
+        return
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+        placeholder=placeholder,
+        key=key,
+        on_select=on_select,
+        selection_mode="single-row",
+        selection_default=None
+        if selected_row is None
+        else {"selection": {"rows": [selected_row], "columns": [], "cells": []}},
+    )
+
+
+def _on_row_selected(
+    key: str, ids: tuple[str, ...], on_focus: Callable[[str | None], None]
+) -> None:
+    rows = st.session_state[key].selection.rows
+    on_focus(ids[rows[0]] if rows else None)
+
+
+def incidents_table(
+    selected: pd.DataFrame,
+    country_names: dict[str, str],
+    *,
+    key: str | None = None,
+    focused: str | None = None,
+    on_focus: Callable[[str | None], None] | None = None,
+) -> None:
     """The incident table, capped for very large selections (most recent first): rows sent
-    to the browser are limited by ``table_row_limit``; the exports carry everything."""
+    to the browser are limited by ``table_row_limit``; the exports carry everything.
+
+    With ``key`` and ``on_focus``, one row can be selected: selecting it calls ``on_focus``
+    with its id (``None`` when cleared), and the ``focused`` incident's row is selected
+    (the table is keyed by it, so a focus set elsewhere selects the row)."""
     shown, limit = selected, settings().table_row_limit
     if len(selected) > limit:
         # argsort of one column, not a sort of the whole (possibly million-row) table
         newest = selected["date_start"].to_numpy().argsort(kind="stable")[::-1]
         shown = selected.iloc[newest[:limit]]
+        if focused is not None and focused not in set(shown["incident_id"]):
+            # Keep the focused incident's row in the table, first.
+            shown = pd.concat([selected[selected["incident_id"] == focused], shown])
         st.caption(
             f"Showing the {limit:,} most recent of {len(selected):,} incidents; "
             "narrow the filters, or export the data (below) for all of them."
         )
-    st.dataframe(incident_table(shown, country_names), hide_index=True, width="stretch")
+    table = incident_table(shown, country_names)
+    if key is None or on_focus is None:
+        data_table(table, placeholder="unknown")
+        return
+    ids = tuple(str(i) for i in shown["incident_id"])
+    row_key = f"{key}-{focused or 'none'}"
+    data_table(
+        table,
+        placeholder="unknown",
+        key=row_key,
+        on_select=functools.partial(_on_row_selected, row_key, ids, on_focus),
+        selected_row=ids.index(focused) if focused in ids else None,
+    )
