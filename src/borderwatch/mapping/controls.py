@@ -272,6 +272,11 @@ _VIEW_UPDATE_TEMPLATE = Template(
     var control = null;
 
     function onOverlay(e) {
+        // Only the analyst's own clicks in the layer control count: the control also
+        // reports layers removed by code (this group leaving the map when the selection
+        // changes), which must not turn the layer off for the next selection. (Leaflet
+        // 1.9.4, vendored, marks its own click handling with _handlingClick.)
+        if (!control || !control._handlingClick) { return; }
         var map = fg._map || e.target;
         map.bwState.overlays[e.name] = e.type === "overlayadd";
     }
@@ -345,11 +350,14 @@ _VIEW_UPDATE_TEMPLATE = Template(
     });
     fg.on("remove", function() {
         var map = this._map || window.map;
+        // Stop listening and drop the control first: the layer control reports a layer
+        // removed by code as "overlayremove", which would record the analyst's choice as
+        // "off" and keep the next selection's layer hidden.
+        if (map) { map.off("overlayadd overlayremove", onOverlay); }
+        if (control) { control.remove(); control = null; }
         overlays.forEach(function(o) {
             if (map && map.hasLayer(o[1])) { map.removeLayer(o[1]); }
         });
-        if (map) { map.off("overlayadd overlayremove", onOverlay); }
-        if (control) { control.remove(); control = null; }
     });
 })();
 {% endmacro %}
