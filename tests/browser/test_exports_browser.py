@@ -74,7 +74,6 @@ def test_each_download_button_delivers_its_own_format_first_time(page_and_log, a
     """One button per format: the file is the one the button names, at the first click,
     including right after another format was downloaded (the old format-selectbox race)."""
     page, log = page_and_log
-    page.set_viewport_size({"width": 1400, "height": 2400})  # the popovers open in view
     page.goto(f"{app.url}/?country=Tunisia", wait_until="domcontentloaded")
     _open_export_panel(page)
     expected = {
@@ -90,6 +89,7 @@ def test_each_download_button_delivers_its_own_format_first_time(page_and_log, a
         ("GeoJSON", ".geojson"),
     ]:
         if not page.get_by_role("button", name=label).is_visible():
+            opener.scroll_into_view_if_needed()  # as an analyst scrolls to the panel
             opener.click()
         with page.expect_download(timeout=TIMEOUT_MS) as download_info:
             page.get_by_role("button", name=label).click()
@@ -97,6 +97,7 @@ def test_each_download_button_delivers_its_own_format_first_time(page_and_log, a
         assert download.suggested_filename.endswith(suffix), (label, download.suggested_filename)
         assert download.failure() is None
     page.keyboard.press("Escape")
+    page.get_by_role("button", name="Download snapshot").scroll_into_view_if_needed()
     page.get_by_role("button", name="Download snapshot").click()
     for label, suffix in (("SVG", ".svg"), ("PDF", ".pdf"), ("PNG, 150 dpi", ".png")):
         if not page.get_by_role("button", name=label).is_visible():
