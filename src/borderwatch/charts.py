@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 import altair as alt
 import pandas as pd
 
+from borderwatch.mapping.style import EVENT_COLORS
 from borderwatch.schemas import EVENT_TYPES
 from borderwatch.trends import complete_years, trend_totals
 
@@ -24,7 +25,12 @@ def count_axis(title: str, values: Iterable[float] = ()) -> alt.Y:
 
 def _year_axis(years: Iterable[int], title: str = "Year (start date)") -> alt.X:
     """An ordinal year axis listing every year, those without incidents too."""
-    return alt.X("year:O", title=title, scale=alt.Scale(domain=[str(y) for y in years]))
+    return alt.X(
+        "year:O",
+        title=title,
+        scale=alt.Scale(domain=[str(y) for y in years]),
+        axis=alt.Axis(labelAngle=0),
+    )
 
 
 def zone_trend_chart(
@@ -308,8 +314,16 @@ def incident_trend_chart(trend: pd.DataFrame, *, period: str) -> alt.VConcatChar
         axis=alt.Axis(format="%b %Y" if monthly else "%Y", tickCount="year"),
     )
     totals = trend_totals(trend)
-    labels = [EVENT_TYPES[k] for k in EVENT_TYPES if k in set(trend["event_type"].dropna())]
-    color = alt.Color("type_label:N", title="Event type", scale=alt.Scale(domain=labels))
+    present = [k for k in EVENT_TYPES if k in set(trend["event_type"].dropna())]
+    # The map's colours, so a type reads the same on the map, its legend and the chart.
+    color = alt.Color(
+        "type_label:N",
+        title="Event type",
+        scale=alt.Scale(
+            domain=[EVENT_TYPES[k] for k in present],
+            range=[EVENT_COLORS.get(k, "#777777") for k in present],
+        ),
+    )
     when = alt.Tooltip(f"{unit}(period):T", title="period", format="%B %Y" if monthly else "%Y")
     rows = trend[trend["incidents"] > 0]
     incidents = (

@@ -27,7 +27,8 @@ _HTML = """
 _CSS = """
 .bw-share { font-family: inherit; display: flex; flex-wrap: wrap; gap: .4rem;
             align-items: center; }
-.bw-copy-link { display: inline-flex; align-items: center; gap: .35rem; font: inherit; font-size: .875rem; padding: .3rem .75rem; cursor: pointer;
+.bw-copy-link { display: inline-flex; align-items: center; gap: .35rem; font: inherit;
+                font-size: .875rem; padding: .3rem .75rem; cursor: pointer;
                 border: 1px solid rgba(49, 51, 63, .3); border-radius: .5rem;
                 background: var(--st-secondary-background-color, #f0f2f6);
                 color: var(--st-text-color, #31333f); }
