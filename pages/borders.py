@@ -101,6 +101,12 @@ if by_year.empty:
     st.info("No incidents in this zone with the current filters.", icon=":material/info:")
 else:
     st.altair_chart(zone_trend_chart(by_year, border_names, years=selection.years), width="stretch")
+    unknown_tolls = int(by_year["unknown_tolls"].sum())
+    if unknown_tolls:
+        st.caption(
+            f"{unknown_tolls} incident(s) in the zone have no reported toll: they are counted "
+            "as incidents, and left out of the deaths (unknown, not zero)."
+        )
 
 st.subheader("Borders ranked by incidents in their zone")
 data_table(ranking_table(zone_ranking(filtered, width_km, border_names)), placeholder="unknown")

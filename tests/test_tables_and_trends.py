@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from borderwatch.border_stats import zone_ranking
@@ -169,3 +171,26 @@ def test_complete_years():
     assert complete_years([2013, 2016]) == [2013, 2014, 2015, 2016]
     assert complete_years([2013], (2011, 2014)) == [2011, 2012, 2013, 2014]
     assert complete_years([]) == []
+
+
+def test_participation_matrix_says_the_year_once(geodata):
+    from borderwatch.cooperation import participation_matrix, with_year
+
+    assert (
+        with_year(
+            "Algeria closes its southern border with Libya (2011)", pd.Timestamp("2011-08-29")
+        )
+        == "Algeria closes its southern border with Libya (2011)"
+    )
+    assert with_year("G5 Sahel", pd.Timestamp("2014-02-16")) == "G5 Sahel (2014)"
+    matrix = participation_matrix(geodata.cooperation, ["DZA"], geodata.country_names())
+    assert not any(re.search(r"\((\d{4})\) \(\1\)", label) for label in matrix.index)
+
+
+def test_trend_chart_unknown_panel_only_when_some_toll_is_unknown(small_incidents):
+    with_unknown = _spec_text(incident_trend_chart(incident_trend(small_incidents), period="year"))
+    assert "Incidents whose toll is unknown" in with_unknown
+    known = small_incidents[small_incidents["fatalities_best"].notna()]
+    spec = _spec_text(incident_trend_chart(incident_trend(known), period="month"))
+    assert "Incidents whose toll is unknown" not in spec
+    assert "yearmonth" in spec

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 import altair as alt
 import pandas as pd
 
+from borderwatch.mapping.style import EVENT_COLORS
 from borderwatch.schemas import EVENT_TYPES
 from borderwatch.trends import complete_years, trend_totals
 
@@ -24,7 +25,12 @@ def count_axis(title: str, values: Iterable[float] = ()) -> alt.Y:
 
 def _year_axis(years: Iterable[int], title: str = "Year (start date)") -> alt.X:
     """An ordinal year axis listing every year, those without incidents too."""
-    return alt.X("year:O", title=title, scale=alt.Scale(domain=[str(y) for y in years]))
+    return alt.X(
+        "year:O",
+        title=title,
+        scale=alt.Scale(domain=[str(y) for y in years]),
+        axis=alt.Axis(labelAngle=0),
+    )
 
 
 def zone_trend_chart(
@@ -302,14 +308,29 @@ def incident_trend_chart(trend: pd.DataFrame, *, period: str) -> alt.VConcatChar
     and the incidents whose toll is unknown, apart: unknown is never drawn as zero deaths."""
     monthly = period == "month"
     unit = "yearmonth" if monthly else "year"
+    # An explicit extent (first period to the end of the last): a single period still has
+    # its full width, and periods without incidents keep their place.
+    first = pd.Timestamp(trend["period"].min()) if len(trend) else pd.Timestamp("2011-01-01")
+    last = pd.Timestamp(trend["period"].max()) if len(trend) else first
+    end = last + (pd.DateOffset(months=1) if monthly else pd.DateOffset(years=1))
     x = alt.X(
         f"{unit}(period):T",
         title="Month (start date)" if monthly else "Year (start date)",
-        axis=alt.Axis(format="%b %Y" if monthly else "%Y", tickCount="year"),
+        axis=alt.Axis(format="%b %Y" if monthly else "%Y", tickCount="year", labelAngle=0),
+        scale=alt.Scale(domain=[first.isoformat(), end.isoformat()]),
     )
     totals = trend_totals(trend)
-    labels = [EVENT_TYPES[k] for k in EVENT_TYPES if k in set(trend["event_type"].dropna())]
-    color = alt.Color("type_label:N", title="Event type", scale=alt.Scale(domain=labels))
+    present = [k for k in EVENT_TYPES if k in set(trend["event_type"].dropna())]
+    # The map's colours, so a type reads the same on the map, its legend and the chart.
+    color = alt.Color(
+        "type_label:N",
+        title="Event type",
+        legend=alt.Legend(orient="bottom", columns=3, labelLimit=220),
+        scale=alt.Scale(
+            domain=[EVENT_TYPES[k] for k in present],
+            range=[EVENT_COLORS.get(k, "#777777") for k in present],
+        ),
+    )
     when = alt.Tooltip(f"{unit}(period):T", title="period", format="%B %Y" if monthly else "%Y")
     rows = trend[trend["incidents"] > 0]
     incidents = (
@@ -342,6 +363,8 @@ def incident_trend_chart(trend: pd.DataFrame, *, period: str) -> alt.VConcatChar
         .properties(height=180)
     )
     unknown_rows = totals[totals["unknown_tolls"] > 0]
+    if unknown_rows.empty:  # every toll known: no empty panel
+        return alt.vconcat(incidents, deaths).resolve_scale(x="shared")
     unknown = (
         alt.Chart(unknown_rows, title="Incidents whose toll is unknown")
         .mark_bar(color="#9a9a9a")

@@ -76,6 +76,11 @@ def involving(
     return arrangements[keep]
 
 
+def with_year(name: str, start: pd.Timestamp) -> str:
+    """``name (YYYY)`` of the start year, unless the name already says that year."""
+    return name if f"{start:%Y}" in name else f"{name} ({start:%Y})"
+
+
 def participation_matrix(
     arrangements: pd.DataFrame, countries: list[str], country_names: Mapping[str, str]
 ) -> pd.DataFrame:
@@ -84,7 +89,7 @@ def participation_matrix(
     A last row counts each country's arrangements, so gaps in coverage stand out.
     """
     rows = {
-        f"{a.name} ({a.date_start:%Y})": [c in a.parties for c in countries]
+        with_year(str(a.name), a.date_start): [c in a.parties for c in countries]
         for a in arrangements.sort_values("date_start").itertuples()
     }
     matrix = pd.DataFrame.from_dict(
