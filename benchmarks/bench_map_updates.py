@@ -179,10 +179,10 @@ def main() -> None:
         work = Path(tmp)
         before_root = _extract(args.before, work)
         env = {environment_variable("cache_dir"): str(work / "cache")}
-        if args.events:
-            env[environment_variable("data_dir")] = str(_make_store(args.events, work))
-        else:
-            env[environment_variable("data_dir")] = str(work / "empty-store")
+        empty = work / "empty-store"
+        empty.mkdir()
+        store = _make_store(args.events, work) if args.events else empty
+        env[environment_variable("data_dir")] = str(store)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=chromium_executable(), headless=True, args=list(CHROMIUM_ARGS)
