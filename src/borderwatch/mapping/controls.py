@@ -271,7 +271,11 @@ _VIEW_UPDATE_TEMPLATE = Template(
     var focus = {{ this.focus|tojson }};
     var control = null;
 
+    var userToggle = false;
     function onOverlay(e) {
+        // Only the analyst's own clicks count: Leaflet also fires these events when an
+        // update removes the previous layers.
+        if (!userToggle) { return; }
         var map = fg._map || e.target;
         map.bwState.overlays[e.name] = e.type === "overlayadd";
     }
@@ -304,6 +308,10 @@ _VIEW_UPDATE_TEMPLATE = Template(
             control.addOverlay(layer, name);
         });
         control.addTo(map);
+        control.getContainer().addEventListener("click", function() {
+            userToggle = true;
+            setTimeout(function() { userToggle = false; }, 0);
+        }, true);
         map.on("overlayadd overlayremove", onOverlay);
 
         // Keep the analyst's pan and zoom unless nothing selected is in view; at the first
