@@ -76,6 +76,16 @@ def test_filter_change_updates_in_place_and_keeps_pan_and_zoom(page_and_log, app
     page.wait_for_timeout(1500)
     frame = _map_frame(page)
     assert frame.evaluate("() => window.bwMarker") == "same iframe", "the map was reloaded"
+    # … and it shows exactly the new selection (markers off-screen are not in the DOM:
+    # count the incident layer on the map).
+    shown = int(metric_value(page, "Incidents").inner_text())
+    frame.wait_for_function(
+        "(n) => { const fg = window.feature_group[window.feature_group.length - 1];"
+        " const layer = fg && fg.bwIncidents;"
+        " return !!layer && !!layer._map && Object.keys(layer.bwById).length === n; }",
+        arg=shown,
+        timeout=TIMEOUT_MS,
+    )
     after = frame.evaluate(
         "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
     )
