@@ -10,7 +10,12 @@ from borderwatch.paths import REPO_ROOT
 from borderwatch.store import DATA_DIR_VARIABLE
 
 from .conftest import ARTIFACTS
-from .test_incident_map_browser import MAP_IFRAME, metric_value, wait_for_incidents_drawn
+from .test_incident_map_browser import (
+    MAP_IFRAME,
+    metric_value,
+    show_whole_map,
+    wait_for_incidents_drawn,
+)
 
 TIMEOUT_MS = 60_000
 FIXTURE = REPO_ROOT / "tests" / "fixtures" / "imports" / "acled_current.csv"
@@ -34,6 +39,7 @@ def test_uploaded_acled_file_shows_on_the_map_as_text(page_and_log, geodata, tmp
         expect(metric_value(page, "Incidents")).to_have_text("1", timeout=TIMEOUT_MS)
         wait_for_incidents_drawn(page, 1)
         frame = page.frame_locator(MAP_IFRAME)
+        show_whole_map(page)
         frame.locator("path.bw-incident").first.click(force=True)
         popup = frame.locator(".leaflet-popup-content")
         expect(popup).to_be_visible(timeout=TIMEOUT_MS)

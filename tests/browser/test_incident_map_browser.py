@@ -45,6 +45,14 @@ def wait_for_map_element(page: Page, selector: str) -> None:
     page.wait_for_function(script, timeout=TIMEOUT_MS)
 
 
+def show_whole_map(page: Page) -> None:
+    """Scroll the map fully into view: headless Chromium does not deliver mouse events to
+    an iframe that reaches below the viewport (the search box above the map pushed its
+    lower edge out of a 1000 px window)."""
+    page.locator(MAP_IFRAME).first.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(300)
+
+
 def wait_for_incidents_drawn(page: Page, expected: int) -> None:
     page.wait_for_function(f"({COUNT_DRAWN_JS})() === {expected}", timeout=TIMEOUT_MS)
 
@@ -106,6 +114,7 @@ def test_clicking_an_incident_shows_its_sources(page_and_log, app):
     page.goto(f"{app.url}/?country=Morocco&years=2011&years=2011", wait_until="domcontentloaded")
     wait_for_incidents_drawn(page, 1)
     frame = page.frame_locator(MAP_IFRAME)
+    show_whole_map(page)
     frame.locator("path.bw-incident").first.click(force=True)
     popup = frame.locator(".leaflet-popup-content")
     expect(popup).to_be_visible(timeout=TIMEOUT_MS)
