@@ -28,16 +28,16 @@ st.title("Your data")
 st.markdown(
     "Import event files you hold a licence for — **ACLED** CSV (current and pre-2020 "
     "upper-case layouts), **UCDP GED** CSV, **GTD** CSV or XLSX, or BorderWatch's own CSV / "
-    "GeoJSON. They are stored on this machine only and shown on every page beside the "
-    "curated incidents. Rows that cannot be used are listed with the reason; nothing is "
-    "dropped silently."
+    "GeoJSON / GeoPackage exports. They are stored on this machine only and shown on every "
+    "page beside the curated incidents. Rows that cannot be used are listed with the reason; "
+    "nothing is dropped silently."
 )
 
 upload_tab, path_tab = st.tabs(["Upload a file", "A file on the server"])
 with upload_tab:
     uploaded = st.file_uploader(
         f"Event file (up to {limits.max_import_mb:,} MB)",
-        type=["csv", "xlsx", "geojson", "json"],
+        type=["csv", "xlsx", "geojson", "json", "gpkg", "zip"],
         key="import_upload",
     )
 with path_tab:

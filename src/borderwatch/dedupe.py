@@ -34,6 +34,7 @@ keeping reports apart).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -45,7 +46,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from borderwatch.geodesy import WGS84
-from borderwatch.schemas import CURATED_DATASET, CURATED_SOURCE
+from borderwatch.schemas import CURATED_DATASET, CURATED_SOURCE, shown_dataset_names
 
 __all__ = ["CURATED_SOURCE", "combined_incidents", "find_duplicates", "merge_duplicates"]
 
@@ -276,9 +277,17 @@ def merge_duplicates(
 
 
 def combined_incidents(
-    curated: gpd.GeoDataFrame, imported: gpd.GeoDataFrame, *, max_days: int, max_km: float
+    curated: gpd.GeoDataFrame,
+    imported: gpd.GeoDataFrame,
+    *,
+    max_days: int,
+    max_km: float,
+    dataset_names: Mapping[str, str] | None = None,
 ) -> gpd.GeoDataFrame:
     """Curated and enabled imported incidents, the same event reported twice merged.
+
+    ``dataset_names`` maps stored datasets' keys to the names the analyst gave them; each
+    row's ``dataset_name`` is :func:`~borderwatch.schemas.shown_dataset_names` of it.
 
     Returns
     -------
@@ -286,11 +295,18 @@ def combined_incidents(
         The incident table the pages work on, :data:`~borderwatch.schemas.SHOWN_INCIDENTS`.
     """
     curated = curated.assign(
-        dataset=CURATED_DATASET, source_dataset=CURATED_SOURCE, original_id=curated["incident_id"]
+        dataset=CURATED_DATASET,
+        source_dataset=CURATED_SOURCE,
+        original_id=curated["incident_id"],
+        origin_dataset_name=pd.Series("", index=curated.index, dtype="str"),
     )
     if imported.empty:
         nothing_merged = pd.Series([()] * len(curated), index=curated.index, dtype=object)
-        return curated.assign(also_reported_as=nothing_merged)
-    both = pd.concat([curated, imported], ignore_index=True)
-    merged = merge_duplicates(both, max_days=max_days, max_km=max_km)
+        merged = curated.assign(also_reported_as=nothing_merged)
+    else:
+        both = pd.concat([curated, imported], ignore_index=True)
+        merged = merge_duplicates(both, max_days=max_days, max_km=max_km)
+    merged["dataset_name"] = shown_dataset_names(
+        merged["dataset"], merged.get("origin_dataset_name"), dict(dataset_names or {})
+    )
     return gpd.GeoDataFrame(merged, geometry="geometry", crs="EPSG:4326")

@@ -36,7 +36,7 @@ from borderwatch.validation import find_violations
 from borderwatch.zones import border_zones
 
 #: Bump when the stored layout of :class:`PreparedData` changes incompatibly.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 #: The last result in this process, by fingerprint: the launcher's warm-up prepares the
 #: data before the first request, and that request must not read it from disk again.
 _recent: dict[str, PreparedData] = {}
@@ -239,6 +239,15 @@ def load_shown_datasets(
     return combined.reset_index(drop=True), tuple(set_aside)
 
 
+def dataset_names(store_dir: Path) -> dict[str, str]:
+    """Stored datasets' keys -> the names the analyst gave them (empty if the registry
+    cannot be read: the pages then show keys)."""
+    try:
+        return {info.key: info.name for info in DatasetStore(store_dir).list()}
+    except DataFileError:
+        return {}
+
+
 def _build(data_settings: DataSettings, fingerprint: str) -> PreparedData:
     # Only a build needs duplicate merging (scipy): a start that reads a stored copy
     # does not import it.
@@ -246,6 +255,7 @@ def _build(data_settings: DataSettings, fingerprint: str) -> PreparedData:
 
     geodata = loading.load_geodata(data_settings.geodata_dir)
     imported, set_aside = load_shown_datasets(data_settings.store_dir)
+    names = dataset_names(data_settings.store_dir)
     index = BorderIndex.from_borders(geodata.borders)
     try:
         incidents = add_border_distance(
@@ -254,6 +264,7 @@ def _build(data_settings: DataSettings, fingerprint: str) -> PreparedData:
                 imported,
                 max_days=data_settings.dedupe_days,
                 max_km=data_settings.dedupe_km,
+                dataset_names=names,
             ),
             index,
         )

@@ -15,6 +15,7 @@ message is meant for the analyst.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import PurePath
 
@@ -235,6 +236,7 @@ def _import(
         rejected_source=_rejected_source(raw, rejected),
         flags=flags,
         sheet=raw.attrs.get("sheet"),
+        source_sha256=hashlib.sha256(data).hexdigest(),
     )
 
 

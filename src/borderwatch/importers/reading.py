@@ -2,7 +2,8 @@
 
 Supported: CSV (``.csv``; UTF-8, UTF-8 with a byte-order mark, or Latin-1, tried in that
 order), Excel workbooks (``.xlsx``, as GTD distributes them), BorderWatch GeoJSON exports
-(``.geojson`` / ``.json``) and a ZIP archive holding one CSV (``.zip``, as BorderWatch's own
+(``.geojson`` / ``.json``), BorderWatch GeoPackage exports (``.gpkg``, the ``incidents``
+layer) and a ZIP archive holding one CSV (``.zip``, as BorderWatch's own
 CSV export comes). Every cell is read as text, so identifiers such as GTD's 12-digit
 ``eventid`` never turn into floats; empty cells are ``""``.
 
@@ -38,6 +39,7 @@ EXTENSIONS: dict[str, str] = {
     ".geojson": "geojson",
     ".json": "geojson",
     ".zip": "zip",
+    ".gpkg": "gpkg",
 }
 
 #: Encodings reported in ``DataFrame.attrs["encoding"]`` for CSV files.
@@ -424,6 +426,14 @@ def _as_text(values: pd.Series) -> pd.Series:
     return values.astype("str").fillna("")
 
 
+_VECTOR_ERRORS = (
+    pyogrio.errors.DataSourceError,
+    pyogrio.errors.DataLayerError,
+    ValueError,
+    shapely.errors.GEOSException,
+)
+
+
 def _read_geojson(data: bytes, name: str) -> pd.DataFrame:
     start = data.lstrip(_UTF8_BOM).lstrip()[:1]
     if start != b"{":
@@ -434,16 +444,55 @@ def _read_geojson(data: bytes, name: str) -> pd.DataFrame:
         frame = pyogrio.read_dataframe(
             io.BytesIO(data.lstrip(_UTF8_BOM)), DATE_AS_STRING="YES", ARRAY_AS_STRING="YES"
         )
-    except (
-        pyogrio.errors.DataSourceError,
-        pyogrio.errors.DataLayerError,
-        ValueError,
-        shapely.errors.GEOSException,
-    ) as exc:
+    except _VECTOR_ERRORS as exc:
         raise ImportFormatError(
             f"{name} cannot be read as GeoJSON ({exc}). Upload a GeoJSON FeatureCollection as "
             "BorderWatch exports it."
         ) from exc
+    return _point_table(frame, name)
+
+
+#: The layer BorderWatch's GeoPackage export holds its incidents in.
+GPKG_INCIDENTS_LAYER = "incidents"
+
+
+def _read_gpkg(data: bytes, name: str) -> pd.DataFrame:
+    if not data.startswith(b"SQLite format 3\x00"):
+        kind = _kind_of(data)
+        what = f"it is {kind}" if kind else "it is not an SQLite database"
+        raise ImportFormatError(f"{name} is not a GeoPackage: {what}.")
+    try:
+        with warnings.catch_warnings():
+            # GDAL reads from memory under a name without the .gpkg extension, and says so.
+            warnings.filterwarnings("ignore", "File .* non conformant file extension")
+            return _read_gpkg_layer(data, name)
+    except _VECTOR_ERRORS as exc:
+        raise ImportFormatError(
+            f"{name} cannot be read as a GeoPackage ({exc}). Import a GeoPackage as "
+            "BorderWatch exports it."
+        ) from exc
+
+
+def _read_gpkg_layer(data: bytes, name: str) -> pd.DataFrame:
+    layers = pyogrio.list_layers(io.BytesIO(data))
+    points = [str(layer) for layer, kind in layers if kind and "Point" in str(kind)]
+    if GPKG_INCIDENTS_LAYER in points:
+        layer = GPKG_INCIDENTS_LAYER
+    elif len(points) == 1:
+        layer = points[0]
+    else:
+        found = ", ".join(str(layer) for layer, _ in layers) or "none"
+        raise ImportFormatError(
+            f"{name} has no '{GPKG_INCIDENTS_LAYER}' point layer and not exactly one point "
+            f"layer to read instead (layers: {found}). Import a GeoPackage as BorderWatch "
+            "exports it."
+        )
+    frame = pyogrio.read_dataframe(io.BytesIO(data), layer=layer)
+    return _point_table(frame, name)
+
+
+def _point_table(frame, name: str) -> pd.DataFrame:
+    """A point layer as a table of text, ``latitude``/``longitude`` from the points."""
     geometry = frame.geometry
     if geometry.crs is not None and geometry.crs.to_epsg() != 4326:
         geometry = geometry.to_crs("EPSG:4326")
@@ -534,6 +583,8 @@ def read_table(
                 f"{name} is not a ZIP archive" + (f": it is {kind}." if kind else ".")
             )
         frame = _read_zip(data, name, max_bytes)
+    elif reader == "gpkg":
+        frame = _read_gpkg(data, name)
     else:
         frame = _read_geojson(data, name)
     frame.columns = [str(column).replace("\ufeff", "").strip() for column in frame.columns]
