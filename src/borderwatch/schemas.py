@@ -381,6 +381,9 @@ SHOWN_INCIDENTS = IMPORTED_INCIDENTS.extended(
     columns=(
         # Ids of the other reports of the same incident merged into this row (empty if none).
         Column("also_reported_as", "text_list"),
+        # Why they were merged ("gtd-1:9: same day, 2.1 km apart, both bombing, deaths 8
+        # vs 8"; one item per merged report), empty if nothing was merged.
+        Column("merge_reason"),
         # The name the analyst gave the dataset (curated rows: CURATED_SOURCE), see
         # :func:`shown_dataset_names`.
         Column("dataset_name", required=True),

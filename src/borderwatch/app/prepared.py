@@ -1,5 +1,6 @@
 """The prepared data layer every page shows: curated geodata plus enabled imported datasets,
-duplicates merged, border distances measured, display geometries simplified.
+duplicates merged (as the analyst chose: datasets whose merging is off, merges split),
+border distances measured, display geometries simplified.
 
 :func:`prepare_data` is the one way to build it, from explicit :class:`DataSettings`. Its
 result is kept on disk (``cache_dir``), keyed by :func:`data_fingerprint` — the files it
@@ -248,6 +249,32 @@ def dataset_names(store_dir: Path) -> dict[str, str]:
         return {}
 
 
+@dataclass(frozen=True)
+class MergeChoices:
+    """The analyst's choices about merging: datasets whose merging is off, and pairs of
+    incidents declared distinct (split merges)."""
+
+    unmerged: tuple[str, ...] = ()
+    distinct: tuple[tuple[str, str], ...] = ()
+
+
+def merge_choices(store_dir: Path) -> MergeChoices:
+    """:class:`MergeChoices` from the store. An unreadable registry leaves them out (its
+    datasets are set aside anyway); an unreadable list of split merges is logged and
+    ignored, so the pages still show the data (the Data page reports it)."""
+    store = DatasetStore(store_dir)
+    try:
+        unmerged = tuple(info.key for info in store.list() if not info.merge_duplicates)
+    except DataFileError:
+        unmerged = ()
+    try:
+        distinct = tuple(pair.ids for pair in store.distinct_pairs())
+    except DataFileError:
+        _LOG.exception("the list of split merges cannot be read")
+        distinct = ()
+    return MergeChoices(unmerged, distinct)
+
+
 def _build(data_settings: DataSettings, fingerprint: str) -> PreparedData:
     # Only a build needs duplicate merging (scipy): a start that reads a stored copy
     # does not import it.
@@ -256,6 +283,7 @@ def _build(data_settings: DataSettings, fingerprint: str) -> PreparedData:
     geodata = loading.load_geodata(data_settings.geodata_dir)
     imported, set_aside = load_shown_datasets(data_settings.store_dir)
     names = dataset_names(data_settings.store_dir)
+    choices = merge_choices(data_settings.store_dir)
     index = BorderIndex.from_borders(geodata.borders)
     try:
         incidents = add_border_distance(
@@ -265,6 +293,8 @@ def _build(data_settings: DataSettings, fingerprint: str) -> PreparedData:
                 max_days=data_settings.dedupe_days,
                 max_km=data_settings.dedupe_km,
                 dataset_names=names,
+                distinct=choices.distinct,
+                unmerged=choices.unmerged,
             ),
             index,
         )
