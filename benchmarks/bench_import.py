@@ -1,5 +1,6 @@
-"""Benchmark importing a large ACLED export (issue #6 targets: 1,000,000 rows imported in
-<= 60 s, peak memory under 4 GB). Prints figures as JSON; asserts nothing.
+"""Benchmark importing a large ACLED export, this tree against an earlier revision side by
+side (issue 11 targets: 1,000,000 rows imported in <= 30 s on a 2-core machine, peak memory
+under 2 GB). Prints figures as JSON; asserts nothing.
 
 A synthetic CSV in the current ACLED layout (the 31 columns of
 ``/work/shared/research/data-sources.md``) is written to a temporary directory by a child
@@ -7,7 +8,9 @@ process, so that writing it does not count towards the measured peak memory. Val
 spread over lon -17..38, lat 8..37 and 2011-2019; about 1.5 % of rows have a bad date,
 1.5 % no coordinates (kept as "not placed") and 0.5 % only one coordinate (rejected).
 
-Then, in this process, each step is timed:
+Each side then runs in its own child process (``old``: the code of ``--before``, extracted
+with ``git archive`` and put first on ``PYTHONPATH``, as ``bench_startup.py`` does; ``new``:
+this tree), which times each step:
 
 1. reading the file into memory (what the Data page does with an upload),
 2. ``borderwatch.importers.import_file``,
@@ -16,20 +19,26 @@ Then, in this process, each step is timed:
 5. ``borderwatch.dedupe.merge_duplicates`` of the curated layer with the imported rows
    (what every page does when datasets are enabled; not part of the import target).
 
-Peak RSS is ``ru_maxrss`` of this process (the generator excluded), reported after every
-step, so the step that sets the peak can be read off.
+Peak RSS is ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` of the child, reported after every
+step, so the step that sets the peak can be read off; the import target is the peak after
+step 2.
 
-Run: ``python benchmarks/bench_import.py [ROWS]`` (default 1,000,000).
+Run: ``python benchmarks/bench_import.py [ROWS] [--before REV] [--only old|new]``
+(default 1,000,000 rows; ``--before`` defaults to the last revision that read CSV files
+whole).
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import inspect
 import json
+import os
 import resource
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -203,8 +212,14 @@ def _peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def main(rows: int) -> None:
-    import_file = _importer()  # fail before spending a minute on the CSV
+#: The last revision that read a CSV file whole before mapping it.
+BEFORE = "9cb4797"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def measure(path: Path) -> dict:
+    """Import ``path`` with whatever ``borderwatch`` is first on the path; figures per step."""
+    import_file = _importer()
     from borderwatch import loading
     from borderwatch.dedupe import merge_duplicates
     from borderwatch.store import DatasetStore
@@ -217,29 +232,22 @@ def main(rows: int) -> None:
             "peak_rss_mb": _peak_mb(),
         }
 
-    with tempfile.TemporaryDirectory(prefix="bench-import-") as scratch:
-        path = Path(scratch) / "acled-synthetic.csv"
-        started = time.perf_counter()
-        subprocess.run([sys.executable, __file__, "--generate", str(rows), str(path)], check=True)
-        generate_s = round(time.perf_counter() - started, 3)
-        curated = loading.load_incidents()
+    curated = loading.load_incidents()
+    started = time.perf_counter()
+    data = path.read_bytes()
+    step("read_file", started)
 
-        started = time.perf_counter()
-        data = path.read_bytes()
-        step("read_file", started)
+    options: dict[str, object] = {"file_name": path.name, "dataset": "ACLED synthetic"}
+    if "max_bytes" in inspect.signature(import_file).parameters:
+        options["max_bytes"] = len(data) + 1
+    started = time.perf_counter()
+    result = import_file(data, **options)
+    step("import_file", started)
+    accepted, rejected = len(result.incidents), len(result.rejected)
+    rejected_rows = int(result.rejected["row"].nunique()) if "row" in result.rejected else rejected
+    del data
 
-        options: dict[str, object] = {"file_name": path.name, "dataset": "ACLED synthetic"}
-        if "max_bytes" in inspect.signature(import_file).parameters:
-            options["max_bytes"] = len(data) + 1
-        started = time.perf_counter()
-        result = import_file(data, **options)
-        step("import_file", started)
-        accepted, rejected = len(result.incidents), len(result.rejected)
-        rejected_rows = (
-            int(result.rejected["row"].nunique()) if "row" in result.rejected else rejected
-        )
-        del data
-
+    with tempfile.TemporaryDirectory(prefix="bench-import-store-") as scratch:
         store = DatasetStore(Path(scratch) / "store")
         started = time.perf_counter()
         info = store.save(
@@ -250,45 +258,105 @@ def main(rows: int) -> None:
             rejected=rejected_rows,
         )
         step("store_save", started)
+        parquet_mb = round((store.directory / info.file).stat().st_size / 2**20, 1)
         del result
 
         started = time.perf_counter()
         imported = store.load_enabled()
         step("load_enabled", started)
 
-        started = time.perf_counter()
-        combined = pd.concat(
-            [
-                curated.assign(
-                    dataset="curated",
-                    source_dataset="BorderWatch curated",
-                    original_id=curated["incident_id"],
-                ),
-                imported,
-            ],
-            ignore_index=True,
-        )
-        merged = merge_duplicates(combined)
-        step("merge_duplicates", started)
+    started = time.perf_counter()
+    combined = pd.concat(
+        [
+            curated.assign(
+                dataset="curated",
+                source_dataset="BorderWatch curated",
+                original_id=curated["incident_id"],
+            ),
+            imported,
+        ],
+        ignore_index=True,
+    )
+    merged = merge_duplicates(combined)
+    step("merge_duplicates", started)
+    return {
+        "accepted": accepted,
+        "rejected": rejected,
+        "rejected_rows": rejected_rows,
+        "parquet_mb": parquet_mb,
+        "loaded_rows": len(imported),
+        "merged_rows": len(merged),
+        "steps": steps,
+        "peak_rss_mb": _peak_mb(),
+    }
 
+
+def _extract(revision: str, into: Path) -> Path:
+    archive = subprocess.run(
+        ["git", "-C", str(REPO_ROOT), "archive", revision], check=True, capture_output=True
+    ).stdout
+    tar_path = into / "before.tar"
+    tar_path.write_bytes(archive)
+    root = into / "before"
+    with tarfile.open(tar_path) as tar:
+        tar.extractall(root, filter="data")
+    tar_path.unlink()
+    return root
+
+
+def _run_side(root: Path, path: Path) -> dict:
+    """``measure`` in a child process with ``root``'s code first on the path."""
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    env.pop("BORDERWATCH_GEODATA_DIR", None)
+    done = subprocess.run(
+        [sys.executable, __file__, "--measure", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("rows", type=int, nargs="?", default=1_000_000)
+    parser.add_argument("--before", default=BEFORE)
+    parser.add_argument("--only", choices=("old", "new"))
+    arguments = parser.parse_args()
+    rows = arguments.rows
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as scratch:
+        path = Path(scratch) / "acled-synthetic.csv"
+        started = time.perf_counter()
+        subprocess.run([sys.executable, __file__, "--generate", str(rows), str(path)], check=True)
+        generate_s = round(time.perf_counter() - started, 3)
+        sides: dict[str, dict] = {}
+        if arguments.only != "new":
+            sides[f"old ({arguments.before})"] = _run_side(
+                _extract(arguments.before, Path(scratch)), path
+            )
+        if arguments.only != "old":
+            sides["new (this tree)"] = _run_side(REPO_ROOT, path)
+        summary = {
+            name: {
+                "import_file_s": side["steps"]["import_file"]["seconds"],
+                "import_peak_rss_mb": side["steps"]["import_file"]["peak_rss_mb"],
+                "peak_rss_mb_all_steps": side["peak_rss_mb"],
+                "import_file_s <= 30": side["steps"]["import_file"]["seconds"] <= 30,
+                "import peak < 2 GB": side["steps"]["import_file"]["peak_rss_mb"] < 2048,
+            }
+            for name, side in sides.items()
+        }
         print(
             json.dumps(
                 {
                     "rows_in_file": rows,
                     "csv_mb": round(path.stat().st_size / 2**20, 1),
                     "generate_csv_s (child process, not measured)": generate_s,
-                    "accepted": accepted,
-                    "rejected": rejected,
-                    "rejected_rows": rejected_rows,
-                    "parquet_mb": round((store.directory / info.file).stat().st_size / 2**20, 1),
-                    "loaded_rows": len(imported),
-                    "merged_rows": len(merged),
-                    "steps": steps,
-                    "peak_rss_mb": _peak_mb(),
-                    "targets": {
-                        "import_file_s <= 60": steps["import_file"]["seconds"] <= 60,
-                        "peak_rss < 4 GB": _peak_mb() < 4096,
-                    },
+                    "cpus": os.cpu_count(),
+                    "side_by_side": summary,
+                    "sides": sides,
                 },
                 indent=2,
             )
@@ -298,5 +366,7 @@ def main(rows: int) -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--generate":
         generate(int(sys.argv[2]), Path(sys.argv[3]))
+    elif len(sys.argv) == 3 and sys.argv[1] == "--measure":
+        print(json.dumps(measure(Path(sys.argv[2]))))
     else:
-        main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
+        main()

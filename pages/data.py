@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from borderwatch.app import imports
+from borderwatch.app import duplicates, imports
 from borderwatch.config import settings
 from borderwatch.errors import DataFileError
 from borderwatch.importers import ImportRefusedError, ImportResult, SheetChoiceError
@@ -15,6 +15,7 @@ from borderwatch.ui.data import (
     DEFAULT_DEDUPE_DAYS,
     DEFAULT_DEDUPE_KM,
     countries_or_none,
+    prepared_or_none,
     set_aside_datasets,
 )
 
@@ -28,16 +29,16 @@ st.title("Your data")
 st.markdown(
     "Import event files you hold a licence for — **ACLED** CSV (current and pre-2020 "
     "upper-case layouts), **UCDP GED** CSV, **GTD** CSV or XLSX, or BorderWatch's own CSV / "
-    "GeoJSON. They are stored on this machine only and shown on every page beside the "
-    "curated incidents. Rows that cannot be used are listed with the reason; nothing is "
-    "dropped silently."
+    "GeoJSON / GeoPackage exports. They are stored on this machine only and shown on every "
+    "page beside the curated incidents. Rows that cannot be used are listed with the reason; "
+    "nothing is dropped silently."
 )
 
 upload_tab, path_tab = st.tabs(["Upload a file", "A file on the server"])
 with upload_tab:
     uploaded = st.file_uploader(
         f"Event file (up to {limits.max_import_mb:,} MB)",
-        type=["csv", "xlsx", "geojson", "json"],
+        type=["csv", "xlsx", "geojson", "json", "gpkg", "zip"],
         key="import_upload",
     )
 with path_tab:
@@ -165,7 +166,7 @@ except DataFileError as error:
 if not datasets:
     st.caption("None yet. Imported datasets appear here and on every page once enabled.")
 for info in datasets:
-    name_col, rows_col, enabled_col, delete_col = st.columns([4, 2, 1, 1])
+    name_col, rows_col, enabled_col, merge_col, delete_col = st.columns([4, 2, 1, 1, 1])
     name_col.markdown(
         f"**{info.name}** · {info.source_format} · `{info.source_file}`  \n"
         f"imported {info.imported_at[:16].replace('T', ' ')} UTC"
@@ -174,6 +175,16 @@ for info in datasets:
     enabled = enabled_col.toggle("Shown", value=info.enabled, key=f"enabled_{info.key}")
     if enabled != info.enabled:
         store.set_enabled(info.key, enabled)
+        st.rerun()
+    merging = merge_col.toggle(
+        "Merge",
+        value=info.merge_duplicates,
+        key=f"merge_{info.key}",
+        help="Merge this dataset's reports with the same event in other datasets. Off: every "
+        "report of this dataset is shown on its own.",
+    )
+    if merging != info.merge_duplicates:
+        duplicates.set_merging(store, info.key, merging)
         st.rerun()
     if delete_col.button("Delete", key=f"delete_{info.key}", icon=":material/delete:"):
         store.delete(info.key)
@@ -196,5 +207,47 @@ km_col.number_input(
 )
 st.caption(
     "Reports from different datasets this close in time and place are shown as one incident, "
-    "with every source kept; the curated record is preferred. Distances are geodesic."
+    "with every source kept; the curated record is preferred. Distances are geodesic. They "
+    "must also be events of compatible types (a protest never merges with a battle; a "
+    "bombing with a battle only when both death tolls are known and agree) with plausible "
+    "tolls (at most 2 deaths apart or within a factor of 2; an unknown toll does not "
+    "block). Switch merging off for a dataset above, or split a wrong merge below."
 )
+
+MERGED_SHOWN = 25
+prepared = prepared_or_none()
+if prepared is not None:
+    total = duplicates.count_merged(prepared.incidents)
+    if total:
+        st.markdown(
+            f"**{total:,} incidents** are shown once for several reports"
+            + (f"; the newest {MERGED_SHOWN} are listed." if total > MERGED_SHOWN else ".")
+        )
+    for group in duplicates.merged_groups(prepared.incidents, limit=MERGED_SHOWN):
+        text_col, split_col = st.columns([6, 1])
+        plain = duplicates.plain
+        text_col.markdown(
+            f"**{plain(group.name)}** · {group.date} · {plain(group.place)} · "
+            f"{plain(group.dataset_name)}  \n"
+            f"merged: {plain(', '.join(group.members[1:]))}  \n"
+            f"why: {plain(group.reason or 'not recorded')}"
+        )
+        if split_col.button("Split", key=f"split_{group.kept_id}", icon=":material/call_split:"):
+            duplicates.split_group(store, group)
+            st.rerun()
+try:
+    split = duplicates.split_pairs(store)
+except DataFileError as error:
+    st.error(error.summary() + f"\n\n**What to do:** {error.remedy}", icon=":material/error:")
+    split = []
+if split:
+    with st.expander(f"Merges you split ({len(split):,} pairs of reports kept apart)"):
+        for pair in split:
+            pair_col, undo_col = st.columns([6, 1])
+            pair_col.markdown(
+                f"{duplicates.plain(pair.first)} and {duplicates.plain(pair.second)} · "
+                f"split {pair.declared_at}"
+            )
+            if undo_col.button("Undo", key=f"unsplit_{pair.first}_{pair.second}"):
+                duplicates.undo_split(store, pair)
+                st.rerun()

@@ -93,3 +93,37 @@ def test_rows_with_problems_are_listed_and_the_rest_stored(store_dir):
     assert not at.exception, at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Rows read"]) == int(metrics["Accepted"]) + int(metrics["Rejected"])
+
+
+def test_merged_groups_are_listed_with_reasons_and_can_be_split(store_dir):
+    from borderwatch.importers import import_file
+
+    store = DatasetStore(store_dir)
+    result = import_file(FIXTURE.read_bytes(), file_name=FIXTURE.name, dataset="ucdp")
+    for name in ("UCDP copy A", "UCDP copy B"):  # the same events in two datasets
+        store.save(
+            result.incidents,
+            name=name,
+            source_format=result.format,
+            source_file="u.csv",
+            rejected=0,
+        )
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    first, second = store.list()
+    assert at.toggle(key=f"merge_{first.key}").value is True
+    assert any("are shown once for several reports" in m.value for m in at.markdown)
+    assert any(": same day, 0\\.0 km apart, both battle" in m.value for m in at.markdown)
+    splits = [b for b in at.button if b.label == "Split"]
+    assert splits
+    splits[0].click().run()
+    assert not at.exception, at.exception
+    [pair] = store.distinct_pairs()
+    assert {pair.first.split(":")[0], pair.second.split(":")[0]} == {first.key, second.key}
+
+    at.toggle(key=f"merge_{second.key}").set_value(False).run()
+    assert not at.exception, at.exception
+    assert [info.merge_duplicates for info in store.list()] == [True, False]
+    assert not [b for b in at.button if b.label == "Split"]

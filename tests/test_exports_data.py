@@ -17,6 +17,7 @@ import shapely
 
 from borderwatch.exports.data import (
     DATA_FORMATS,
+    ORIGIN_COLUMNS,
     export_data,
     export_table,
     neutralise_formulas,
@@ -91,6 +92,7 @@ def test_export_table_keeps_layout_columns_and_types(tunisia):
     table = export_table(tunisia)
     assert list(table.columns) == [
         *INCIDENTS.column_names,
+        *ORIGIN_COLUMNS,
         "border_distance_km",
         "nearest_border",
         "geometry",
@@ -137,7 +139,15 @@ def test_csv_zip_reads_back_with_sidecar(tunisia, provenance):
     assert sidecar["filters"] == "countries: Tunisia"
 
     text = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert list(text.columns) == [*INCIDENTS.column_names, "border_distance_km", "nearest_border"]
+    assert list(text.columns) == [
+        *INCIDENTS.column_names,
+        *ORIGIN_COLUMNS,
+        "border_distance_km",
+        "nearest_border",
+    ]
+    # Curated rows say so, with their own id as the original id.
+    assert set(text["dataset_name"]) == set(text["source_dataset"]) == {"BorderWatch curated"}
+    assert list(text["original_id"]) == list(tunisia["incident_id"])
     assert not text.apply(lambda c: c.str.startswith("POINT")).any().any()  # no WKT
     for column in FATALITIES:
         assert text[column].str.fullmatch(r"\d*").all(), column  # "12", never "12.0"

@@ -288,10 +288,11 @@ def test_data_page_lists_stored_datasets_and_shows_them_everywhere(tmp_path, mon
 
     map_page = _run()
     table = map_page.dataframe[0].value
-    assert "UCDP GED" in set(table["Dataset"])
+    # The analyst's name of the dataset, with its source format.
+    assert "UCDP sample (UCDP GED)" in set(table["Dataset"])
 
     store.set_enabled(info.key, False)
-    assert "UCDP GED" not in set(_run().dataframe[0].value["Dataset"])
+    assert "UCDP sample (UCDP GED)" not in set(_run().dataframe[0].value["Dataset"])
 
 
 def test_damaged_stored_dataset_is_named_where_it_is(tmp_path, monkeypatch):

@@ -25,6 +25,7 @@ def _imported(source: str = "ACLED", rows: int = 8) -> gpd.GeoDataFrame:
     table["dataset"] = "placeholder"
     table["source_dataset"] = source
     table["incident_id"] = "placeholder:" + table["original_id"]
+    table["origin_dataset_name"] = pd.Series("", index=table.index, dtype="str")
     table.loc[[1, 2], ["latitude", "longitude"]] = np.nan
     # The importers give unplaced rows no geometry; a NaN point is tolerated too.
     table["geometry"] = shapely.points(table["longitude"].to_numpy(), table["latitude"].to_numpy())

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from borderwatch.citations import CHECKED_ITEMS, VERIFICATION_STATUSES, parse_checked
@@ -216,9 +217,13 @@ DATES_IN_ORDER = Rule("date_end", "is before date_start", lambda t: t["date_end"
 
 
 def _checked_outside_vocabulary(table: pd.DataFrame) -> pd.Series:
-    return table["checked"].map(
-        lambda s: isinstance(s, str) and any(i not in CHECKED_ITEMS for i in parse_checked(s))
-    )
+    # Judged once per distinct value: a million imported rows hold a handful of them.
+    codes, uniques = pd.factorize(table["checked"], use_na_sentinel=False)
+    outside = [
+        isinstance(s, str) and any(i not in CHECKED_ITEMS for i in parse_checked(s))
+        for s in uniques
+    ]
+    return pd.Series(np.asarray(outside, dtype=bool)[codes], index=table.index, dtype=bool)
 
 
 #: The two curation columns every curated table has right after its sources (see
@@ -295,6 +300,35 @@ INCIDENTS = TableSchema(
 SOURCE_DATASETS: tuple[str, ...] = ("ACLED", "UCDP GED", "GTD", "BorderWatch")
 #: ``dataset`` and ``source_dataset`` of curated incidents once combined with imported ones.
 CURATED_DATASET, CURATED_SOURCE = "curated", "BorderWatch curated"
+#: Columns added to the imported layout after datasets were first stored: empty when a
+#: stored dataset or a mapper lacks them.
+LATER_COLUMNS = (*AUDIT_COLUMNS, "origin_dataset_name")
+
+
+def shown_dataset_names(
+    dataset: pd.Series, origin: pd.Series | None, names: dict[str, str]
+) -> pd.Series:
+    """The dataset name shown for each row: the analyst's name of its stored dataset
+    (``names``: key -> name; the key itself when unknown, ``CURATED_SOURCE`` for curated
+    rows), and for a row re-imported from an export, the name it was exported under first:
+    ``"ACLED Libya (via Briefing export)"``."""
+    keys = dataset.astype("str")
+    known = {CURATED_DATASET: CURATED_SOURCE, **names}
+    codes, uniques = pd.factorize(keys)
+    own = pd.Series(
+        pd.array([known.get(k, k) for k in uniques], dtype="str")[codes]
+        if len(keys)
+        else pd.array([], dtype="str"),
+        index=dataset.index,
+        dtype="str",
+    )
+    if origin is None:
+        return own
+    first = origin.astype("str").fillna("")
+    via = (first != "") & (first != own)
+    if not via.any():
+        return own
+    return own.where(~via, first + " (via " + own + ")")
 
 
 def incident_ids(dataset: str | pd.Series, original_ids: pd.Series) -> pd.Series:
@@ -320,6 +354,9 @@ IMPORTED_INCIDENTS = INCIDENTS.extended(
         Column("dataset", required=True),
         Column("source_dataset", required=True, allowed=SOURCE_DATASETS),
         Column("original_id", required=True),
+        # A row imported from a BorderWatch export: the name of the dataset the export says
+        # it came from (empty for rows read from their source's own file).
+        Column("origin_dataset_name"),
     ),
     rules=(
         Rule(
@@ -346,8 +383,16 @@ IMPORTED_INCIDENTS = INCIDENTS.extended(
 SHOWN_INCIDENTS = IMPORTED_INCIDENTS.extended(
     "incidents shown",
     replaced=(Column("source_dataset", required=True, allowed=(*SOURCE_DATASETS, CURATED_SOURCE)),),
-    # Ids of the other reports of the same incident merged into this row (empty if none).
-    columns=(Column("also_reported_as", "text_list"),),
+    columns=(
+        # Ids of the other reports of the same incident merged into this row (empty if none).
+        Column("also_reported_as", "text_list"),
+        # Why they were merged ("gtd-1:9: same day, 2.1 km apart, both bombing, deaths 8
+        # vs 8"; one item per merged report), empty if nothing was merged.
+        Column("merge_reason"),
+        # The name the analyst gave the dataset (curated rows: CURATED_SOURCE), see
+        # :func:`shown_dataset_names`.
+        Column("dataset_name", required=True),
+    ),
 )
 
 

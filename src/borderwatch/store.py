@@ -3,6 +3,7 @@
 Layout of the store directory (:func:`data_dir`)::
 
     datasets.json              the registry: one entry per stored dataset (DatasetInfo)
+    distinct.json              pairs of incidents the analyst declared distinct (split merges)
     acled-2026-11-24-1.parquet one GeoParquet file per dataset, incidents as imported
     .lock                      serialises writers (several app sessions, several processes)
 
@@ -44,7 +45,7 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,7 +56,7 @@ import pyarrow as pa
 
 from borderwatch.config import settings
 from borderwatch.errors import DataFileError, Problem
-from borderwatch.schemas import AUDIT_COLUMNS, IMPORTED_INCIDENTS, INCIDENTS, incident_ids
+from borderwatch.schemas import IMPORTED_INCIDENTS, INCIDENTS, LATER_COLUMNS, incident_ids
 
 try:  # POSIX only; on Windows writers are serialised within one process only.
     import fcntl
@@ -113,6 +114,12 @@ class DatasetInfo:
         Name of its GeoParquet file inside the store directory.
     sha256
         Checksum of that file, checked on every load.
+    source_sha256
+        Checksum of the file it was imported from (empty for datasets stored before it was
+        recorded).
+    merge_duplicates
+        Whether its incidents may be merged with reports of the same event in other
+        datasets (:mod:`borderwatch.dedupe`); on by default.
     """
 
     key: str
@@ -125,8 +132,11 @@ class DatasetInfo:
     enabled: bool
     file: str
     sha256: str
+    source_sha256: str = ""
+    merge_duplicates: bool = True
 
 
+#: Fields every registry entry has.
 _FIELD_TYPES = {
     "key": str,
     "name": str,
@@ -139,6 +149,33 @@ _FIELD_TYPES = {
     "file": str,
     "sha256": str,
 }
+#: Fields added later: an entry written before them gets the default.
+_OPTIONAL_FIELD_TYPES = {"source_sha256": str, "merge_duplicates": bool}
+
+DISTINCT_NAME = "distinct.json"
+DISTINCT_FORMAT = "borderwatch-distinct-pairs"
+DISTINCT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class DistinctPair:
+    """Two incidents the analyst declared to be different events: never merged.
+
+    ``first`` and ``second`` are incident ids, sorted; ``declared_at`` is ISO 8601 UTC.
+    """
+
+    first: str
+    second: str
+    declared_at: str = ""
+
+    @classmethod
+    def of(cls, a: str, b: str, declared_at: str = "") -> DistinctPair:
+        first, second = sorted((str(a), str(b)))
+        return cls(first, second, declared_at)
+
+    @property
+    def ids(self) -> tuple[str, str]:
+        return self.first, self.second
 
 
 @dataclass
@@ -222,7 +259,11 @@ def empty_incidents() -> gpd.GeoDataFrame:
 def _check_savable(incidents: gpd.GeoDataFrame, *, name: str, rejected: int) -> None:
     if not isinstance(incidents, gpd.GeoDataFrame) or incidents.crs is None:
         raise ValueError("incidents must be a GeoDataFrame in EPSG:4326")
-    missing = [c for c in (*INCIDENT_COLUMNS, "geometry") if c not in incidents.columns]
+    missing = [
+        c
+        for c in (*INCIDENT_COLUMNS, "geometry")
+        if c not in incidents.columns and c not in LATER_COLUMNS
+    ]
     if missing:
         raise ValueError(f"the incident table lacks column(s): {', '.join(missing)}")
     if incidents.crs.to_epsg() != 4326:
@@ -296,6 +337,7 @@ class DatasetStore:
         source_format: str,
         source_file: str,
         rejected: int,
+        source_sha256: str = "",
     ) -> DatasetInfo:
         """Store an imported incident table as a new, enabled dataset.
 
@@ -322,6 +364,9 @@ class DatasetStore:
             file_name = f"{key}.parquet"
 
             table = _to_parquet_table(incidents)
+            for column in LATER_COLUMNS:  # optional in a saved table: empty when absent
+                if column not in table.columns:
+                    table[column] = pd.Series("", index=table.index, dtype="str")
             table["dataset"] = key
             table["incident_id"] = incident_ids(key, table["original_id"])
             target = self.directory / file_name
@@ -338,6 +383,7 @@ class DatasetStore:
                 enabled=True,
                 file=file_name,
                 sha256=sha256,
+                source_sha256=source_sha256,
             )
             registry.datasets.append(info)
             self._write_registry(registry)
@@ -352,6 +398,53 @@ class DatasetStore:
             registry.datasets[position] = info
             self._write_registry(registry)
         return info
+
+    def set_merge_duplicates(self, key: str, merge: bool) -> DatasetInfo:
+        """Let a dataset's incidents be merged with other datasets' reports, or not."""
+        with self._writing():
+            registry = self._read_registry()
+            position = registry.find(key)
+            info = replace(registry.datasets[position], merge_duplicates=bool(merge))
+            registry.datasets[position] = info
+            self._write_registry(registry)
+        return info
+
+    # ---------------------------------------------------------------- split merges
+
+    @property
+    def distinct_path(self) -> Path:
+        return self.directory / DISTINCT_NAME
+
+    def distinct_pairs(self) -> builtins.list[DistinctPair]:
+        """Pairs of incidents declared distinct, in the order they were declared."""
+        return self._read_distinct()
+
+    def declare_distinct(self, pairs: Iterable[tuple[str, str]]) -> builtins.list[DistinctPair]:
+        """Declare each pair of incident ids to be different events (a wrong merge split).
+
+        Pairs already declared are kept as they were; returns every pair now declared.
+        """
+        with self._writing():
+            known = self._read_distinct()
+            seen = {pair.ids for pair in known}
+            now = datetime.now(UTC).isoformat(timespec="seconds")
+            for a, b in pairs:
+                if a == b:
+                    raise ValueError(f"an incident cannot be distinct from itself ({a!r})")
+                pair = DistinctPair.of(a, b, now)
+                if pair.ids not in seen:
+                    known.append(pair)
+                    seen.add(pair.ids)
+            self._write_distinct(known)
+        return known
+
+    def forget_distinct(self, pairs: Iterable[tuple[str, str]]) -> builtins.list[DistinctPair]:
+        """Undo :meth:`declare_distinct` for these pairs; returns the pairs still declared."""
+        with self._writing():
+            dropped = {DistinctPair.of(a, b).ids for a, b in pairs}
+            kept = [pair for pair in self._read_distinct() if pair.ids not in dropped]
+            self._write_distinct(kept)
+        return kept
 
     def delete(self, key: str) -> None:
         """Remove a dataset: its registry entry first, then its file.
@@ -438,7 +531,11 @@ class DatasetStore:
             for message in entry_problems:
                 problems.append(Problem(None, None, f"dataset entry {number}: {message}"))
             if not entry_problems:
-                datasets.append(DatasetInfo(**{f.name: entry[f.name] for f in fields(DatasetInfo)}))
+                datasets.append(
+                    DatasetInfo(
+                        **{f.name: entry[f.name] for f in fields(DatasetInfo) if f.name in entry}
+                    )
+                )
         keys = [info.key for info in datasets]
         problems.extend(
             Problem(None, "key", f"'{key}' is used by more than one entry")
@@ -458,6 +555,9 @@ class DatasetStore:
             # bool is an int subclass; an int field must not accept true/false.
             if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
                 problems.append(f"field '{name}' is missing or not a {kind.__name__}")
+        for name, kind in _OPTIONAL_FIELD_TYPES.items():
+            if name in entry and not isinstance(entry[name], kind):
+                problems.append(f"field '{name}' is not a {kind.__name__}")
         if problems:
             return problems
         if not _KEY_PATTERN.match(entry["key"]):
@@ -470,6 +570,58 @@ class DatasetStore:
     def _write_registry(self, registry: _Registry) -> None:
         data = registry.to_json().encode("utf-8")
         self._write_atomically(self.registry_path, lambda tmp: Path(tmp).write_bytes(data))
+
+    def _distinct_error(self, message: str) -> DataFileError:
+        return DataFileError(
+            self.distinct_path,
+            [Problem(None, None, message)],
+            remedy=(
+                f"Restore {DISTINCT_NAME} from a backup, or move it out of {self.directory}: "
+                "the merges you split are then made again until you split them once more."
+            ),
+        )
+
+    def _read_distinct(self) -> builtins.list[DistinctPair]:
+        try:
+            text = self.distinct_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return []
+        except (OSError, UnicodeDecodeError) as exc:
+            raise self._distinct_error(f"cannot be read ({exc})") from exc
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise self._distinct_error(f"is not valid JSON ({exc})") from exc
+        if not isinstance(document, dict) or document.get("format") != DISTINCT_FORMAT:
+            raise self._distinct_error("is not a BorderWatch list of distinct incidents")
+        if document.get("version") != DISTINCT_VERSION:
+            raise self._distinct_error(
+                f"has version {document.get('version')!r}; this BorderWatch reads version "
+                f"{DISTINCT_VERSION}"
+            )
+        pairs = document.get("pairs")
+        if not isinstance(pairs, builtins.list):
+            raise self._distinct_error("'pairs' must be a list")
+        out = []
+        for number, entry in enumerate(pairs, start=1):
+            ids = entry.get("ids") if isinstance(entry, dict) else None
+            if (
+                not isinstance(ids, builtins.list)
+                or len(ids) != 2
+                or not all(isinstance(i, str) and i for i in ids)
+            ):
+                raise self._distinct_error(f"pair {number} is not two incident ids")
+            out.append(DistinctPair.of(ids[0], ids[1], str(entry.get("declared_at", ""))))
+        return out
+
+    def _write_distinct(self, pairs: builtins.list[DistinctPair]) -> None:
+        document = {
+            "format": DISTINCT_FORMAT,
+            "version": DISTINCT_VERSION,
+            "pairs": [{"ids": list(p.ids), "declared_at": p.declared_at} for p in pairs],
+        }
+        data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        self._write_atomically(self.distinct_path, lambda tmp: Path(tmp).write_bytes(data))
 
     def _write_atomically(self, target: Path, write) -> str:
         """Write ``target`` through a synced temporary file; returns the file's sha256."""
@@ -542,9 +694,9 @@ class DatasetStore:
             frame = gpd.read_parquet(path)
         except _PARQUET_ERRORS as exc:
             raise error(f"cannot be read as GeoParquet ({exc})") from exc
-        # Datasets stored before the curation audit have no audit columns: they are empty
-        # for imported rows anyway.
-        for column in AUDIT_COLUMNS:
+        # Datasets stored before the curation audit (or before exports named their datasets)
+        # lack those columns: they are empty for such rows anyway.
+        for column in LATER_COLUMNS:
             if column not in frame.columns:
                 frame[column] = pd.Series("", index=frame.index, dtype="str")
         missing = [c for c in INCIDENT_COLUMNS if c not in frame.columns]

@@ -37,7 +37,10 @@ def incident_table(incidents: pd.DataFrame, country_names: Mapping[str, str]) ->
         }
     )
     if "source_dataset" in incidents:
-        table.insert(1, "Dataset", incidents["source_dataset"])
+        # The analyst's name of the dataset, with its source format: "Libya 2019 (ACLED)".
+        source = incidents["source_dataset"].astype("str")
+        name = incidents["dataset_name"].astype("str") if "dataset_name" in incidents else source
+        table.insert(1, "Dataset", name.where(name == source, name + " (" + source + ")"))
     if "border_distance_km" in incidents:
         table.insert(8, "Nearest border", incidents["nearest_border"])
         table.insert(9, "Border distance (km)", incidents["border_distance_km"].round(1))

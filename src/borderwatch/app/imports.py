@@ -225,4 +225,5 @@ def store_result(
         source_format=result.format,
         source_file=result.file_name,
         rejected=result.rows_rejected,
+        source_sha256=result.source_sha256,
     )

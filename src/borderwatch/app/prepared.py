@@ -1,5 +1,6 @@
 """The prepared data layer every page shows: curated geodata plus enabled imported datasets,
-duplicates merged, border distances measured, display geometries simplified.
+duplicates merged (as the analyst chose: datasets whose merging is off, merges split),
+border distances measured, display geometries simplified.
 
 :func:`prepare_data` is the one way to build it, from explicit :class:`DataSettings`. Its
 result is kept on disk (``cache_dir``), keyed by :func:`data_fingerprint` — the files it
@@ -36,7 +37,7 @@ from borderwatch.validation import find_violations
 from borderwatch.zones import border_zones
 
 #: Bump when the stored layout of :class:`PreparedData` changes incompatibly.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 #: The last result in this process, by fingerprint: the launcher's warm-up prepares the
 #: data before the first request, and that request must not read it from disk again.
 _recent: dict[str, PreparedData] = {}
@@ -239,6 +240,41 @@ def load_shown_datasets(
     return combined.reset_index(drop=True), tuple(set_aside)
 
 
+def dataset_names(store_dir: Path) -> dict[str, str]:
+    """Stored datasets' keys -> the names the analyst gave them (empty if the registry
+    cannot be read: the pages then show keys)."""
+    try:
+        return {info.key: info.name for info in DatasetStore(store_dir).list()}
+    except DataFileError:
+        return {}
+
+
+@dataclass(frozen=True)
+class MergeChoices:
+    """The analyst's choices about merging: datasets whose merging is off, and pairs of
+    incidents declared distinct (split merges)."""
+
+    unmerged: tuple[str, ...] = ()
+    distinct: tuple[tuple[str, str], ...] = ()
+
+
+def merge_choices(store_dir: Path) -> MergeChoices:
+    """:class:`MergeChoices` from the store. An unreadable registry leaves them out (its
+    datasets are set aside anyway); an unreadable list of split merges is logged and
+    ignored, so the pages still show the data (the Data page reports it)."""
+    store = DatasetStore(store_dir)
+    try:
+        unmerged = tuple(info.key for info in store.list() if not info.merge_duplicates)
+    except DataFileError:
+        unmerged = ()
+    try:
+        distinct = tuple(pair.ids for pair in store.distinct_pairs())
+    except DataFileError:
+        _LOG.exception("the list of split merges cannot be read")
+        distinct = ()
+    return MergeChoices(unmerged, distinct)
+
+
 def _build(data_settings: DataSettings, fingerprint: str) -> PreparedData:
     # Only a build needs duplicate merging (scipy): a start that reads a stored copy
     # does not import it.
@@ -246,6 +282,8 @@ def _build(data_settings: DataSettings, fingerprint: str) -> PreparedData:
 
     geodata = loading.load_geodata(data_settings.geodata_dir)
     imported, set_aside = load_shown_datasets(data_settings.store_dir)
+    names = dataset_names(data_settings.store_dir)
+    choices = merge_choices(data_settings.store_dir)
     index = BorderIndex.from_borders(geodata.borders)
     try:
         incidents = add_border_distance(
@@ -254,6 +292,9 @@ def _build(data_settings: DataSettings, fingerprint: str) -> PreparedData:
                 imported,
                 max_days=data_settings.dedupe_days,
                 max_km=data_settings.dedupe_km,
+                dataset_names=names,
+                distinct=choices.distinct,
+                unmerged=choices.unmerged,
             ),
             index,
         )

@@ -3,7 +3,10 @@
 Every format starts from one flat, typed table, :func:`export_table`:
 
 - the columns of ``geodata/incidents.csv`` in layout order (``docs/dataset-layouts.md``),
-  then ``border_distance_km`` and ``nearest_border`` when the incidents carry them;
+  then where each row came from (:data:`ORIGIN_COLUMNS`: ``dataset_name``,
+  ``source_dataset``, ``original_id``; curated rows: ``BorderWatch curated`` and their
+  incident id), then ``border_distance_km`` and ``nearest_border`` when the incidents carry
+  them;
 - list cells joined as in the source files: ``origin_countries`` by ``;``, ``sources`` by
   `` | ``;
 - dates as ISO ``YYYY-MM-DD`` text in every format. GeoJSON, CSV and KML have no date type,
@@ -38,7 +41,7 @@ import pandas as pd
 import pyogrio
 
 from borderwatch.exports.provenance import Provenance
-from borderwatch.schemas import INCIDENTS
+from borderwatch.schemas import CURATED_SOURCE, INCIDENTS
 
 #: Format key -> (file extension without the dot, MIME type). The CSV export is a ZIP
 #: archive (the table and its provenance sidecar), hence ``csv.zip``.
@@ -60,6 +63,11 @@ GEOJSON_PROVENANCE_MEMBER = "borderwatch_provenance"
 
 #: Columns added by :func:`borderwatch.proximity.add_border_distance`, kept when present.
 PROXIMITY_COLUMNS = ("border_distance_km", "nearest_border")
+
+#: Where each row came from, after the layout columns in every export: the analyst's name
+#: of its dataset (for a re-imported export, the name it was first exported under), the
+#: source format and the source's own id. Re-importing an export keeps all three.
+ORIGIN_COLUMNS = ("dataset_name", "source_dataset", "original_id")
 
 #: Characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -83,6 +91,33 @@ def _iso_dates(values: pd.Series) -> pd.Series:
     )
 
 
+def _text_or(source: pd.DataFrame, column: str, default: pd.Series | str) -> pd.Series:
+    """``source[column]`` as text, ``default`` where it is empty or the column is absent."""
+    fallback = (
+        default
+        if isinstance(default, pd.Series)
+        else pd.Series(default, index=source.index, dtype=object)
+    )
+    if column not in source.columns:
+        return fallback.astype(object)
+    values = source[column].astype(object)
+    empty = values.isna() | (values.astype("str") == "")
+    return values.where(~empty, fallback).astype(object)
+
+
+def _origin_columns(source: pd.DataFrame) -> dict[str, pd.Series]:
+    """:data:`ORIGIN_COLUMNS` for every row; rows without them are curated."""
+    source_dataset = _text_or(source, "source_dataset", CURATED_SOURCE)
+    shown = _text_or(source, "dataset_name", _text_or(source, "dataset", CURATED_SOURCE))
+    curated = source_dataset == CURATED_SOURCE
+    shown = shown.where(~curated, CURATED_SOURCE)
+    return {
+        "dataset_name": _text_or(source, "origin_dataset_name", shown),
+        "source_dataset": source_dataset,
+        "original_id": _text_or(source, "original_id", source["incident_id"].astype(object)),
+    }
+
+
 def export_table(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The flat, typed table every data export is written from.
 
@@ -98,8 +133,8 @@ def export_table(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     geopandas.GeoDataFrame
         One row per incident, index 0..n-1: the layout columns in layout order (list cells
         joined as text, dates as ``YYYY-MM-DD`` text, integers as nullable ``Int64``), then
-        ``border_distance_km`` (km, rounded to 0.1) and ``nearest_border`` if present, and
-        the point geometry in EPSG:4326.
+        :data:`ORIGIN_COLUMNS`, then ``border_distance_km`` (km, rounded to 0.1) and
+        ``nearest_border`` if present, and the point geometry in EPSG:4326.
 
     Raises
     ------
@@ -124,6 +159,7 @@ def export_table(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             columns[column.name] = values.astype("float64")
         else:
             columns[column.name] = values
+    columns |= _origin_columns(source)
     if "border_distance_km" in source.columns:
         columns["border_distance_km"] = source["border_distance_km"].astype("float64").round(1)
     if "nearest_border" in source.columns:

@@ -1,8 +1,9 @@
-"""Tables in BorderWatch's own incident layout (its CSV and GeoJSON exports) as incidents.
+"""Tables in BorderWatch's own incident layout (its CSV, GeoJSON and GeoPackage exports) as
+incidents.
 
 The columns read are declared in :data:`~borderwatch.importers.layouts.BORDERWATCH`: those
-of ``geodata/incidents.csv``, plus ``original_id`` and ``source_dataset`` when the table is a
-re-exported import.
+of ``geodata/incidents.csv``, plus ``original_id``, ``source_dataset`` and ``dataset_name``
+when the table is a re-exported import.
 """
 
 from __future__ import annotations
@@ -83,7 +84,9 @@ def map_borderwatch(raw: pd.DataFrame, *, dataset: str) -> MappedRows:
         `` | `` for ``sources``) and the quote that BorderWatch's CSV export puts before
         cells starting with ``= + - @`` removed. The original id is the file's
         ``original_id`` when it has one (a re-exported import), else ``incident_id``;
-        ``source_dataset`` likewise, else ``BorderWatch``. ``location_source`` is kept.
+        ``source_dataset`` likewise, else ``BorderWatch``. The export's ``dataset_name``
+        (the analyst's name of the dataset the row came from) is kept as
+        ``origin_dataset_name``. ``location_source`` is kept.
     """
     dataset = checked_key(dataset)
     source = _ExportTable(raw, BORDERWATCH)
@@ -106,5 +109,6 @@ def map_borderwatch(raw: pd.DataFrame, *, dataset: str) -> MappedRows:
         "longitude": longitude,
         "location_precision": precision.where(placed),
         "source_dataset": source_dataset.where(source_dataset.isin(SOURCE_DATASETS), "BorderWatch"),
+        "origin_dataset_name": source.text("dataset_name"),
     }
     return assemble(columns, rejections)

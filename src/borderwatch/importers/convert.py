@@ -25,7 +25,7 @@ from borderwatch.importers.base import (
     text_column,
 )
 from borderwatch.importers.layouts import Layout
-from borderwatch.schemas import AUDIT_COLUMNS, IMPORTED_INCIDENTS, incident_ids
+from borderwatch.schemas import IMPORTED_INCIDENTS, LATER_COLUMNS, incident_ids
 
 
 class SourceTable:
@@ -408,8 +408,9 @@ def assemble(columns: Mapping[str, object], rejections: Rejections) -> MappedRow
     index = rejections.ids.index if everything else rejections.ids.index[keep]
     data: dict[str, pd.Series] = {}
     for name, dtype in IMPORTED_INCIDENTS.dtypes.items():
-        # The curation audit's columns: sources have nothing for them (left empty).
-        value = columns.get(name, "") if name in AUDIT_COLUMNS else columns[name]
+        # The curation audit's columns and the exported-from name: sources have nothing
+        # for them (left empty).
+        value = columns.get(name, "") if name in LATER_COLUMNS else columns[name]
         if isinstance(value, pd.Series):
             series = value if everything else value[keep]
         elif isinstance(value, tuple):

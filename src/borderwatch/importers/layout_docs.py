@@ -21,6 +21,7 @@ _READERS = {
     "xlsx": "Excel workbook (first sheet)",
     "geojson": "GeoJSON FeatureCollection of points (BorderWatch export)",
     "zip": "ZIP archive holding exactly one CSV",
+    "gpkg": "GeoPackage, its `incidents` point layer (BorderWatch export)",
 }
 
 

@@ -284,6 +284,11 @@ def _borderwatch_fields() -> tuple[SourceField, ...]:
         *own,
         optional("original_id", "original_id incident_id", "kept (a re-exported import)"),
         optional("source_dataset", "source_dataset", "kept if known, else BorderWatch"),
+        optional(
+            "dataset_name",
+            "origin_dataset_name",
+            "the name of the dataset the row was exported from, kept",
+        ),
     )
 
 
@@ -291,7 +296,7 @@ BORDERWATCH = Layout(
     "borderwatch_csv",
     "BorderWatch incident layout (CSV or GeoJSON export)",
     "BorderWatch",
-    "CSV (or its ZIP) or GeoJSON, as BorderWatch exports them",
+    "CSV (or its ZIP), GeoJSON or GeoPackage, as BorderWatch exports them",
     _borderwatch_fields(),
     "incident_id",
 )

@@ -2,7 +2,8 @@
 
 Supported: CSV (``.csv``; UTF-8, UTF-8 with a byte-order mark, or Latin-1, tried in that
 order), Excel workbooks (``.xlsx``, as GTD distributes them), BorderWatch GeoJSON exports
-(``.geojson`` / ``.json``) and a ZIP archive holding one CSV (``.zip``, as BorderWatch's own
+(``.geojson`` / ``.json``), BorderWatch GeoPackage exports (``.gpkg``, the ``incidents``
+layer) and a ZIP archive holding one CSV (``.zip``, as BorderWatch's own
 CSV export comes). Every cell is read as text, so identifiers such as GTD's 12-digit
 ``eventid`` never turn into floats; empty cells are ``""``.
 
@@ -13,11 +14,14 @@ the file, says what is wrong and what to do.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import re
 import warnings
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import PurePath
 
 import numpy as np
@@ -29,7 +33,7 @@ from borderwatch.config import settings
 from borderwatch.importers.base import ImportFormatError
 from borderwatch.importers.workbook import SheetChoiceError, read_workbook
 
-__all__ = ["EXTENSIONS", "SheetChoiceError", "read_table"]
+__all__ = ["EXTENSIONS", "CsvChunks", "SheetChoiceError", "read_csv_chunks", "read_table"]
 
 #: File extensions read, with the kind of reader used.
 EXTENSIONS: dict[str, str] = {
@@ -38,6 +42,7 @@ EXTENSIONS: dict[str, str] = {
     ".geojson": "geojson",
     ".json": "geojson",
     ".zip": "zip",
+    ".gpkg": "gpkg",
 }
 
 #: Encodings reported in ``DataFrame.attrs["encoding"]`` for CSV files.
@@ -215,7 +220,17 @@ def _record_problems(
 
     One streaming pass of :mod:`csv` over the file, in step with pandas' records.
     """
-    width = len(frame.columns)
+    problems, records = _scan_records(body, encoding, separator, len(frame.columns))
+    if records != len(frame):
+        return []  # out of step with pandas: do not guess which rows are which
+    return problems
+
+
+def _scan_records(
+    body: bytes, encoding: str, separator: str, width: int
+) -> tuple[list[tuple[int, str, str]], int | None]:
+    """:func:`_record_problems` for a file of ``width`` columns, and the number of records
+    seen (``None`` when :mod:`csv` could not read the file to its end)."""
     problems: list[tuple[int, str, str]] = []
     stream = io.TextIOWrapper(
         io.BytesIO(body), encoding=_codec(encoding), newline="", errors="replace"
@@ -258,10 +273,8 @@ def _record_problems(
                     )
                 )
     except csv.Error:
-        return problems
-    if position + 1 != len(frame):
-        return []  # out of step with pandas: do not guess which rows are which
-    return problems
+        return problems, None
+    return problems, position + 1
 
 
 def _damaged_rows(frame: pd.DataFrame, encoding: str) -> list[tuple[int, str, str]]:
@@ -300,7 +313,8 @@ def _last_record_fields(body: bytes, encoding: str, separator: str) -> int | Non
     return len(next(csv.reader([tail], delimiter=separator)))
 
 
-def _read_csv(data: bytes, name: str) -> pd.DataFrame:
+def _csv_body(data: bytes, name: str) -> tuple[bytes, str, str]:
+    """The bytes to parse, their encoding and the separator; refuses what is not CSV."""
     kind = _kind_of(data)
     if kind is not None:
         hint = (
@@ -324,22 +338,40 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
     if not body.strip():
         raise ImportFormatError(f"{name} is empty: it has no header and no rows.")
     first_line = body[: body.find(b"\n")] if b"\n" in body[:65536] else body[:65536]
-    separator = _separator(first_line)
+    return body, encoding, _separator(first_line)
+
+
+def _parse_csv(
+    body: bytes,
+    encoding: str,
+    separator: str,
+    chunk_rows: int | None = None,
+    nrows: int | None = None,
+):
+    """pandas' reader over the body: a table, or with ``chunk_rows`` an iterator of them."""
+    return pd.read_csv(
+        io.BytesIO(body),
+        sep=separator,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        encoding=_codec(encoding),
+        engine="c",
+        index_col=False,
+        skip_blank_lines=True,
+        chunksize=chunk_rows,
+        nrows=nrows,
+    )
+
+
+@contextlib.contextmanager
+def _csv_errors(name: str) -> Iterator[None]:
+    """pandas' CSV errors as :class:`ImportFormatError` worded for the analyst."""
     try:
         with warnings.catch_warnings():
             # pandas only warns when the first data row is longer than the header.
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(
-                io.BytesIO(body),
-                sep=separator,
-                dtype=str,
-                keep_default_na=False,
-                na_filter=False,
-                encoding=_codec(encoding),
-                engine="c",
-                index_col=False,
-                skip_blank_lines=True,
-            )
+            yield
     except pd.errors.EmptyDataError as exc:
         raise ImportFormatError(f"{name} is empty: it has no header and no rows.") from exc
     except pd.errors.ParserWarning as exc:
@@ -349,6 +381,12 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
         ) from exc
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise ImportFormatError(_parser_message(name, exc)) from exc
+
+
+def _read_csv(data: bytes, name: str) -> pd.DataFrame:
+    body, encoding, separator = _csv_body(data, name)
+    with _csv_errors(name):
+        frame = _parse_csv(body, encoding, separator)
     fields = _last_record_fields(body, encoding, separator)
     frame.attrs["encoding"] = encoding
     frame.attrs["truncated_last_row"] = (
@@ -361,7 +399,118 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
     return frame
 
 
+@dataclass
+class CsvChunks:
+    """A CSV file read a chunk of rows at a time (:func:`read_csv_chunks`).
+
+    Attributes
+    ----------
+    columns
+        The header, cleaned as :func:`read_table` cleans it.
+    encoding
+        As ``read_table``'s ``attrs["encoding"]``.
+    records
+        Records the :mod:`csv` pass saw (``None`` if it could not read to the end). When it
+        differs from the rows pandas read, the per-row problems cannot be placed: read the
+        whole file with :func:`read_table` instead.
+    """
+
+    columns: list[str]
+    encoding: str
+    records: int | None
+    _body: bytes
+    _separator: str
+    _name: str
+    _chunk_rows: int
+    _problems: list[tuple[int, str, str]]
+    _truncated: bool
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        """Tables of at most ``chunk_rows`` rows, in file order, each indexed 0..n-1 and
+        with the ``attrs`` :func:`read_table` gives a whole file (``row_problems`` for its
+        own rows; ``truncated_last_row`` only on the last), plus ``attrs["offset"]``, the
+        rows before it."""
+        offset = 0
+        pending: pd.DataFrame | None = None
+        with _csv_errors(self._name):
+            for chunk in _parse_csv(self._body, self.encoding, self._separator, self._chunk_rows):
+                if pending is not None:
+                    yield self._finish(pending, offset, last=False)
+                    offset += len(pending)
+                pending = chunk
+        if pending is not None:
+            yield self._finish(pending, offset, last=True)
+
+    def _finish(self, chunk: pd.DataFrame, offset: int, *, last: bool) -> pd.DataFrame:
+        chunk.columns = self.columns
+        chunk.index = pd.RangeIndex(len(chunk))
+        truncated = last and self._truncated and len(chunk) > 0
+        end = offset + len(chunk)
+        problems = [(p - offset, f, r) for p, f, r in self._problems if offset <= p < end]
+        if truncated:
+            problems = [p for p in problems if p[0] != len(chunk) - 1]
+        chunk.attrs = {
+            "encoding": self.encoding,
+            "truncated_last_row": truncated,
+            "row_problems": problems + _damaged_rows(chunk, self.encoding),
+            "offset": offset,
+        }
+        return chunk
+
+
+def read_csv_chunks(
+    data: bytes, *, file_name: str, max_bytes: int = 500 * 2**20, chunk_rows: int = 100_000
+) -> CsvChunks | None:
+    """A CSV file (or a ``.zip`` holding one) to be read ``chunk_rows`` rows at a time, so
+    that a large file is never held as one table of text; ``None`` for other file types
+    (read them with :func:`read_table`).
+
+    Raises
+    ------
+    ImportFormatError
+        As :func:`read_table`.
+    """
+    name = _display_name(file_name)
+    extension = _extension(file_name)
+    _check_extension(name, extension)
+    reader = EXTENSIONS[extension]
+    if reader not in ("csv", "zip"):
+        return None
+    if not data or not data.strip() or data.strip() == _UTF8_BOM:
+        raise ImportFormatError(f"{name} is empty (0 bytes of data).")
+    if reader == "zip":
+        data, name = _zip_member(data, name, max_bytes)
+    body, encoding, separator = _csv_body(data, name)
+    with _csv_errors(name):
+        # The first row too: pandas checks it against the header.
+        header = _parse_csv(body, encoding, separator, nrows=1)
+    width = len(header.columns)
+    problems, records = _scan_records(body, encoding, separator, width)
+    fields = _last_record_fields(body, encoding, separator)
+    return CsvChunks(
+        columns=[str(c).replace("\ufeff", "").strip() for c in header.columns],
+        encoding=encoding,
+        records=records,
+        _body=body,
+        _separator=separator,
+        _name=name,
+        _chunk_rows=chunk_rows,
+        _problems=problems,
+        _truncated=fields is not None and fields < width,
+    )
+
+
 def _read_zip(data: bytes, name: str, max_bytes: int) -> pd.DataFrame:
+    return _read_csv(*_zip_member(data, name, max_bytes))
+
+
+def _zip_member(data: bytes, name: str, max_bytes: int) -> tuple[bytes, str]:
+    """The bytes and shown name of the one CSV inside a ZIP archive."""
+    if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        kind = _kind_of(data)
+        raise ImportFormatError(
+            f"{name} is not a ZIP archive" + (f": it is {kind}." if kind else ".")
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
@@ -389,7 +538,7 @@ def _read_zip(data: bytes, name: str, max_bytes: int) -> pd.DataFrame:
             raise ImportFormatError(
                 f"{name}: {member.filename} cannot be unpacked ({exc})."
             ) from exc
-    return _read_csv(inner, f"{name} ({PurePath(member.filename).name})")
+    return inner, f"{name} ({PurePath(member.filename).name})"
 
 
 def _read_xlsx(data: bytes, name: str, sheet: str | None) -> pd.DataFrame:
@@ -424,6 +573,14 @@ def _as_text(values: pd.Series) -> pd.Series:
     return values.astype("str").fillna("")
 
 
+_VECTOR_ERRORS = (
+    pyogrio.errors.DataSourceError,
+    pyogrio.errors.DataLayerError,
+    ValueError,
+    shapely.errors.GEOSException,
+)
+
+
 def _read_geojson(data: bytes, name: str) -> pd.DataFrame:
     start = data.lstrip(_UTF8_BOM).lstrip()[:1]
     if start != b"{":
@@ -434,16 +591,55 @@ def _read_geojson(data: bytes, name: str) -> pd.DataFrame:
         frame = pyogrio.read_dataframe(
             io.BytesIO(data.lstrip(_UTF8_BOM)), DATE_AS_STRING="YES", ARRAY_AS_STRING="YES"
         )
-    except (
-        pyogrio.errors.DataSourceError,
-        pyogrio.errors.DataLayerError,
-        ValueError,
-        shapely.errors.GEOSException,
-    ) as exc:
+    except _VECTOR_ERRORS as exc:
         raise ImportFormatError(
             f"{name} cannot be read as GeoJSON ({exc}). Upload a GeoJSON FeatureCollection as "
             "BorderWatch exports it."
         ) from exc
+    return _point_table(frame, name)
+
+
+#: The layer BorderWatch's GeoPackage export holds its incidents in.
+GPKG_INCIDENTS_LAYER = "incidents"
+
+
+def _read_gpkg(data: bytes, name: str) -> pd.DataFrame:
+    if not data.startswith(b"SQLite format 3\x00"):
+        kind = _kind_of(data)
+        what = f"it is {kind}" if kind else "it is not an SQLite database"
+        raise ImportFormatError(f"{name} is not a GeoPackage: {what}.")
+    try:
+        with warnings.catch_warnings():
+            # GDAL reads from memory under a name without the .gpkg extension, and says so.
+            warnings.filterwarnings("ignore", "File .* non conformant file extension")
+            return _read_gpkg_layer(data, name)
+    except _VECTOR_ERRORS as exc:
+        raise ImportFormatError(
+            f"{name} cannot be read as a GeoPackage ({exc}). Import a GeoPackage as "
+            "BorderWatch exports it."
+        ) from exc
+
+
+def _read_gpkg_layer(data: bytes, name: str) -> pd.DataFrame:
+    layers = pyogrio.list_layers(io.BytesIO(data))
+    points = [str(layer) for layer, kind in layers if kind and "Point" in str(kind)]
+    if GPKG_INCIDENTS_LAYER in points:
+        layer = GPKG_INCIDENTS_LAYER
+    elif len(points) == 1:
+        layer = points[0]
+    else:
+        found = ", ".join(str(layer) for layer, _ in layers) or "none"
+        raise ImportFormatError(
+            f"{name} has no '{GPKG_INCIDENTS_LAYER}' point layer and not exactly one point "
+            f"layer to read instead (layers: {found}). Import a GeoPackage as BorderWatch "
+            "exports it."
+        )
+    frame = pyogrio.read_dataframe(io.BytesIO(data), layer=layer)
+    return _point_table(frame, name)
+
+
+def _point_table(frame, name: str) -> pd.DataFrame:
+    """A point layer as a table of text, ``latitude``/``longitude`` from the points."""
     geometry = frame.geometry
     if geometry.crs is not None and geometry.crs.to_epsg() != 4326:
         geometry = geometry.to_crs("EPSG:4326")
@@ -528,12 +724,9 @@ def read_table(
     elif reader == "xlsx":
         frame = _read_xlsx(data, name, sheet)
     elif reader == "zip":
-        if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-            kind = _kind_of(data)
-            raise ImportFormatError(
-                f"{name} is not a ZIP archive" + (f": it is {kind}." if kind else ".")
-            )
         frame = _read_zip(data, name, max_bytes)
+    elif reader == "gpkg":
+        frame = _read_gpkg(data, name)
     else:
         frame = _read_geojson(data, name)
     frame.columns = [str(column).replace("\ufeff", "").strip() for column in frame.columns]

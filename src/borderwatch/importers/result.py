@@ -73,6 +73,8 @@ class ImportResult:
     flags: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     #: The workbook sheet read (``None`` for other files).
     sheet: str | None = None
+    #: SHA-256 of the file's bytes as given (kept with the dataset, named in exports).
+    source_sha256: str = ""
 
     @property
     def rows_accepted(self) -> int:

@@ -109,7 +109,9 @@ def _incident_rows(incident: Mapping[str, Any], country_names: Mapping[str, str]
         rows.append(_row("Cross-border origin", escape(origins + (f" — {note}" if note else ""))))
     dataset = str(incident.get("source_dataset") or "")
     if dataset and dataset != "BorderWatch curated":
-        rows.append(_row("Dataset", escape(f"{dataset}, id {incident.get('original_id', '')}")))
+        name = str(incident.get("dataset_name") or dataset)
+        shown = f"{name} ({dataset}, id {incident.get('original_id', '')})"
+        rows.append(_row("Dataset", escape(shown)))
     also = incident.get("also_reported_as")
     if isinstance(also, tuple | list) and also:
         rows.append(_row("Also reported as", escape(", ".join(str(a) for a in also))))

@@ -28,6 +28,7 @@ __all__ = [
     "countries_or_none",
     "data_or_stop",
     "data_settings",
+    "prepared_or_none",
     "set_aside_datasets",
     "show_data_error",
     "zones",
@@ -120,6 +121,17 @@ def _country_shapes(geodata_dir: str) -> gpd.GeoDataFrame:
     from borderwatch.loading import load_countries
 
     return load_countries(Path(geodata_dir) / paths.COUNTRIES_FILE.name)
+
+
+def prepared_or_none() -> PreparedData | None:
+    """The prepared data layer, or ``None`` when it cannot be built (the other pages say
+    why)."""
+    warmup.wait()
+    chosen = data_settings()
+    try:
+        return _prepared(chosen, data_fingerprint(chosen))
+    except DataFileError:
+        return None
 
 
 def set_aside_datasets() -> tuple:

@@ -85,7 +85,12 @@ def export_panel(view: MapView, *, key: str, incidents: gpd.GeoDataFrame | None 
         )
 
         def provenance() -> Provenance:
-            return make_provenance(title=title, filters=view.filter_description, files=view.files)
+            return make_provenance(
+                title=title,
+                filters=view.filter_description,
+                files=view.files,
+                incidents=incidents if incidents is not None else view.incidents,
+            )
 
         image_col, map_col, data_col = st.columns(3)
         with image_col:
