@@ -23,8 +23,13 @@ def _open_export_panel(page):
 def test_snapshot_downloads_through_the_ui(page_and_log, app):
     page, log = page_and_log
     page.goto(f"{app.url}/?country=Tunisia", wait_until="domcontentloaded")
+    # Let the page finish drawing (charts below the map move the panel while they render).
+    expect(page.get_by_text("Filtered incidents")).to_be_visible(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(1500)
     _open_export_panel(page)
-    page.get_by_role("button", name="Download snapshot").click()
+    opener = page.get_by_role("button", name="Download snapshot")
+    opener.scroll_into_view_if_needed()  # as an analyst scrolls to the panel
+    opener.click()
     with page.expect_download(timeout=TIMEOUT_MS) as download_info:
         page.get_by_role("button", name="PNG, 300 dpi").click()
     download = download_info.value
