@@ -121,6 +121,29 @@ def _datasets(fingerprint: str, _data: PreparedData) -> list[str]:
     return sorted(found, key=lambda d: (d != CURATED_DATASET, d))
 
 
+def _toll_widgets() -> tuple[int | None, bool]:
+    """At least N deaths, and whether incidents with an unknown toll are kept."""
+    min_deaths = st.number_input(
+        "At least this many deaths",
+        min_value=0,
+        value=None,
+        step=1,
+        key="min_deaths",
+        bind="query-params",
+        placeholder="any toll",
+        help="Compared with each incident's best estimate of deaths.",
+    )
+    unknown = st.toggle(
+        "Keep incidents whose toll is unknown",
+        value=True,
+        key="unknown_toll",
+        bind="query-params",
+        help="An unknown toll is not zero: with a minimum set, keep or drop incidents "
+        "that report no death figure.",
+    )
+    return (None if min_deaths is None else int(min_deaths)), bool(unknown)
+
+
 def _more_filters(data: PreparedData, selection: IncidentFilter) -> IncidentFilter:
     """Dates to the day, perpetrator, deaths, location precision, dataset, verification."""
     first, last = data.incident_years
@@ -145,24 +168,7 @@ def _more_filters(data: PreparedData, selection: IncidentFilter) -> IncidentFilt
             placeholder="e.g. AQIM, Okba Ibn Nafaa",
             help="Part of the perpetrator as recorded, any case, accents optional.",
         )
-        min_deaths = st.number_input(
-            "At least this many deaths",
-            min_value=0,
-            value=None,
-            step=1,
-            key="min_deaths",
-            bind="query-params",
-            placeholder="any toll",
-            help="Compared with each incident's best estimate of deaths.",
-        )
-        unknown = st.toggle(
-            "Keep incidents whose toll is unknown",
-            value=True,
-            key="unknown_toll",
-            bind="query-params",
-            help="An unknown toll is not zero: with a minimum set, keep or drop incidents "
-            "that report no death figure.",
-        )
+        min_deaths, unknown = _toll_widgets()
         precisions = st.multiselect(
             "Location precision",
             options=list(PRECISION_LABELS),
@@ -198,8 +204,8 @@ def _more_filters(data: PreparedData, selection: IncidentFilter) -> IncidentFilt
         if len(chosen_dates) == 2 and tuple(chosen_dates) != span
         else None,
         actor=str(actor or ""),
-        min_deaths=None if min_deaths is None else int(min_deaths),
-        unknown_deaths=bool(unknown),
+        min_deaths=min_deaths,
+        unknown_deaths=unknown,
         precisions=tuple(int(p) for p in precisions),
         datasets=tuple(datasets),
         two_sources_only=bool(two_sources),
