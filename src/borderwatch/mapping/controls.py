@@ -346,6 +346,14 @@ _VIEW_UPDATE_TEMPLATE = Template(
             map.on("resize", function() {
                 if (!state.touched && !state.focus && state.fit) { state.fit(); }
             });
+            // The legend's width is known only once it is laid out (its rows are filled
+            // just before the first fit): fit again when it changes, so it never covers
+            // the selection at the opening view.
+            if (map.bwLegend && window.ResizeObserver) {
+                new ResizeObserver(function() {
+                    if (!state.touched && !state.focus && state.fit) { state.fit(); }
+                }).observe(map.bwLegend.div);
+            }
         }
     });
     fg.on("remove", function() {
