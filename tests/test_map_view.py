@@ -229,3 +229,23 @@ def test_files_and_legend_follow_the_layers(geodata, display, border_view):
 def test_snapshot_package_exposes_its_api():
     assert set(snapshot.__all__) >= {"render_snapshot", "SNAPSHOT_FORMATS"}
     assert not hasattr(snapshot, "SnapshotLayers")
+
+
+def test_the_credit_line_names_only_what_the_map_draws(geodata):
+    from borderwatch.cooperation import in_force
+    from borderwatch.links import country_anchors
+    from borderwatch.mapping.cooperation_map import cooperation_map_view
+    from borderwatch.mapping.layers import simplify_for_display
+
+    view = cooperation_map_view(
+        title="Cooperation 2016",
+        filter_description="2016",
+        countries=simplify_for_display(geodata.countries),
+        borders=simplify_for_display(geodata.borders),
+        arrangements=in_force(geodata.cooperation, 2016),
+        anchors=country_anchors(geodata.countries),
+        country_names=geodata.country_names(),
+    )
+    assert "Incidents" not in view.attribution
+    assert "Arrangements: BorderWatch" in view.attribution
+    assert "Natural Earth" in view.attribution

@@ -236,6 +236,8 @@ class MapView:
             _check_columns(name, getattr(self, name), columns)
         object.__setattr__(self, "legend", legend_for(self))
         object.__setattr__(self, "files", _source_files(self))
+        if self.attribution == ATTRIBUTION:  # the default: credit what is drawn, no more
+            object.__setattr__(self, "attribution", _credits(self))
 
     @property
     def zone_km(self) -> float | None:
@@ -265,6 +267,19 @@ def _check_columns(name: str, frame: pd.DataFrame | None, columns: frozenset[str
     missing = sorted(columns - set(frame.columns))
     if missing:
         raise ValueError(f"the {name} layer lacks column(s) {', '.join(missing)}")
+
+
+def _credits(view: MapView) -> str:
+    """The credit line for what the view draws (a map without incidents names none)."""
+    parts = ["Borders: Natural Earth (public domain)"]
+    if view.incidents is not None:
+        parts.append("Incidents: BorderWatch, cited per incident")
+    drawn_regimes = view.regimes is not None and not view.regimes.empty
+    if view.arrangements is not None or drawn_regimes:
+        parts.append("Arrangements: BorderWatch, cited per arrangement")
+    if view.crossings is not None and not view.crossings.empty:
+        parts.append("Crossings: BorderWatch, cited per crossing")
+    return " · ".join(parts)
 
 
 def _source_files(view: MapView) -> tuple[str, ...]:
