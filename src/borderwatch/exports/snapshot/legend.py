@@ -61,6 +61,9 @@ def draw_legend(ax: Axes, rows: list[Row], size_pt: tuple[float, float]) -> None
             edgecolor="#cccccc",
             linewidth=0.6,
             zorder=0,
+            # The frame lies on the panel's edges: unclipped, its right and bottom
+            # strokes are drawn whole instead of being cut in half by the axes.
+            clip_on=False,
         )
     )
     y = 6 * scale
