@@ -45,7 +45,7 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -272,6 +272,31 @@ def _check_savable(incidents: gpd.GeoDataFrame, *, name: str, rejected: int) -> 
         raise ValueError("rejected must be >= 0")
     if not name.strip():
         raise ValueError("a stored dataset needs a name")
+
+
+def _read_document(
+    path: Path, kind: tuple[str, int, str], error: Callable[[str], DataFileError]
+) -> dict | None:
+    """A JSON document of ``kind`` (format, version, what it is) read from ``path``, or
+    ``None`` when there is no file yet; anything else wrong becomes ``error(message)``."""
+    fmt, version, what = kind
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"cannot be read ({exc})") from exc
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error(f"is not valid JSON ({exc})") from exc
+    if not isinstance(document, dict) or document.get("format") != fmt:
+        raise error(f"is not {what}")
+    if document.get("version") != version:
+        raise error(
+            f"has version {document.get('version')!r}; this BorderWatch reads version {version}"
+        )
+    return document
 
 
 class DatasetStore:
@@ -502,24 +527,13 @@ class DatasetStore:
         )
 
     def _read_registry(self) -> _Registry:
-        path = self.registry_path
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        document = _read_document(
+            self.registry_path,
+            (REGISTRY_FORMAT, REGISTRY_VERSION, "a BorderWatch dataset registry"),
+            self._registry_error,
+        )
+        if document is None:
             return _Registry([], [])
-        except (OSError, UnicodeDecodeError) as exc:
-            raise self._registry_error(f"cannot be read ({exc})") from exc
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise self._registry_error(f"is not valid JSON ({exc})") from exc
-        if not isinstance(document, dict) or document.get("format") != REGISTRY_FORMAT:
-            raise self._registry_error("is not a BorderWatch dataset registry")
-        if document.get("version") != REGISTRY_VERSION:
-            raise self._registry_error(
-                f"has version {document.get('version')!r}; this BorderWatch reads version "
-                f"{REGISTRY_VERSION}"
-            )
         entries, retired = document.get("datasets"), document.get("retired", [])
         if not isinstance(entries, builtins.list) or not isinstance(retired, builtins.list):
             raise self._registry_error("'datasets' and 'retired' must be lists")
@@ -542,7 +556,7 @@ class DatasetStore:
             for key in sorted({k for k in keys if keys.count(k) > 1})
         )
         if problems:
-            raise DataFileError(path, problems, remedy=self._registry_remedy())
+            raise DataFileError(self.registry_path, problems, remedy=self._registry_remedy())
         return _Registry(datasets, [str(k) for k in retired])
 
     @staticmethod
@@ -582,23 +596,13 @@ class DatasetStore:
         )
 
     def _read_distinct(self) -> builtins.list[DistinctPair]:
-        try:
-            text = self.distinct_path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        document = _read_document(
+            self.distinct_path,
+            (DISTINCT_FORMAT, DISTINCT_VERSION, "a BorderWatch list of distinct incidents"),
+            self._distinct_error,
+        )
+        if document is None:
             return []
-        except (OSError, UnicodeDecodeError) as exc:
-            raise self._distinct_error(f"cannot be read ({exc})") from exc
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise self._distinct_error(f"is not valid JSON ({exc})") from exc
-        if not isinstance(document, dict) or document.get("format") != DISTINCT_FORMAT:
-            raise self._distinct_error("is not a BorderWatch list of distinct incidents")
-        if document.get("version") != DISTINCT_VERSION:
-            raise self._distinct_error(
-                f"has version {document.get('version')!r}; this BorderWatch reads version "
-                f"{DISTINCT_VERSION}"
-            )
         pairs = document.get("pairs")
         if not isinstance(pairs, builtins.list):
             raise self._distinct_error("'pairs' must be a list")
