@@ -38,13 +38,13 @@ import os
 import resource
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from revisions import extract_revision
 
 #: The current ACLED export layout (31 columns).
 ACLED_COLUMNS = (
@@ -291,19 +291,6 @@ def measure(path: Path) -> dict:
     }
 
 
-def _extract(revision: str, into: Path) -> Path:
-    archive = subprocess.run(
-        ["git", "-C", str(REPO_ROOT), "archive", revision], check=True, capture_output=True
-    ).stdout
-    tar_path = into / "before.tar"
-    tar_path.write_bytes(archive)
-    root = into / "before"
-    with tarfile.open(tar_path) as tar:
-        tar.extractall(root, filter="data")
-    tar_path.unlink()
-    return root
-
-
 def _run_side(root: Path, path: Path) -> dict:
     """``measure`` in a child process with ``root``'s code first on the path."""
     env = {**os.environ, "PYTHONPATH": str(root / "src")}
@@ -334,7 +321,7 @@ def main() -> None:
         sides: dict[str, dict] = {}
         if arguments.only != "new":
             sides[f"old ({arguments.before})"] = _run_side(
-                _extract(arguments.before, Path(scratch)), path
+                extract_revision(arguments.before, Path(scratch)), path
             )
         if arguments.only != "old":
             sides["new (this tree)"] = _run_side(REPO_ROOT, path)

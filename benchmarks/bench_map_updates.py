@@ -31,8 +31,9 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench_startup import _extract, _make_store
+from bench_startup import _make_store
 from playwright.sync_api import Browser, Page, sync_playwright
+from revisions import extract_revision
 
 from borderwatch import paths
 from borderwatch.config import environment_variable
@@ -177,7 +178,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="borderwatch-mapupd-") as tmp:
         work = Path(tmp)
-        before_root = _extract(args.before, work)
+        before_root = extract_revision(args.before, work)
         env = {environment_variable("cache_dir"): str(work / "cache")}
         empty = work / "empty-store"
         empty.mkdir()

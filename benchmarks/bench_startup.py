@@ -24,12 +24,12 @@ import os
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 
 from playwright.sync_api import Browser, sync_playwright
+from revisions import extract_revision
 
 from borderwatch import paths
 from borderwatch.config import environment_variable
@@ -42,20 +42,6 @@ MAP_DRAWN = """() => [...document.querySelectorAll("iframe")].some(f => {
     try { return !!f.contentDocument.querySelector("SYMBOLS"); }
     catch (e) { return false; }
 })""".replace("SYMBOLS", SYMBOLS)
-
-
-def _extract(revision: str, into: Path) -> Path:
-    archive = subprocess.run(
-        ["git", "-C", str(paths.REPO_ROOT), "archive", revision],
-        check=True,
-        capture_output=True,
-    ).stdout
-    tar_path = into / "before.tar"
-    tar_path.write_bytes(archive)
-    root = into / "before"
-    with tarfile.open(tar_path) as tar:
-        tar.extractall(root, filter="data")
-    return root
 
 
 def _make_store(events: int, into: Path) -> Path:
@@ -120,7 +106,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="borderwatch-startup-") as tmp:
         work = Path(tmp)
-        before_root = _extract(args.before, work)
+        before_root = extract_revision(args.before, work)
         store = _make_store(args.events, work) if args.events else work / "empty-store"
         env = {
             environment_variable("data_dir"): str(store),

@@ -54,7 +54,7 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
 
-from borderwatch.config import settings
+from borderwatch.config import environment_variable, settings
 from borderwatch.errors import DataFileError, Problem
 from borderwatch.schemas import IMPORTED_INCIDENTS, INCIDENTS, LATER_COLUMNS, incident_ids
 
@@ -64,7 +64,7 @@ except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
 #: Environment variable that moves the store elsewhere (tests, shared installations).
-DATA_DIR_VARIABLE = "BORDERWATCH_DATA_DIR"
+DATA_DIR_VARIABLE = environment_variable("data_dir")
 REGISTRY_NAME = "datasets.json"
 REGISTRY_FORMAT = "borderwatch-datasets"
 REGISTRY_VERSION = 1

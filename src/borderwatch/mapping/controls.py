@@ -358,9 +358,7 @@ _VIEW_UPDATE_TEMPLATE = Template(
     });
     fg.on("remove", function() {
         var map = this._map || window.map;
-        // Stop listening and drop the control first: the layer control reports a layer
-        // removed by code as "overlayremove", which would record the analyst's choice as
-        // "off" and keep the next selection's layer hidden.
+        // This group's layer control goes with it; onOverlay ignores the removals below.
         if (map) { map.off("overlayadd overlayremove", onOverlay); }
         if (control) { control.remove(); control = null; }
         overlays.forEach(function(o) {
