@@ -514,8 +514,10 @@ CAPABILITIES = TableSchema(
             "price_basis",
             "an expenditure figure needs its price basis ('not stated' when the source "
             "does not say); personnel figures have none",
-            lambda t: t["value_low"].notna()
-            & ((t["indicator"] == EXPENDITURE_INDICATOR) == (t["price_basis"] == "")),
+            lambda t: (
+                t["value_low"].notna()
+                & ((t["indicator"] == EXPENDITURE_INDICATOR) == (t["price_basis"] == ""))
+            ),
         ),
     ),
 )
