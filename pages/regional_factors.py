@@ -104,7 +104,8 @@ with capability_tab:
         series = capability_series(
             capabilities, indicator=indicator, states=states, country_names=names
         )
-        st.dataframe(series, width="stretch")
+        # Tall enough for every year at once: the whole series is the point of the grid.
+        st.dataframe(series, width="stretch", height=35 * (len(series) + 1) + 3)
     chart_col, personnel_col = st.columns(2)
     for column, indicator in zip((chart_col, personnel_col), CAPABILITY_INDICATORS, strict=True):
         column.altair_chart(
