@@ -15,7 +15,7 @@ from borderwatch.factors import (
     capability_table,
     format_figure,
 )
-from borderwatch.schemas import CAPABILITIES
+from borderwatch.schemas import CAPABILITIES, PRICE_BASES
 from borderwatch.validation import validate_table
 
 EXPENDITURE = "military_expenditure_usd_bn"
@@ -142,7 +142,7 @@ def test_table_names_release_and_price_basis(geodata):
     known = table[table["Value"] != UNKNOWN]
     assert (known["Release"] != "—").all()
     money = known[known["Indicator"].str.startswith("Military expenditure")]
-    assert money["Price basis"].isin(["current US$", "constant 2015 US$", "not stated"]).all()
+    assert money["Price basis"].isin(PRICE_BASES).all()
 
 
 def test_committed_series_covers_2011_to_2024(geodata):

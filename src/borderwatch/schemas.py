@@ -473,8 +473,9 @@ CAPABILITY_INDICATORS: dict[str, str] = {
 #: The money indicator: the only one whose figures have a price basis.
 EXPENDITURE_INDICATOR = "military_expenditure_usd_bn"
 #: Price bases of expenditure figures. SIPRI publishes current and constant US$ side by side
-#: and the outlets quoting it often do not say which: then the basis is "not stated".
-PRICE_BASES = ("current US$", "constant 2015 US$", "not stated")
+#: and the outlets quoting it often do not say which: then the basis is "not stated"; a range
+#: whose figures have different bases is "mixed" (the note says which is which).
+PRICE_BASES = ("current US$", "constant 2015 US$", "not stated", "mixed")
 
 CAPABILITIES = TableSchema(
     name="capabilities",
