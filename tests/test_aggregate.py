@@ -92,3 +92,44 @@ def test_cell_layer_features_carry_counts_tooltip_and_popup_fields():
     assert features[1]["properties"]["deaths"] == "10–15 (best 12)"
     for field in ("incidents", "deaths", "main_type", "period", "hint", "color"):
         assert all(field in f["properties"] for f in features)
+
+
+def test_grid_cells_equal_a_plain_groupby_on_random_incidents():
+    import pandas as pd
+
+    rng = np.random.default_rng(7)
+    n = 5_000
+    best = pd.array(rng.integers(0, 30, n), dtype="Int64")
+    best[rng.random(n) < 0.3] = pd.NA
+    incidents = pd.DataFrame(
+        {
+            "longitude": rng.uniform(-17, 37, n),
+            "latitude": rng.uniform(10, 38, n),
+            "event_type": rng.choice(["armed_clash", "terrorist_attack", "seizure"], n),
+            "date_start": pd.Timestamp("2011-01-01")
+            + pd.to_timedelta(rng.integers(0, 5000, n), unit="D"),
+            "fatalities_low": best,
+            "fatalities_best": best,
+            "fatalities_high": best,
+        }
+    )
+    cells = grid_cells(incidents, cell_deg=2.0)
+    table = incidents.assign(
+        cell_x=np.floor(incidents["longitude"] / 2.0), cell_y=np.floor(incidents["latitude"] / 2.0)
+    )
+    groups = table.groupby(["cell_x", "cell_y"])
+    expected = groups.agg(
+        longitude=("longitude", "mean"),
+        incidents=("longitude", "size"),
+        first=("date_start", "min"),
+        last=("date_start", "max"),
+    ).reset_index(drop=True)
+    assert cells["incidents"].tolist() == expected["incidents"].tolist()
+    assert np.allclose(cells["longitude"], expected["longitude"])
+    assert (cells["first"] == expected["first"]).all() and (cells["last"] == expected["last"]).all()
+    best_sum = groups["fatalities_best"].sum().to_numpy(dtype="float64")
+    assert np.allclose(cells["deaths_best"], best_sum)
+    counts = table.groupby(["cell_x", "cell_y", "event_type"]).size().unstack(fill_value=0)
+    top = counts.max(axis=1).to_numpy()
+    chosen = [counts.iloc[i][t] for i, t in enumerate(cells["main_type"])]
+    assert chosen == top.tolist()  # the chosen type is a most frequent one

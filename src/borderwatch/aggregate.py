@@ -61,37 +61,70 @@ def grid_cells(incidents: pd.DataFrame, *, cell_deg: float) -> pd.DataFrame:
             ]
         )
     low, best, high = incident_bounds(placed)
-    table = pd.DataFrame(
+    lon = placed["longitude"].to_numpy(dtype="float64")
+    lat = placed["latitude"].to_numpy(dtype="float64")
+    cell_x = np.floor(lon / cell_deg).astype("int64")
+    cell_y = np.floor(lat / cell_deg).astype("int64")
+    # One integer per cell, ordered as (cell_x, cell_y): counted with numpy, not groupby
+    # (a million rows in a tenth of the time).
+    height = int(cell_y.max() - cell_y.min()) + 1
+    cells, cell = np.unique(
+        (cell_x - cell_x.min()) * height + (cell_y - cell_y.min()), return_inverse=True
+    )
+    cell = cell.reshape(-1)
+    count = np.bincount(cell, minlength=len(cells))
+    sums = {
+        name: np.bincount(cell, weights=np.nan_to_num(values), minlength=len(cells))
+        for name, values in (
+            ("deaths_low", low.to_numpy(dtype="float64", na_value=np.nan)),
+            ("deaths_best", best.to_numpy(dtype="float64", na_value=np.nan)),
+            ("deaths_high", high.to_numpy(dtype="float64", na_value=np.nan)),
+        )
+    }
+    first, last = _date_range_per_cell(placed["date_start"], cell, count)
+    return pd.DataFrame(
         {
-            "cell_x": np.floor(placed["longitude"].to_numpy() / cell_deg).astype("int64"),
-            "cell_y": np.floor(placed["latitude"].to_numpy() / cell_deg).astype("int64"),
-            "longitude": placed["longitude"].to_numpy(),
-            "latitude": placed["latitude"].to_numpy(),
-            "deaths_low": low.to_numpy(dtype="float64", na_value=np.nan),
-            "deaths_best": best.to_numpy(dtype="float64", na_value=np.nan),
-            "deaths_high": high.to_numpy(dtype="float64", na_value=np.nan),
-            "event_type": placed["event_type"].to_numpy(),
-            "date_start": placed["date_start"].to_numpy(),
+            "longitude": np.bincount(cell, weights=lon, minlength=len(cells)) / count,
+            "latitude": np.bincount(cell, weights=lat, minlength=len(cells)) / count,
+            "incidents": count,
+            **sums,
+            "main_type": _most_frequent_per_cell(placed["event_type"], cell, len(cells)),
+            "first": first,
+            "last": last,
         }
     )
-    keys = ["cell_x", "cell_y"]
-    cells = table.groupby(keys).agg(
-        longitude=("longitude", "mean"),
-        latitude=("latitude", "mean"),
-        incidents=("longitude", "size"),
-        deaths_low=("deaths_low", "sum"),
-        deaths_best=("deaths_best", "sum"),
-        deaths_high=("deaths_high", "sum"),
-        first=("date_start", "min"),
-        last=("date_start", "max"),
-    )
-    main_type = (
-        table.groupby([*keys, "event_type"])
-        .size()
-        .reset_index(name="n")
-        .sort_values("n", ascending=False)
-        .drop_duplicates(keys)
-        .set_index(keys)["event_type"]
-    )
-    cells["main_type"] = main_type
-    return cells.reset_index(drop=True)
+
+
+def _date_range_per_cell(
+    dates: pd.Series, cell: np.ndarray, count: np.ndarray
+) -> tuple[pd.Series, pd.Series]:
+    """Earliest and latest date of each cell's incidents (missing dates ignored)."""
+    values = dates.to_numpy()
+    ticks = values.astype("int64")
+    missing = np.isnat(values)
+    order = np.argsort(cell, kind="stable")
+    starts = np.r_[0, np.cumsum(count)[:-1]]
+    sorted_ticks, sorted_missing = ticks[order], missing[order]
+    highest, lowest = np.iinfo("int64").max, np.iinfo("int64").min
+    first = np.minimum.reduceat(np.where(sorted_missing, highest, sorted_ticks), starts)
+    last = np.maximum.reduceat(np.where(sorted_missing, lowest, sorted_ticks), starts)
+
+    def as_dates(ticks: np.ndarray) -> pd.Series:
+        # A cell whose dates are all missing keeps the sentinel: missing again (NaT).
+        unknown = (ticks == highest) | (ticks == lowest)
+        return pd.Series(np.where(unknown, lowest, ticks).astype(values.dtype))
+
+    return as_dates(first), as_dates(last)
+
+
+def _most_frequent_per_cell(types: pd.Series, cell: np.ndarray, cells: int) -> np.ndarray:
+    """Each cell's most frequent event type (ties: the first in alphabetical order)."""
+    codes, names = pd.factorize(types, sort=True)
+    if len(names) == 0:
+        return np.full(cells, None, dtype=object)
+    known = codes >= 0
+    tally = np.bincount(cell[known] * len(names) + codes[known], minlength=cells * len(names))
+    tally = tally.reshape(cells, len(names))
+    main = np.asarray(names, dtype=object)[tally.argmax(axis=1)]
+    main[tally.sum(axis=1) == 0] = None
+    return main

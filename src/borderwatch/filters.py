@@ -135,6 +135,8 @@ def filter_incidents(incidents: pd.DataFrame, selection: IncidentFilter) -> pd.D
         keep &= _column(incidents, "dataset", CURATED_DATASET).isin(selection.datasets)
     if selection.two_sources_only:
         keep &= _column(incidents, "verification", "") == TWO_SOURCES
+    if bool(keep.all()):
+        return incidents  # nothing left out: no copy of a possibly million-row table
     return incidents[keep]
 
 
