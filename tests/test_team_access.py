@@ -256,7 +256,7 @@ def test_secrets_problems_are_named():
 
 
 class _Metadata(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (the standard library's name)
+    def do_GET(self):
         body = json.dumps({"issuer": "i", "authorization_endpoint": "a"}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
