@@ -48,8 +48,8 @@ def sign_in_setup_problems(options: list[str]) -> list[str]:
     from borderwatch.team.signin_setup import listen_port, sign_in_problems
 
     try:
-        secrets_singleton.load_if_toml_exists()
-        auth = secrets_singleton.get("auth")
+        found = secrets_singleton.load_if_toml_exists()
+        auth = secrets_singleton.get("auth") if found else None
     except Exception as error:  # a malformed secrets file
         return [f"the secrets file cannot be read ({error})."]
     port = listen_port(options, default=int(streamlit_config.get_option("server.port")))
