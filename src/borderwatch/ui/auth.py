@@ -17,6 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 from borderwatch.app.backend import audit_log, dataset_store
+from borderwatch.app.duplicates import plain
 from borderwatch.config import ConfigError, Settings, settings
 from borderwatch.errors import DataFileError
 from borderwatch.team import access
@@ -127,9 +128,8 @@ def _refuse(message: str) -> None:
 
 def _show_identity(user: User) -> None:
     with st.sidebar:
-        name_col, button_col = st.columns([3, 2], vertical_alignment="center")
-        name_col.markdown(f"**{user.name}**  \n{user.role.label}")
-        button_col.button("Sign out", key="sign_out", icon=":material/logout:", on_click=st.logout)
+        st.markdown(f"Signed in as **{plain(user.name)}** ({user.role.label})")
+        st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=st.logout)
 
 
 def sign_in_gate(config: Settings | None = None) -> User:
