@@ -8,6 +8,7 @@ interface is aborted (the app itself never makes one; they are counted apart).""
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import re
 import threading
@@ -21,6 +22,7 @@ from borderwatch.devserver import RunningApp, free_port, running_app
 from borderwatch.importers import import_file
 from borderwatch.paths import REPO_ROOT
 from borderwatch.store import DatasetStore
+from borderwatch.team.audit import FileAuditLog
 
 from .conftest import ARTIFACTS
 
@@ -49,10 +51,16 @@ def provider() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def team_app(provider: str, tmp_path_factory) -> Iterator[RunningApp]:
+def team_root(tmp_path_factory) -> Path:
+    """The team server's folder: secrets, datasets and audit trail (``imports/``), cache."""
+    return tmp_path_factory.mktemp("team")
+
+
+@pytest.fixture(scope="module")
+def team_app(provider: str, team_root: Path) -> Iterator[RunningApp]:
     """A team server (sign-in on) whose store holds an open dataset and one restricted to
     the licensed group, with its own secrets file."""
-    root: Path = tmp_path_factory.mktemp("team")
+    root = team_root
     store = DatasetStore(root / "imports")
     for name, label in (("ucdp_ged.csv", "Open UCDP"), ("acled_current.csv", "Licensed ACLED")):
         result = import_file((FIXTURES / name).read_bytes(), file_name=name, dataset="x")
@@ -158,3 +166,21 @@ def test_a_tampered_identity_cookie_is_refused(team_app, context):
     expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=TIMEOUT_MS)
     assert page.get_by_role("button", name="Sign out").count() == 0
     page.screenshot(path=ARTIFACTS / "team-forged-cookie.png", full_page=True)
+
+
+def test_an_export_is_recorded_with_its_sha256_and_filters(team_app, team_root, context):
+    page = context.new_page()
+    _sign_in(page, team_app, "analyst")
+    expect(page.get_by_text("Filtered incidents")).to_be_visible(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(1500)  # charts below the map move the panel while they render
+    page.get_by_text("Export this view").click()
+    opener = page.get_by_role("button", name=re.compile(r"Download [\d,]+ incidents"))
+    opener.scroll_into_view_if_needed()
+    opener.click()
+    with page.expect_download(timeout=TIMEOUT_MS) as download_info:
+        page.get_by_role("button", name="CSV (zip with provenance)").click()
+    exported = Path(download_info.value.path()).read_bytes()
+    event = FileAuditLog(team_root / "imports").events()[-1]
+    assert (event.user, event.action) == ("analyst@borderwatch.test", "export")
+    assert event.sha256 == hashlib.sha256(exported).hexdigest()
+    assert event.detail["format"] == "csv" and "countries: all" in event.detail["filters"]
