@@ -272,8 +272,7 @@ if prepared is not None:
         if may(user, Permission.CHANGE_SETTINGS) and split_col.button(
             "Split", key=f"split_{group.kept_id}", icon=":material/call_split:"
         ):
-            duplicates.split_group(store, group)
-            st.rerun()
+            _guarded(team.split_merge, store, trail, user, group)
 try:
     split = team.visible_pairs(duplicates.split_pairs(store), hidden_datasets(user, limits))
 except DataFileError as error:
@@ -290,5 +289,4 @@ if split:
             if may(user, Permission.CHANGE_SETTINGS) and undo_col.button(
                 "Undo", key=f"unsplit_{pair.first}_{pair.second}"
             ):
-                duplicates.undo_split(store, pair)
-                st.rerun()
+                _guarded(team.undo_split, store, trail, user, pair)

@@ -312,3 +312,21 @@ def test_a_team_server_reads_server_paths_only_from_named_folders(monkeypatch, t
     assert server_import_dirs("127.0.0.1") == []
     monkeypatch.setenv("BORDERWATCH_SERVER_IMPORT_DIRS", str(tmp_path))
     assert server_import_dirs("127.0.0.1") == [tmp_path]
+
+
+def test_splitting_a_merge_needs_the_analyst_role_and_is_recorded(tmp_path):
+    from borderwatch.app.duplicates import MergedGroup
+
+    store = DatasetStore(tmp_path / "store")
+    log = FileAuditLog(tmp_path / "store")
+    group = MergedGroup("T-001", ("T-001", "ucdp-1:7"), "n", "d", "p", "curated", "close")
+    with pytest.raises(AccessDeniedError):
+        team.split_merge(store, log, VIEWER, group)
+    assert team.split_merge(store, log, ANALYST, group) is None
+    pair = store.distinct_pairs()[0]
+    assert team.undo_split(store, log, ANALYST, pair) is None
+    assert store.distinct_pairs() == []
+    assert [(e.action, sorted(e.detail)) for e in log.events()] == [
+        ("settings", ["split"]),
+        ("settings", ["unsplit"]),
+    ]

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from borderwatch.app.backend import DatasetStoreBackend
+from borderwatch.app.duplicates import MergedGroup
 from borderwatch.importers import ImportResult
 from borderwatch.store import DatasetInfo, DistinctPair
 from borderwatch.team.access import Permission, parse_groups, require
@@ -97,6 +98,30 @@ def set_merging(
     info = duplicates.set_merging(store, key, merge)
     detail = {**_named(info), "merge_duplicates": merge}
     return record(log, AuditEvent(user=user.id, action="settings", dataset=key, detail=detail))
+
+
+def split_merge(
+    store: DatasetStoreBackend, log: AuditLog, user: User, group: MergedGroup
+) -> str | None:
+    """Split a merged incident into its reports (a shared setting), and record it."""
+    from borderwatch.app import duplicates
+
+    require(user, Permission.CHANGE_SETTINGS)
+    duplicates.split_group(store, group)
+    detail = {"split": [list(pair) for pair in group.pairs]}
+    return record(log, AuditEvent(user=user.id, action="settings", detail=detail))
+
+
+def undo_split(
+    store: DatasetStoreBackend, log: AuditLog, user: User, pair: DistinctPair
+) -> str | None:
+    """Let two reports be merged again (a shared setting), and record it."""
+    from borderwatch.app import duplicates
+
+    require(user, Permission.CHANGE_SETTINGS)
+    duplicates.undo_split(store, pair)
+    detail = {"unsplit": list(pair.ids)}
+    return record(log, AuditEvent(user=user.id, action="settings", detail=detail))
 
 
 def restrict_dataset(
