@@ -330,3 +330,13 @@ def test_splitting_a_merge_needs_the_analyst_role_and_is_recorded(tmp_path):
         ("settings", ["split"]),
         ("settings", ["unsplit"]),
     ]
+
+
+def test_the_audit_trail_growing_does_not_invalidate_the_prepared_data(tmp_path):
+    from borderwatch.team.audit import AuditEvent
+
+    store, _, _ = _store_with_restricted(tmp_path / "store")
+    chosen = DataSettings(paths.GEODATA_DIR, store.directory, 3, 10.0)
+    before = data_fingerprint(chosen)
+    FileAuditLog(store.directory).append(AuditEvent(user="u", action="sign-in"))
+    assert data_fingerprint(chosen) == before

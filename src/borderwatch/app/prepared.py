@@ -33,6 +33,7 @@ from borderwatch.mapping.layers import simplify_for_display
 from borderwatch.proximity import BorderIndex, add_border_distance
 from borderwatch.schemas import IMPORTED_INCIDENTS
 from borderwatch.store import DatasetStore, empty_incidents
+from borderwatch.team.audit import AUDIT_FILE_NAME
 from borderwatch.validation import find_violations
 from borderwatch.zones import border_zones
 
@@ -136,7 +137,8 @@ class PreparedData:
 def _files_state(directory: Path) -> list[tuple[str, int, int]]:
     if not directory.is_dir():
         return []
-    files = sorted(p for p in directory.iterdir() if p.is_file())
+    # The audit trail grows with every sign-in and export and changes nothing shown.
+    files = sorted(p for p in directory.iterdir() if p.is_file() and p.name != AUDIT_FILE_NAME)
     return [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files]
 
 
