@@ -157,3 +157,12 @@ def test_sign_out_signs_the_user_out(team_store):
     at = _app(VIEWER)
     at.sidebar.button(key="sign_out").click().run()
     assert at.user == {"is_logged_in": False} or not at.user.get("is_logged_in")
+
+
+def test_a_team_server_reads_no_server_path_unless_folders_are_named(team_store, monkeypatch):
+    monkeypatch.delenv("BORDERWATCH_SERVER_IMPORT_DIRS", raising=False)
+    at = _app(ANALYST, "pages/data.py")
+    at.text_input(key="import_path").set_value(str(FIXTURES / "ucdp_ged.csv")).run()
+    assert not at.exception, at.exception
+    assert any("switched off" in e.value for e in at.error)
+    assert not [b for b in at.button if b.label == "Import"]

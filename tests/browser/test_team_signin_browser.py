@@ -184,3 +184,14 @@ def test_an_export_is_recorded_with_its_sha256_and_filters(team_app, team_root, 
     assert (event.user, event.action) == ("analyst@borderwatch.test", "export")
     assert event.sha256 == hashlib.sha256(exported).hexdigest()
     assert event.detail["format"] == "csv" and "countries: all" in event.detail["filters"]
+
+
+def test_a_team_server_refuses_cross_origin_reads(team_app):
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{team_app.url}/_stcore/health", headers={"Origin": "http://elsewhere.test"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+        assert response.headers.get("Access-Control-Allow-Origin") is None
