@@ -11,11 +11,11 @@ button in the sidebar. Who may do what is :mod:`borderwatch.team.access`; the ro
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import streamlit as st
 
+from borderwatch.app import team
 from borderwatch.app.backend import audit_log, dataset_store
 from borderwatch.app.duplicates import plain
 from borderwatch.config import ConfigError, Settings, settings
@@ -32,8 +32,6 @@ from borderwatch.team.identity import (
     signed_in_at,
     user_from_claims,
 )
-
-_LOG = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -96,15 +94,9 @@ def hidden_datasets(user: User, config: Settings | None = None) -> frozenset[str
 def record(user: User, action: str, **fields: object) -> None:
     """Append an event to the audit trail; a trail that cannot be written is reported on
     the page (the action itself has happened) and in the log, never as a traceback."""
-    try:
-        audit_log().append(AuditEvent(user=user.id, action=action, **fields))  # type: ignore[arg-type]
-    except Exception as error:
-        _LOG.exception("audit event %s by %s not recorded", action, user.id)
-        st.warning(
-            f"The audit trail could not record this {action} ({type(error).__name__}); "
-            "tell the server's administrator. Details are in the server log.",
-            icon=":material/warning:",
-        )
+    event = AuditEvent(user=user.id, action=action, **fields)  # type: ignore[arg-type]
+    if (warning := team.record(audit_log(), event)) is not None:
+        st.warning(warning, icon=":material/warning:")
 
 
 def _sign_in_screen(message: str | None = None) -> None:
