@@ -340,3 +340,12 @@ def test_the_audit_trail_growing_does_not_invalidate_the_prepared_data(tmp_path)
     before = data_fingerprint(chosen)
     FileAuditLog(store.directory).append(AuditEvent(user="u", action="sign-in"))
     assert data_fingerprint(chosen) == before
+
+
+def test_launcher_refuses_a_broken_roles_file(monkeypatch, tmp_path):
+    roles = tmp_path / "roles.toml"
+    roles.write_text("[groups]\nstaff = 'chief'\n", encoding="utf-8")
+    monkeypatch.setenv("BORDERWATCH_AUTH", "on")
+    monkeypatch.setenv("BORDERWATCH_ROLES_FILE", str(roles))
+    with pytest.raises(SystemExit, match="'chief' is not a role"):
+        launcher.main([])

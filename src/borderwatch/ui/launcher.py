@@ -13,12 +13,14 @@ the internal flag that ``st.navigation`` itself sets on its first call.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from streamlit.web import cli
 
 from borderwatch import paths
 from borderwatch.app import warmup
 from borderwatch.config import ConfigError, Settings, settings
+from borderwatch.team.identity import load_roles_file
 
 #: Streamlit options a team server always runs with, whatever else is given: XSRF tokens
 #: checked, cross-origin requests refused (Streamlit's "CORS protection"), no allowed
@@ -72,6 +74,8 @@ def main(argv: list[str] | None = None) -> None:
     options = sys.argv[1:] if argv is None else argv
     try:
         configured = settings()
+        if configured.auth and configured.roles_file.strip():
+            load_roles_file(Path(configured.roles_file).expanduser())  # names what is wrong
         if configured.auth and (problems := sign_in_setup_problems(options)):
             raise ConfigError("sign-in cannot work: " + " ".join(problems))
     except ConfigError as error:  # an operator's mistake: say so before serving anything
