@@ -6,6 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from borderwatch.config import settings
+from borderwatch.team.access import Permission, may
+from borderwatch.ui.auth import sign_in_gate
 from borderwatch.ui.data import data_or_stop
 from borderwatch.ui.map import MAP_PAGES, skip_link
 from borderwatch.ui.sidebar import render_sidebar
@@ -14,6 +17,8 @@ from borderwatch.ui.sidebar import render_sidebar
 ICON = Path(__file__).parent / "static" / "brand" / "borderwatch-icon.png"
 
 st.set_page_config(page_title="BorderWatch", page_icon=str(ICON), layout="wide")
+# Team mode: nothing below runs (no data is read) until a valid user is signed in.
+user = sign_in_gate()
 
 # url_path differs from the file names on purpose: Streamlit still recognises a `pages/`
 # folder as a legacy multipage app before st.navigation runs, and a URL path equal to a file
@@ -68,6 +73,15 @@ pages = [
         url_path="sources",
     ),
 ]
+if settings().auth and may(user, Permission.VIEW_AUDIT):
+    pages.append(
+        st.Page(
+            "pages/team.py",
+            title="Team: audit & access",
+            icon=":material/admin_panel_settings:",
+            url_path="team",
+        )
+    )
 navigation = st.navigation(pages)
 
 render_sidebar(data_or_stop())

@@ -4,11 +4,13 @@ import logging
 
 import streamlit as st
 
-from borderwatch.app import duplicates, imports
-from borderwatch.app.backend import dataset_store
+from borderwatch.app import duplicates, imports, team
+from borderwatch.app.backend import audit_log, dataset_store
 from borderwatch.config import settings
 from borderwatch.errors import DataFileError
 from borderwatch.importers import ImportRefusedError, ImportResult, SheetChoiceError
+from borderwatch.team.access import AccessDeniedError, Permission, may, refusal, visible_datasets
+from borderwatch.ui.auth import current_user, hidden_datasets
 from borderwatch.ui.data import (
     DEDUPE_DAYS_KEY,
     DEDUPE_KM_KEY,
@@ -24,6 +26,25 @@ _set_aside = set_aside_datasets
 
 limits = settings()
 store = dataset_store(limits)
+trail = audit_log(limits)
+user = current_user(limits)
+
+
+def _guarded(action, *args) -> None:
+    """Run a guarded change (:mod:`borderwatch.app.team`), say why it was refused or that
+    the audit trail missed it, and rerun when it went through."""
+    try:
+        warning = action(*args)
+    except AccessDeniedError as error:
+        st.error(str(error), icon=":material/lock:")
+        return
+    if warning:
+        st.session_state["audit_warning"] = warning
+    st.rerun()
+
+
+if (audit_warning := st.session_state.pop("audit_warning", None)) is not None:
+    st.warning(audit_warning, icon=":material/warning:")
 
 st.title("Your data")
 st.markdown(
@@ -34,22 +55,29 @@ st.markdown(
     "nothing is dropped silently."
 )
 
+uploaded, server_path = None, ""
 upload_tab, path_tab = st.tabs(["Upload a file", "A file on the server"])
 with upload_tab:
-    uploaded = st.file_uploader(
-        f"Event file (up to {limits.max_import_mb:,} MB)",
-        type=["csv", "xlsx", "geojson", "json", "gpkg", "zip"],
-        key="import_upload",
-    )
+    if may(user, Permission.IMPORT):
+        uploaded = st.file_uploader(
+            f"Event file (up to {limits.max_import_mb:,} MB)",
+            type=["csv", "xlsx", "geojson", "json", "gpkg", "zip"],
+            key="import_upload",
+        )
+    else:
+        st.info(refusal(user, Permission.IMPORT), icon=":material/lock:")
 with path_tab:
-    server_path = st.text_input(
-        "Path on the server",
-        key="import_path",
-        help=(
-            "For files too large to upload through the browser: up to "
-            f"{limits.max_server_file_mb:,} MB."
-        ),
-    )
+    if not may(user, Permission.SERVER_PATH_IMPORT):
+        st.info(refusal(user, Permission.SERVER_PATH_IMPORT), icon=":material/lock:")
+    else:
+        server_path = st.text_input(
+            "Path on the server",
+            key="import_path",
+            help=(
+                "For files too large to upload through the browser: up to "
+                f"{limits.max_server_file_mb:,} MB."
+            ),
+        )
 
 source = None
 if uploaded is not None:
@@ -60,7 +88,7 @@ elif server_path:
     except ImportRefusedError as error:
         st.error(str(error), icon=":material/error:")
 
-if source is not None:
+if source is not None and may(user, Permission.IMPORT):
     dataset_name = st.text_input(
         "Dataset name", value=imports.default_dataset_name(source.name), key="import_name"
     )
@@ -112,6 +140,8 @@ if source is not None:
                     icon=":material/error:",
                 )
                 st.stop()
+            if stored is not None and (warning := team.record_import(trail, user, stored, result)):
+                st.warning(warning, icon=":material/warning:")
             if stored is None:
                 status.update(
                     label="Nothing to store: every row was rejected", state="error", expanded=True
@@ -159,7 +189,7 @@ for aside in _set_aside():
         icon=":material/block:",
     )
 try:
-    datasets = store.list()
+    datasets = visible_datasets(user, store.list())
 except DataFileError as error:
     st.error(error.summary() + f"\n\n**What to do:** {error.remedy}", icon=":material/error:")
     datasets = []
@@ -172,23 +202,30 @@ for info in datasets:
         f"imported {info.imported_at[:16].replace('T', ' ')} UTC"
     )
     rows_col.markdown(f"{info.rows:,} incidents  \n{info.rejected:,} rows rejected")
-    enabled = enabled_col.toggle("Shown", value=info.enabled, key=f"enabled_{info.key}")
+    if info.groups:
+        name_col.caption(f"Restricted to: {', '.join(info.groups)}")
+    enabled = enabled_col.toggle(
+        "Shown",
+        value=info.enabled,
+        key=f"enabled_{info.key}",
+        disabled=not may(user, Permission.ENABLE),
+    )
     if enabled != info.enabled:
-        store.set_enabled(info.key, enabled)
-        st.rerun()
+        _guarded(team.set_shown, store, trail, user, info.key, enabled)
     merging = merge_col.toggle(
         "Merge",
         value=info.merge_duplicates,
         key=f"merge_{info.key}",
         help="Merge this dataset's reports with the same event in other datasets. Off: every "
         "report of this dataset is shown on its own.",
+        disabled=not may(user, Permission.CHANGE_SETTINGS),
     )
     if merging != info.merge_duplicates:
-        duplicates.set_merging(store, info.key, merging)
-        st.rerun()
-    if delete_col.button("Delete", key=f"delete_{info.key}", icon=":material/delete:"):
-        store.delete(info.key)
-        st.rerun()
+        _guarded(team.set_merging, store, trail, user, info.key, merging)
+    if may(user, Permission.DELETE) and delete_col.button(
+        "Delete", key=f"delete_{info.key}", icon=":material/delete:"
+    ):
+        _guarded(team.delete_dataset, store, trail, user, info.key)
 
 st.subheader("Same incident, several sources")
 days_col, km_col = st.columns(2)
@@ -232,11 +269,12 @@ if prepared is not None:
             f"merged: {plain(', '.join(group.members[1:]))}  \n"
             f"why: {plain(group.reason or 'not recorded')}"
         )
-        if split_col.button("Split", key=f"split_{group.kept_id}", icon=":material/call_split:"):
-            duplicates.split_group(store, group)
-            st.rerun()
+        if may(user, Permission.CHANGE_SETTINGS) and split_col.button(
+            "Split", key=f"split_{group.kept_id}", icon=":material/call_split:"
+        ):
+            _guarded(team.split_merge, store, trail, user, group)
 try:
-    split = duplicates.split_pairs(store)
+    split = team.visible_pairs(duplicates.split_pairs(store), hidden_datasets(user, limits))
 except DataFileError as error:
     st.error(error.summary() + f"\n\n**What to do:** {error.remedy}", icon=":material/error:")
     split = []
@@ -248,6 +286,7 @@ if split:
                 f"{duplicates.plain(pair.first)} and {duplicates.plain(pair.second)} · "
                 f"split {pair.declared_at}"
             )
-            if undo_col.button("Undo", key=f"unsplit_{pair.first}_{pair.second}"):
-                duplicates.undo_split(store, pair)
-                st.rerun()
+            if may(user, Permission.CHANGE_SETTINGS) and undo_col.button(
+                "Undo", key=f"unsplit_{pair.first}_{pair.second}"
+            ):
+                _guarded(team.undo_split, store, trail, user, pair)

@@ -65,6 +65,23 @@ class Settings:
     #: ``postgresql+psycopg://borderwatch_app@127.0.0.1:55432/borderwatch``) that holds the
     #: imported datasets and the audit trail. Empty: files in :attr:`data_dir` (one machine).
     database_url: str = ""
+    #: Team mode: require sign-in with OpenID Connect (``st.login``; the provider is set in
+    #: ``.streamlit/secrets.toml`` ``[auth]``). Off: no sign-in, one local user with every
+    #: right (the one-machine default).
+    auth: bool = False
+    #: The ID-token claim holding the user's roles (``viewer``, ``analyst``, ``admin``).
+    roles_claim: str = "roles"
+    #: The ID-token claim holding the user's groups (dataset access, roles by group).
+    groups_claim: str = "groups"
+    #: A TOML file giving roles by user (e-mail or subject) and by group; see the README.
+    #: Empty: roles come from the claim only.
+    roles_file: str = ""
+    #: Role of a signed-in user whom neither the claim nor the roles file gives one:
+    #: ``viewer``, ``analyst``, ``admin`` or ``none`` (such a user is refused).
+    default_role: str = "viewer"
+    #: A sign-in older than this many hours is refused (sign in again), whatever the
+    #: browser's cookie says.
+    session_hours: float = 12.0
 
     @property
     def max_import_bytes(self) -> int:
@@ -82,7 +99,21 @@ def environment_variable(name: str) -> str:
     return ENV_PREFIX + name.upper()
 
 
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _parse_bool(name: str, raw: str) -> bool:
+    if raw.strip().lower() in _TRUE + _FALSE:
+        return raw.strip().lower() in _TRUE
+    raise ConfigError(
+        f"{environment_variable(name)}={raw!r} is not on or off; use one of "
+        f"{', '.join(_TRUE + _FALSE)}."
+    )
+
+
 def _parse(name: str, kind: type, raw: str) -> object:
+    if kind is bool:
+        return _parse_bool(name, raw)
     try:
         value = kind(raw)
     except ValueError:
@@ -95,7 +126,7 @@ def _parse(name: str, kind: type, raw: str) -> object:
     return value
 
 
-_KINDS: dict[str, type] = {"Path": Path, "int": int, "float": float, "str": str}
+_KINDS: dict[str, type] = {"Path": Path, "int": int, "float": float, "str": str, "bool": bool}
 
 
 def settings() -> Settings:
@@ -105,4 +136,10 @@ def settings() -> Settings:
         raw = os.environ.get(environment_variable(field.name))
         if raw:
             overrides[field.name] = _parse(field.name, _KINDS[str(field.type)], raw)
-    return Settings(**overrides)  # type: ignore[arg-type]
+    chosen = Settings(**overrides)  # type: ignore[arg-type]
+    if chosen.default_role not in ("viewer", "analyst", "admin", "none"):
+        raise ConfigError(
+            f"{environment_variable('default_role')}={chosen.default_role!r} is not a role; "
+            "use viewer, analyst, admin or none."
+        )
+    return chosen

@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from borderwatch import paths
 from borderwatch.config import settings
@@ -58,10 +59,18 @@ class RunningApp:
 
 @contextmanager
 def running_app(
-    *, timeout_s: float = 60.0, env: dict[str, str] | None = None
+    *,
+    timeout_s: float = 60.0,
+    env: dict[str, str] | None = None,
+    port: int | None = None,
+    cwd: Path | None = None,
 ) -> Iterator[RunningApp]:
-    """Run the app (as ``make run`` does) on 127.0.0.1 and a free port until the block ends."""
-    port = free_port()
+    """Run the app (as ``make run`` does) on 127.0.0.1 and a free port until the block ends.
+
+    ``port`` fixes the port (sign-in needs it known in advance, for the redirect address);
+    ``cwd`` is where the server starts, whose ``.streamlit/`` folder Streamlit reads (the
+    sign-in secrets of a test)."""
+    port = port or free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
         [
@@ -77,7 +86,7 @@ def running_app(
             "--browser.gatherUsageStats",
             "false",
         ],
-        cwd=paths.REPO_ROOT,
+        cwd=cwd or paths.REPO_ROOT,
         env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

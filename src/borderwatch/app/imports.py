@@ -99,11 +99,15 @@ def server_import_dirs(listen_address: str | None) -> list[Path]:
 
     ``server_import_dirs`` from :mod:`borderwatch.config` when set; otherwise the server
     user's home folder while the app listens on a local address only, and none when it
-    listens on any other address (``None`` or ``""`` mean every interface).
+    listens on any other address (``None`` or ``""`` mean every interface) or signs users
+    in (a team server: only folders its operator named).
     """
-    configured = settings().server_import_dirs
+    config = settings()
+    configured = config.server_import_dirs
     if configured.strip():
         return [Path(p).expanduser() for p in configured.split(os.pathsep) if p.strip()]
+    if config.auth:  # a team server reads only the folders its operator named
+        return []
     if (listen_address or "").strip().lower() in LOCAL_ADDRESSES:
         return [Path.home()]
     return []
@@ -131,7 +135,8 @@ def server_file(path: str, *, listen_address: str | None = "127.0.0.1") -> Sourc
     if not allowed:
         raise ImportRequestError(
             "Importing a file by its path on the server is switched off: this app can be "
-            "reached from other machines, and no folder is allowed for it. Upload the file "
+            "reached from other machines or signs users in, and no folder is allowed for "
+            "it. Upload the file "
             "instead, or ask the operator to list the folders to import from in "
             "BORDERWATCH_SERVER_IMPORT_DIRS."
         )

@@ -33,6 +33,7 @@ from borderwatch.mapping.layers import simplify_for_display
 from borderwatch.proximity import BorderIndex, add_border_distance
 from borderwatch.schemas import IMPORTED_INCIDENTS
 from borderwatch.store import DatasetStore, empty_incidents
+from borderwatch.team.audit import AUDIT_FILE_NAME
 from borderwatch.validation import find_violations
 from borderwatch.zones import border_zones
 
@@ -57,12 +58,18 @@ class DataSettings:
     dedupe_days, dedupe_km
         The same event in two datasets: start dates at most ``dedupe_days`` apart and
         positions at most ``dedupe_km`` apart.
+    hidden_datasets
+        Keys of stored datasets left out whatever their state: those restricted to groups
+        the user is not in (:func:`borderwatch.team.access.hidden_dataset_keys`). Part of
+        the key of every cached copy, so one user's copy never serves another who may see
+        less.
     """
 
     geodata_dir: Path
     store_dir: Path
     dedupe_days: int
     dedupe_km: float
+    hidden_datasets: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(
@@ -72,15 +79,17 @@ class DataSettings:
         store_dir: Path | None = None,
         dedupe_days: int | None = None,
         dedupe_km: float | None = None,
+        hidden_datasets: frozenset[str] = frozenset(),
     ) -> DataSettings:
-        """Settings from the configuration; the store and the duplicate thresholds may be
-        given instead."""
+        """Settings from the configuration; the store, the duplicate thresholds and the
+        datasets hidden from the user may be given instead."""
         config = config or settings()
         return cls(
             geodata_dir=config.geodata_dir,
             store_dir=config.data_dir if store_dir is None else store_dir,
             dedupe_days=config.dedupe_days if dedupe_days is None else int(dedupe_days),
             dedupe_km=config.dedupe_km if dedupe_km is None else float(dedupe_km),
+            hidden_datasets=frozenset(hidden_datasets),
         )
 
 
@@ -128,7 +137,8 @@ class PreparedData:
 def _files_state(directory: Path) -> list[tuple[str, int, int]]:
     if not directory.is_dir():
         return []
-    files = sorted(p for p in directory.iterdir() if p.is_file())
+    # The audit trail grows with every sign-in and export and changes nothing shown.
+    files = sorted(p for p in directory.iterdir() if p.is_file() and p.name != AUDIT_FILE_NAME)
     return [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files]
 
 
@@ -158,6 +168,7 @@ def data_fingerprint(data_settings: DataSettings) -> str:
             _files_state(data_settings.store_dir),
             data_settings.dedupe_days,
             data_settings.dedupe_km,
+            sorted(data_settings.hidden_datasets),
             _code_digest(),
         )
     )
@@ -203,9 +214,10 @@ def _rows(mask) -> str:
 
 
 def load_shown_datasets(
-    store_dir: Path,
+    store_dir: Path, hidden: frozenset[str] = frozenset()
 ) -> tuple[gpd.GeoDataFrame, tuple[SetAside, ...]]:
     """The enabled datasets the pages can show, in one table, and those set aside.
+    Datasets whose keys are in ``hidden`` are neither loaded nor named.
 
     A dataset whose file cannot be read, or whose rows the pages cannot show (dates such as
     0000-01-01, rows breaking the import contract), is set aside with the reason; the other
@@ -213,7 +225,7 @@ def load_shown_datasets(
     """
     store = DatasetStore(store_dir)
     try:
-        infos = [info for info in store.list() if info.enabled]
+        infos = [info for info in store.list() if info.enabled and info.key not in hidden]
     except DataFileError as error:
         return empty_incidents(), (
             SetAside("", "the dataset registry", f"{error.summary()} {error.remedy}", error.path),
@@ -240,11 +252,13 @@ def load_shown_datasets(
     return combined.reset_index(drop=True), tuple(set_aside)
 
 
-def dataset_names(store_dir: Path) -> dict[str, str]:
-    """Stored datasets' keys -> the names the analyst gave them (empty if the registry
-    cannot be read: the pages then show keys)."""
+def dataset_names(store_dir: Path, hidden: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Stored datasets' keys -> the names the analyst gave them, without those in
+    ``hidden`` (empty if the registry cannot be read: the pages then show keys)."""
     try:
-        return {info.key: info.name for info in DatasetStore(store_dir).list()}
+        return {
+            info.key: info.name for info in DatasetStore(store_dir).list() if info.key not in hidden
+        }
     except DataFileError:
         return {}
 
@@ -281,8 +295,9 @@ def _build(data_settings: DataSettings, fingerprint: str) -> PreparedData:
     from borderwatch.dedupe import combined_incidents
 
     geodata = loading.load_geodata(data_settings.geodata_dir)
-    imported, set_aside = load_shown_datasets(data_settings.store_dir)
-    names = dataset_names(data_settings.store_dir)
+    hidden = data_settings.hidden_datasets
+    imported, set_aside = load_shown_datasets(data_settings.store_dir, hidden)
+    names = dataset_names(data_settings.store_dir, hidden)
     choices = merge_choices(data_settings.store_dir)
     index = BorderIndex.from_borders(geodata.borders)
     try:

@@ -22,6 +22,7 @@ from borderwatch.app.prepared import (
 )
 from borderwatch.config import settings
 from borderwatch.errors import DataFileError
+from borderwatch.ui.auth import current_user, hidden_datasets
 
 __all__ = [
     "PreparedData",
@@ -40,11 +41,14 @@ DEFAULT_DEDUPE_DAYS, DEFAULT_DEDUPE_KM = settings().dedupe_days, settings().dedu
 
 
 def data_settings() -> DataSettings:
-    """What the data layer is built from on this run: configuration plus the session's
-    duplicate thresholds."""
+    """What the data layer is built from on this run: configuration, the session's
+    duplicate thresholds, and the datasets the signed-in user may not see."""
+    config = settings()
     return DataSettings.from_config(
+        config,
         dedupe_days=st.session_state.get(DEDUPE_DAYS_KEY),
         dedupe_km=st.session_state.get(DEDUPE_KM_KEY),
+        hidden_datasets=hidden_datasets(current_user(config), config),
     )
 
 

@@ -16,11 +16,15 @@ from collections.abc import Callable
 import geopandas as gpd
 import streamlit as st
 
+from borderwatch.app import team
+from borderwatch.app.backend import audit_log
 from borderwatch.exports import SNAPSHOT_FORMATS
 from borderwatch.exports.data import DATA_FORMATS, export_data
 from borderwatch.exports.html import standalone_html
 from borderwatch.exports.provenance import Provenance, make_provenance
 from borderwatch.mapping.view import MapView
+from borderwatch.team.identity import User
+from borderwatch.ui.auth import current_user
 
 DPI_CHOICES = (150, 300, 600)
 DATA_LABELS = {
@@ -60,6 +64,39 @@ def _snapshot(view: MapView, title: str, provenance: Provenance, fmt: str, dpi: 
         dpi=dpi,
         size_in=page_size_for(view.bounds),
     )
+
+
+def _audited(
+    make: Callable[[], bytes],
+    *,
+    user: User,
+    file_format: str,
+    view: MapView,
+    incidents: gpd.GeoDataFrame | None,
+    title: str,
+) -> Callable[[], bytes]:
+    """``make``, recording in the audit trail who exported which file (its sha256, format,
+    filters and the datasets of its rows) each time the file is made."""
+
+    def made() -> bytes:
+        data = make()
+        rows = incidents if incidents is not None else view.incidents
+        datasets = (
+            rows["dataset"].dropna().astype(str) if rows is not None and "dataset" in rows else ()
+        )
+        # Runs when the button is pressed, maybe outside the page's run: log, never raise.
+        team.record_export(
+            audit_log(),
+            user,
+            data,
+            file_format=file_format,
+            filters=view.filter_description,
+            datasets=datasets,
+            title=title,
+        )
+        return data
+
+    return made
 
 
 def export_panel(view: MapView, *, key: str, incidents: gpd.GeoDataFrame | None = None) -> None:
@@ -104,13 +141,16 @@ def _export_files(view: MapView, key: str, incidents: gpd.GeoDataFrame | None) -
             incidents=incidents if incidents is not None else view.incidents,
         )
 
+    audited = functools.partial(
+        _audited, user=current_user(), view=view, incidents=incidents, title=title
+    )
     image_col, map_col, data_col = st.columns(3)
     with image_col:
-        _snapshot_download(view, key, title, provenance)
+        _snapshot_download(view, key, title, provenance, audited)
     with map_col:
-        _map_download(view, key, title, provenance)
+        _map_download(view, key, title, provenance, audited)
     with data_col:
-        _data_download(incidents, key, title, provenance)
+        _data_download(incidents, key, title, provenance, audited)
     st.caption(
         "Every file says what it shows, the filters, the data versions and when it was made."
     )
@@ -141,7 +181,11 @@ def _data_bytes(
 
 
 def _snapshot_download(
-    view: MapView, key: str, title: str, provenance: Callable[[], Provenance]
+    view: MapView,
+    key: str,
+    title: str,
+    provenance: Callable[[], Provenance],
+    audited: Callable[..., Callable[[], bytes]],
 ) -> None:
     # Files are made on click (deferred) by the closure of THAT button: format, dpi and
     # file name travel together. on_click="ignore": a download does not rerun the page.
@@ -149,7 +193,10 @@ def _snapshot_download(
         for label, fmt, dpi in SNAPSHOT_BUTTONS:
             st.download_button(
                 label,
-                data=functools.partial(_snapshot_bytes, view, title, provenance, fmt, dpi),
+                data=audited(
+                    functools.partial(_snapshot_bytes, view, title, provenance, fmt, dpi),
+                    file_format=f"{fmt} {dpi} dpi",
+                ),
                 file_name=f"{_file_stem(title)}.{fmt}",
                 mime=SNAPSHOT_FORMATS[fmt],
                 key=f"{key}_snapshot_{fmt}_{dpi}",
@@ -159,11 +206,18 @@ def _snapshot_download(
 
 
 def _map_download(
-    view: MapView, key: str, title: str, provenance: Callable[[], Provenance]
+    view: MapView,
+    key: str,
+    title: str,
+    provenance: Callable[[], Provenance],
+    audited: Callable[..., Callable[[], bytes]],
 ) -> None:
     st.download_button(
         "Download interactive map",
-        data=lambda: standalone_html(view, title=title, provenance=provenance()).encode("utf-8"),
+        data=audited(
+            lambda: standalone_html(view, title=title, provenance=provenance()).encode("utf-8"),
+            file_format="html",
+        ),
         file_name=f"{_file_stem(title)}.html",
         mime="text/html",
         key=f"{key}_download_html",
@@ -179,6 +233,7 @@ def _data_download(
     key: str,
     title: str,
     provenance: Callable[[], Provenance],
+    audited: Callable[..., Callable[[], bytes]],
 ) -> None:
     if incidents is None:
         st.caption("This view has no incident table to export.")
@@ -190,7 +245,10 @@ def _data_download(
             extension, mime = DATA_FORMATS[data_fmt]
             st.download_button(
                 label,
-                data=functools.partial(_data_bytes, incidents, provenance, data_fmt),
+                data=audited(
+                    functools.partial(_data_bytes, incidents, provenance, data_fmt),
+                    file_format=data_fmt,
+                ),
                 file_name=f"{_file_stem(title)}.{extension}",
                 mime=mime,
                 key=f"{key}_data_{data_fmt}",

@@ -13,12 +13,24 @@ the internal flag that ``st.navigation`` itself sets on its first call.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from streamlit.web import cli
 
 from borderwatch import paths
 from borderwatch.app import warmup
-from borderwatch.config import ConfigError, settings
+from borderwatch.config import ConfigError, Settings, settings
+from borderwatch.team.identity import load_roles_file
+
+#: Streamlit options a team server always runs with, whatever else is given: XSRF tokens
+#: checked, cross-origin requests refused (Streamlit's "CORS protection"), no allowed
+#: foreign origins.
+TEAM_SERVER_OPTIONS = (
+    "--server.enableXsrfProtection",
+    "true",
+    "--server.enableCORS",
+    "true",
+)
 
 
 def declare_app_navigation() -> None:
@@ -29,19 +41,49 @@ def declare_app_navigation() -> None:
     PagesManager.uses_pages_directory = False
 
 
+def sign_in_setup_problems(options: list[str]) -> list[str]:
+    """What stops sign-in from working on a team server started with ``options``: the
+    ``[auth]`` secrets (read where Streamlit reads them) and the identity provider."""
+    from streamlit import config as streamlit_config
+    from streamlit.runtime.secrets import secrets_singleton
+
+    from borderwatch.team.signin_setup import listen_port, sign_in_problems
+
+    try:
+        found = secrets_singleton.load_if_toml_exists()
+        auth = secrets_singleton.get("auth") if found else None
+    except Exception as error:  # a malformed secrets file
+        return [f"the secrets file cannot be read ({error})."]
+    port = listen_port(options, default=int(streamlit_config.get_option("server.port")))
+    return sign_in_problems(dict(auth) if auth else None, port)
+
+
+def streamlit_options(configured: Settings, options: list[str]) -> list[str]:
+    """The options Streamlit runs with: the upload limit from the configuration, the
+    operator's options, and on a team server the safety options last (they win)."""
+    # The browser's upload limit follows the configured import limit (options given on
+    # the command line come later and win, except on a team server).
+    upload_limit = ["--server.maxUploadSize", str(configured.max_import_mb)]
+    if not configured.auth:
+        return [*upload_limit, *options]
+    return [*options, *upload_limit, *TEAM_SERVER_OPTIONS]
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run ``app.py`` with the given Streamlit options (e.g. ``--server.port 8502``)."""
+    options = sys.argv[1:] if argv is None else argv
     try:
         configured = settings()
-    except ConfigError as error:  # an operator's typo: say so before serving anything
+        if configured.auth and configured.roles_file.strip():
+            load_roles_file(Path(configured.roles_file).expanduser())  # names what is wrong
+        if configured.auth and (problems := sign_in_setup_problems(options)):
+            raise ConfigError("sign-in cannot work: " + " ".join(problems))
+    except ConfigError as error:  # an operator's mistake: say so before serving anything
         sys.exit(f"BorderWatch cannot start: {error}")
     declare_app_navigation()
     warmup.start()
-    options = sys.argv[1:] if argv is None else argv
-    # The browser's upload limit follows the configured import limit (options given on
-    # the command line come later and win).
-    upload_limit = ["--server.maxUploadSize", str(configured.max_import_mb)]
-    sys.argv = ["streamlit", "run", str(paths.REPO_ROOT / "app.py"), *upload_limit, *options]
+    app = str(paths.REPO_ROOT / "app.py")
+    sys.argv = ["streamlit", "run", app, *streamlit_options(configured, options)]
     cli.main()
 
 
