@@ -378,3 +378,107 @@ def incident_trend_chart(trend: pd.DataFrame, *, period: str) -> alt.VConcatChar
         .properties(height=70)
     )
     return alt.vconcat(incidents, deaths, unknown).resolve_scale(x="shared")
+
+
+#: Arrangement marks on a time axis: a start is a solid green rule, a known end a dashed
+#: grey one (green as the Cooperation page's "started" marker).
+MARK_STYLES = {"start": ("#1b7837", None), "end": ("#6b6b6b", [5, 3])}
+
+
+def _arrangement_rules(marks: pd.DataFrame, first: pd.Timestamp, end: pd.Timestamp) -> alt.Chart:
+    """Vertical rules at the arrangement dates that fall between ``first`` and ``end``."""
+    shown = marks[(marks["date"] >= first) & (marks["date"] < end)].assign(
+        what=lambda t: t["event"].map({"start": "started", "end": "ended"}),
+    )
+    return (
+        alt.Chart(shown)
+        .mark_rule(strokeWidth=2)
+        .encode(
+            x=alt.X("date:T"),
+            color=alt.Color(
+                "what:N",
+                title="Arrangement",
+                scale=alt.Scale(
+                    domain=["started", "ended"],
+                    range=[MARK_STYLES["start"][0], MARK_STYLES["end"][0]],
+                ),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "what:N",
+                scale=alt.Scale(domain=["started", "ended"], range=[[1, 0], [5, 3]]),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title="arrangement"),
+                alt.Tooltip("what:N", title=" "),
+                alt.Tooltip("date:T", title="on", format="%Y-%m-%d"),
+            ],
+        )
+    )
+
+
+def unit_trend_chart(series: pd.DataFrame, marks: pd.DataFrame, *, title: str) -> alt.VConcatChart:
+    """One unit's incidents and deaths per month, with its arrangements' start and end dates
+    marked, and the incidents whose toll is unknown in a panel of their own.
+
+    Parameters
+    ----------
+    series
+        The unit's rows of :func:`borderwatch.trends.unit_monthly_trend` (every month).
+    marks
+        :func:`borderwatch.cooperation.arrangement_dates` for the unit; only dates within
+        the series' months are drawn.
+    title
+        The unit's name, at the top.
+    """
+    first = pd.Timestamp(series["month"].min())
+    end = pd.Timestamp(series["month"].max()) + pd.DateOffset(months=1)
+    x = alt.X(
+        "yearmonth(month):T",
+        title="Month (start date)",
+        axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0),
+        scale=alt.Scale(domain=[first.isoformat(), end.isoformat()]),
+    )
+    when = alt.Tooltip("yearmonth(month):T", title="month", format="%B %Y")
+    rules = _arrangement_rules(marks, first, end)
+    incidents = (
+        alt.Chart(series, title=f"{title}: incidents per month")
+        .mark_bar(color="#7a2e1f")
+        .encode(
+            x=x,
+            y=count_axis("Incidents", series["incidents"]).field("incidents").type("quantitative"),
+            tooltip=[when, "incidents"],
+        )
+    )
+    known = series[series["deaths_best"].notna()]
+    deaths = (
+        alt.Chart(known, title="Deaths per month (best estimate, known tolls only)")
+        .mark_bar(color="#444444")
+        .encode(
+            x=x,
+            y=count_axis("Deaths", known["deaths_best"]).field("deaths_best").type("quantitative"),
+            tooltip=[
+                when,
+                alt.Tooltip("deaths_best:Q", title="deaths (best)"),
+                alt.Tooltip("deaths_low:Q", title="low"),
+                alt.Tooltip("deaths_high:Q", title="high"),
+            ],
+        )
+    )
+    panels = [(incidents + rules).properties(height=150), (deaths + rules).properties(height=120)]
+    unknown_rows = series[series["unknown_tolls"] > 0]
+    if not unknown_rows.empty:
+        panels.append(
+            alt.Chart(unknown_rows, title="Incidents whose toll is unknown (not counted above)")
+            .mark_bar(color="#9a9a9a")
+            .encode(
+                x=x,
+                y=count_axis("Incidents", unknown_rows["unknown_tolls"])
+                .field("unknown_tolls")
+                .type("quantitative"),
+                tooltip=[when, alt.Tooltip("unknown_tolls:Q", title="incidents, toll unknown")],
+            )
+            .properties(height=60)
+        )
+    return alt.vconcat(*panels).resolve_scale(x="shared")
