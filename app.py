@@ -50,6 +50,12 @@ pages = [
         url_path="coop",
     ),
     st.Page(
+        "pages/trends.py",
+        title="Trends and changes",
+        icon=":material/trending_up:",
+        url_path="trends",
+    ),
+    st.Page(
         "pages/regional_factors.py",
         title="Regional factors",
         icon=":material/balance:",

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from borderwatch.exports import SNAPSHOT_FORMATS
@@ -48,21 +49,39 @@ def _file_stem(title: str) -> str:
     return stem[:60] or "borderwatch"
 
 
-def _snapshot(view: MapView, title: str, provenance: Provenance, fmt: str, dpi: int) -> bytes:
+def _snapshot(
+    view: MapView,
+    title: str,
+    provenance: Provenance,
+    fmt: str,
+    dpi: int,
+    trend: pd.DataFrame | None = None,
+) -> bytes:
     # matplotlib is imported when a snapshot is asked for, not when a page is drawn.
     from borderwatch.exports.snapshot import render_snapshot
+    from borderwatch.exports.snapshot.trend import TREND_LABELS_IN, TREND_PANEL_IN
 
+    width, height = page_size_for(view.bounds)
+    if trend is not None:  # the page grows by the panel, its labels and a gap
+        height += TREND_PANEL_IN + TREND_LABELS_IN + 0.35
     return render_snapshot(
         view,
         title=title,
         provenance=provenance,
         fmt=fmt,
         dpi=dpi,
-        size_in=page_size_for(view.bounds),
+        size_in=(width, height),
+        trend=trend,
     )
 
 
-def export_panel(view: MapView, *, key: str, incidents: gpd.GeoDataFrame | None = None) -> None:
+def export_panel(
+    view: MapView,
+    *,
+    key: str,
+    incidents: gpd.GeoDataFrame | None = None,
+    trend: pd.DataFrame | None = None,
+) -> None:
     """An expander with title, format choices and download buttons for ``view``.
 
     Parameters
@@ -75,6 +94,10 @@ def export_panel(view: MapView, *, key: str, incidents: gpd.GeoDataFrame | None 
     incidents
         The incidents to offer as data (CSV, GeoJSON, GeoPackage, KML), or ``None`` when
         the view has no incident table.
+    trend
+        Monthly totals of the selection (``period``, ``incidents``, ``deaths_best``,
+        ``unknown_tolls``): when given, the snapshot offers files with a trend panel under
+        the map too (each its own button).
     """
     with st.expander("Export this view", icon=":material/download:"):
         title = st.text_input(
@@ -94,7 +117,7 @@ def export_panel(view: MapView, *, key: str, incidents: gpd.GeoDataFrame | None 
 
         image_col, map_col, data_col = st.columns(3)
         with image_col:
-            _snapshot_download(view, key, title, provenance)
+            _snapshot_download(view, key, title, provenance, trend)
         with map_col:
             _map_download(view, key, title, provenance)
         with data_col:
@@ -113,10 +136,22 @@ SNAPSHOT_BUTTONS: tuple[tuple[str, str, int], ...] = (
 )
 
 
+#: With a trend: one more button per file that adds the trend panel.
+TREND_BUTTONS: tuple[tuple[str, str, int], ...] = (
+    ("PNG, 300 dpi, with the trend", "png", 300),
+    ("PDF, with the trend", "pdf", 300),
+)
+
+
 def _snapshot_bytes(
-    view: MapView, title: str, provenance: Callable[[], Provenance], fmt: str, dpi: int
+    view: MapView,
+    title: str,
+    provenance: Callable[[], Provenance],
+    fmt: str,
+    dpi: int,
+    trend: pd.DataFrame | None = None,
 ) -> bytes:
-    return _snapshot(view, title, provenance(), fmt, dpi)
+    return _snapshot(view, title, provenance(), fmt, dpi, trend)
 
 
 def _data_bytes(
@@ -126,7 +161,11 @@ def _data_bytes(
 
 
 def _snapshot_download(
-    view: MapView, key: str, title: str, provenance: Callable[[], Provenance]
+    view: MapView,
+    key: str,
+    title: str,
+    provenance: Callable[[], Provenance],
+    trend: pd.DataFrame | None = None,
 ) -> None:
     # Files are made on click (deferred) by the closure of THAT button: format, dpi and
     # file name travel together. on_click="ignore": a download does not rerun the page.
@@ -138,6 +177,18 @@ def _snapshot_download(
                 file_name=f"{_file_stem(title)}.{fmt}",
                 mime=SNAPSHOT_FORMATS[fmt],
                 key=f"{key}_snapshot_{fmt}_{dpi}",
+                on_click="ignore",
+                width="stretch",
+            )
+        if trend is None:
+            return
+        for label, fmt, dpi in TREND_BUTTONS:
+            st.download_button(
+                label,
+                data=functools.partial(_snapshot_bytes, view, title, provenance, fmt, dpi, trend),
+                file_name=f"{_file_stem(title)}-trend.{fmt}",
+                mime=SNAPSHOT_FORMATS[fmt],
+                key=f"{key}_snapshot_trend_{fmt}_{dpi}",
                 on_click="ignore",
                 width="stretch",
             )
