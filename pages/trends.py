@@ -72,10 +72,11 @@ else:
         "Show",
         options=options,
         default=options[:DEFAULT_UNITS],
-        format_func=lambda u: f"{names.get(u, u)} ({int(trends.ranking[u])})",
-        key=f"trend_units_{kind}",
+        format_func=lambda u: names.get(u, u),
+        key=f"trend_{kind}",
+        bind="query-params",
         placeholder="Choose countries or border zones",
-        help="The number is the unit's incidents in the selection.",
+        help="Listed from the most incidents in the selection to the fewest.",
     )
     st.caption(
         "Bars: incidents and deaths per month of the start date. Deaths are the best "
@@ -111,9 +112,9 @@ end = end_col.select_slider(
     "Recent window ends with",
     options=months,
     value=months[-1],
-    format_func=lambda m: f"{m:%b %Y}",
     key="change_end",
-    help="The last month of the recent window. The newest month may be incomplete.",
+    bind="query-params",
+    help="The last month of the recent window (year-month). The newest month may be incomplete.",
 )
 recent_months = recent_col.number_input(
     "Recent months (N)", 1, 60, DEFAULT_RECENT_MONTHS, key="change_recent", bind="query-params"
@@ -127,7 +128,7 @@ baseline_months = baseline_col.number_input(
     bind="query-params",
     help="The months just before the recent window.",
 )
-windows = ChangeWindows(pd.Timestamp(end), int(recent_months), int(baseline_months))
+windows = ChangeWindows(pd.Timestamp(f"{end}-01"), int(recent_months), int(baseline_months))
 changes = select_changes(data, chosen.incident_filter, windows=windows, zone_km=zone_km)
 table = changes.table
 st.caption(

@@ -106,13 +106,14 @@ class ChangeSelection:
     expected_by_chance: float
 
 
-def month_choices(prepared: PreparedData) -> list[pd.Timestamp]:
-    """Every month from the first to the last incident (the recent window's possible
-    ends), oldest first."""
+def month_choices(prepared: PreparedData) -> list[str]:
+    """Every month from the first to the last incident, as ``YYYY-MM`` (the recent
+    window's possible ends; text, so a link carries them as they read), oldest first."""
     dates = prepared.incidents["date_start"]
     if dates.empty:
         return []
-    return list(pd.date_range(dates.min().to_period("M").to_timestamp(), dates.max(), freq="MS"))
+    first = dates.min().to_period("M").to_timestamp()
+    return [f"{m:%Y-%m}" for m in pd.date_range(first, dates.max(), freq="MS")]
 
 
 def select_changes(
