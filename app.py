@@ -53,7 +53,7 @@ pages = [
         "pages/trends.py",
         title="Trends and changes",
         icon=":material/trending_up:",
-        url_path="trends",
+        url_path="changes",
     ),
     st.Page(
         "pages/regional_factors.py",
