@@ -23,7 +23,7 @@ from borderwatch.changes import (
     UnitKind,
     flagged,
 )
-from borderwatch.charts import unit_trend_chart
+from borderwatch.charts import unit_trend_charts
 from borderwatch.cooperation import arrangement_dates
 from borderwatch.mapping.change_map import change_map_view
 from borderwatch.trends import series_csv
@@ -89,9 +89,8 @@ else:
     for unit in picked:
         series = trends.of(unit)
         marks = arrangement_dates(data.geodata.cooperation, kind=kind, unit=unit)
-        st.altair_chart(
-            unit_trend_chart(series, marks, title=names.get(unit, unit)), width="stretch"
-        )
+        for chart in unit_trend_charts(series, marks, title=names.get(unit, unit)):
+            st.altair_chart(chart, width="stretch")
         st.download_button(
             f"Download {names.get(unit, unit)} per month (CSV)",
             data=functools.partial(series_csv, series, unit_name=names.get(unit, unit)),

@@ -54,7 +54,10 @@ def test_page_charts_the_busiest_countries_with_a_csv_each():
         name = at.multiselect(key="trend_country").format_func(unit)  # type: ignore[attr-defined]
         assert f"Download {name} per month (CSV)" in labels
     charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
-    assert len(charts) == len(picked)
+    # Per unit: incidents and deaths (and unknown tolls apart, when any), one under another.
+    assert 2 * len(picked) <= len(charts) <= 3 * len(picked)
+    titles = [json.dumps(c) for c in charts]
+    assert sum("incidents per month" in t for t in titles) == len(picked)
     assert all("Arrangement" in json.dumps(c) for c in charts)  # the start/end marks
     text = " ".join(m.value for m in at.markdown)
     assert "How a change is decided" in " ".join(s.value for s in at.subheader)

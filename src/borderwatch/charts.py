@@ -385,14 +385,16 @@ def incident_trend_chart(trend: pd.DataFrame, *, period: str) -> alt.VConcatChar
 MARK_STYLES = {"start": ("#1b7837", None), "end": ("#6b6b6b", [5, 3])}
 
 
-def _arrangement_rules(marks: pd.DataFrame, first: pd.Timestamp, end: pd.Timestamp) -> alt.Chart:
+def _arrangement_rules(
+    marks: pd.DataFrame, first: pd.Timestamp, end: pd.Timestamp, *, legend: bool
+) -> alt.Chart:
     """Vertical rules at the arrangement dates that fall between ``first`` and ``end``."""
     shown = marks[(marks["date"] >= first) & (marks["date"] < end)].assign(
         what=lambda t: t["event"].map({"start": "started", "end": "ended"}),
     )
     return (
         alt.Chart(shown)
-        .mark_rule(strokeWidth=2)
+        .mark_rule(strokeWidth=2, opacity=0.7)
         .encode(
             x=alt.X("date:T"),
             color=alt.Color(
@@ -402,7 +404,9 @@ def _arrangement_rules(marks: pd.DataFrame, first: pd.Timestamp, end: pd.Timesta
                     domain=["started", "ended"],
                     range=[MARK_STYLES["start"][0], MARK_STYLES["end"][0]],
                 ),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="top", direction="horizontal", titleOrient="left")
+                if legend
+                else None,
             ),
             strokeDash=alt.StrokeDash(
                 "what:N",
@@ -418,9 +422,20 @@ def _arrangement_rules(marks: pd.DataFrame, first: pd.Timestamp, end: pd.Timesta
     )
 
 
-def unit_trend_chart(series: pd.DataFrame, marks: pd.DataFrame, *, title: str) -> alt.VConcatChart:
+#: Room for the y axis of every trend panel, in pixels: the same for all, so the panels'
+#: time axes line up when drawn one under another.
+AXIS_EXTENT_PX = 48
+
+
+def unit_trend_charts(
+    series: pd.DataFrame, marks: pd.DataFrame, *, title: str
+) -> list[alt.LayerChart | alt.FacetChart]:
     """One unit's incidents and deaths per month, with its arrangements' start and end dates
-    marked, and the incidents whose toll is unknown in a panel of their own.
+    marked, and the incidents whose toll is unknown in a panel of their own (when any).
+
+    Separate charts, one under another, rather than one concatenated chart: a single
+    (layered) chart stretches to the page's width, a concatenated one does not. Their y axes
+    take the same room and their time axes the same domain, so months line up.
 
     Parameters
     ----------
@@ -436,28 +451,35 @@ def unit_trend_chart(series: pd.DataFrame, marks: pd.DataFrame, *, title: str) -
     end = pd.Timestamp(series["month"].max()) + pd.DateOffset(months=1)
     x = alt.X(
         "yearmonth(month):T",
-        title="Month (start date)",
+        title=None,
         axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0),
         scale=alt.Scale(domain=[first.isoformat(), end.isoformat()]),
     )
     when = alt.Tooltip("yearmonth(month):T", title="month", format="%B %Y")
-    rules = _arrangement_rules(marks, first, end)
+
+    def y(title: str, field: str, values: pd.Series) -> alt.Y:
+        axis = alt.Axis(
+            format="d", tickMinStep=1, minExtent=AXIS_EXTENT_PX, maxExtent=AXIS_EXTENT_PX
+        )
+        top = max([float(v) for v in values if pd.notna(v)] + [1.0])
+        return alt.Y(
+            f"{field}:Q", title=title, axis=axis, scale=alt.Scale(domain=[0, top], nice=True)
+        )
+
     incidents = (
-        alt.Chart(series, title=f"{title}: incidents per month")
+        alt.Chart(series, title=f"{title}: incidents per month (start date)")
         .mark_bar(color="#7a2e1f")
         .encode(
-            x=x,
-            y=count_axis("Incidents", series["incidents"]).field("incidents").type("quantitative"),
-            tooltip=[when, "incidents"],
+            x=x, y=y("Incidents", "incidents", series["incidents"]), tooltip=[when, "incidents"]
         )
     )
     known = series[series["deaths_best"].notna()]
     deaths = (
-        alt.Chart(known, title="Deaths per month (best estimate, known tolls only)")
+        alt.Chart(known, title=f"{title}: deaths per month (best estimate, known tolls only)")
         .mark_bar(color="#444444")
         .encode(
             x=x,
-            y=count_axis("Deaths", known["deaths_best"]).field("deaths_best").type("quantitative"),
+            y=y("Deaths", "deaths_best", known["deaths_best"]),
             tooltip=[
                 when,
                 alt.Tooltip("deaths_best:Q", title="deaths (best)"),
@@ -466,19 +488,22 @@ def unit_trend_chart(series: pd.DataFrame, marks: pd.DataFrame, *, title: str) -
             ],
         )
     )
-    panels = [(incidents + rules).properties(height=150), (deaths + rules).properties(height=120)]
+    charts: list[alt.LayerChart | alt.FacetChart] = [
+        alt.layer(_arrangement_rules(marks, first, end, legend=True), incidents, height=260),
+        alt.layer(_arrangement_rules(marks, first, end, legend=False), deaths, height=210),
+    ]
     unknown_rows = series[series["unknown_tolls"] > 0]
     if not unknown_rows.empty:
-        panels.append(
-            alt.Chart(unknown_rows, title="Incidents whose toll is unknown (not counted above)")
+        unknown = (
+            alt.Chart(
+                unknown_rows, title=f"{title}: incidents whose toll is unknown (not counted above)"
+            )
             .mark_bar(color="#9a9a9a")
             .encode(
                 x=x,
-                y=count_axis("Incidents", unknown_rows["unknown_tolls"])
-                .field("unknown_tolls")
-                .type("quantitative"),
+                y=y("Incidents", "unknown_tolls", unknown_rows["unknown_tolls"]),
                 tooltip=[when, alt.Tooltip("unknown_tolls:Q", title="incidents, toll unknown")],
             )
-            .properties(height=60)
         )
-    return alt.vconcat(*panels).resolve_scale(x="shared")
+        charts.append(alt.layer(unknown, height=150))
+    return charts
