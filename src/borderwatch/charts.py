@@ -496,7 +496,7 @@ def unit_trend_charts(
     if not unknown_rows.empty:
         unknown = (
             alt.Chart(
-                unknown_rows, title=f"{title}: incidents whose toll is unknown (not counted above)"
+                unknown_rows, title=f"{title}: incidents of unknown toll"
             )
             .mark_bar(color="#9a9a9a")
             .encode(
