@@ -495,9 +495,7 @@ def unit_trend_charts(
     unknown_rows = series[series["unknown_tolls"] > 0]
     if not unknown_rows.empty:
         unknown = (
-            alt.Chart(
-                unknown_rows, title=f"{title}: incidents of unknown toll"
-            )
+            alt.Chart(unknown_rows, title=f"{title}: incidents of unknown toll")
             .mark_bar(color="#9a9a9a")
             .encode(
                 x=x,
