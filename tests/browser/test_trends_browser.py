@@ -110,3 +110,26 @@ def test_exported_kml_reads_back_time_spans_and_styles(page_and_log, app):
         hex_color = style.event_style(data["event_type"]).color
         assert color[2:] == (hex_color[5:7] + hex_color[3:5] + hex_color[1:3]).lower()
     assert log.foreign(app.host) == []
+
+
+def test_snapshot_with_the_trend_downloads(page_and_log, app):
+    from PIL import Image
+
+    page, log = page_and_log
+    _open(page, app)
+    panel = page.get_by_text("Export this view")
+    panel.scroll_into_view_if_needed()
+    panel.click()
+    opener = page.get_by_role("button", name="Download snapshot")
+    opener.scroll_into_view_if_needed()
+    opener.click()
+    with page.expect_download(timeout=TIMEOUT_MS) as download_info:
+        page.get_by_role("button", name="PNG, 300 dpi, with the trend").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith("-trend.png")
+    image = Image.open(io.BytesIO(Path(download.path()).read_bytes()))
+    # 11 in wide at 300 dpi; the page is taller than the map alone by the trend panel.
+    assert image.size[0] == 3300
+    lower = image.convert("RGB").crop((0, image.size[1] * 2 // 3, image.size[0], image.size[1]))
+    assert (0x7A, 0x2E, 0x1F) in {c for _, c in lower.getcolors(maxcolors=4_000_000)}
+    assert log.foreign(app.host) == []
