@@ -102,6 +102,7 @@ def naive_change_table(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def timed(function: Callable[[], object]) -> tuple[list[float], object]:
+    """Wall times of :data:`REPEATS` calls, and the last result."""
     times, result = [], None
     for _ in range(REPEATS):
         start = time.perf_counter()
@@ -119,6 +120,7 @@ def _same(new: pd.DataFrame, naive: pd.DataFrame) -> bool:
 
 
 def main(n: int = 1_000_000) -> None:
+    """Time both ways and the series over ``n`` events; print the figures."""
     events = synthetic_events(n)
     print(f"change table over {n:,} synthetic events; {WINDOWS.describe()}; {TEST.describe()}")
     new_times, new = timed(lambda: change_table(events, WINDOWS, zone_km=ZONE_KM, test=TEST))

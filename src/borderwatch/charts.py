@@ -427,6 +427,38 @@ def _arrangement_rules(
 AXIS_EXTENT_PX = 48
 
 
+def _aligned_counts(title: str, field: str, values: pd.Series) -> alt.Y:
+    """A count axis (whole numbers from 0) taking :data:`AXIS_EXTENT_PX` whatever its
+    labels, so panels drawn one under another line up."""
+    top = max([float(v) for v in values if pd.notna(v)] + [1.0])
+    return alt.Y(
+        f"{field}:Q",
+        title=title,
+        axis=alt.Axis(
+            format="d", tickMinStep=1, minExtent=AXIS_EXTENT_PX, maxExtent=AXIS_EXTENT_PX
+        ),
+        scale=alt.Scale(domain=[0, top], nice=True),
+    )
+
+
+def _monthly_bars(
+    rows: pd.DataFrame, *, title: str, field: str, axis: str, color: str, x: alt.X
+) -> alt.Chart:
+    """Bars of ``field`` per month, with its figures (and a death range) in the tooltip."""
+    tooltip = [alt.Tooltip("yearmonth(month):T", title="month", format="%B %Y")]
+    tooltip.append(alt.Tooltip(f"{field}:Q", title=axis.lower()))
+    if field == "deaths_best":
+        tooltip += [
+            alt.Tooltip("deaths_low:Q", title="low"),
+            alt.Tooltip("deaths_high:Q", title="high"),
+        ]
+    return (
+        alt.Chart(rows, title=title)
+        .mark_bar(color=color)
+        .encode(x=x, y=_aligned_counts(axis, field, rows[field]), tooltip=tooltip)
+    )
+
+
 def unit_trend_charts(
     series: pd.DataFrame, marks: pd.DataFrame, *, title: str
 ) -> list[alt.LayerChart | alt.FacetChart]:
@@ -455,53 +487,37 @@ def unit_trend_charts(
         axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0),
         scale=alt.Scale(domain=[first.isoformat(), end.isoformat()]),
     )
-    when = alt.Tooltip("yearmonth(month):T", title="month", format="%B %Y")
-
-    def y(title: str, field: str, values: pd.Series) -> alt.Y:
-        axis = alt.Axis(
-            format="d", tickMinStep=1, minExtent=AXIS_EXTENT_PX, maxExtent=AXIS_EXTENT_PX
-        )
-        top = max([float(v) for v in values if pd.notna(v)] + [1.0])
-        return alt.Y(
-            f"{field}:Q", title=title, axis=axis, scale=alt.Scale(domain=[0, top], nice=True)
-        )
-
-    incidents = (
-        alt.Chart(series, title=f"{title}: incidents per month (start date)")
-        .mark_bar(color="#7a2e1f")
-        .encode(
-            x=x, y=y("Incidents", "incidents", series["incidents"]), tooltip=[when, "incidents"]
-        )
+    marked = bool(((marks["date"] >= first) & (marks["date"] < end)).any())
+    note = "" if marked else " · no arrangement concerning it starts or ends in these years"
+    incidents = _monthly_bars(
+        series,
+        title=f"{title}: incidents per month (start date){note}",
+        field="incidents",
+        axis="Incidents",
+        color="#7a2e1f",
+        x=x,
     )
-    known = series[series["deaths_best"].notna()]
-    deaths = (
-        alt.Chart(known, title=f"{title}: deaths per month (best estimate, known tolls only)")
-        .mark_bar(color="#444444")
-        .encode(
-            x=x,
-            y=y("Deaths", "deaths_best", known["deaths_best"]),
-            tooltip=[
-                when,
-                alt.Tooltip("deaths_best:Q", title="deaths (best)"),
-                alt.Tooltip("deaths_low:Q", title="low"),
-                alt.Tooltip("deaths_high:Q", title="high"),
-            ],
-        )
+    deaths = _monthly_bars(
+        series[series["deaths_best"].notna()],
+        title=f"{title}: deaths per month (best estimate, known tolls only)",
+        field="deaths_best",
+        axis="Deaths",
+        color="#444444",
+        x=x,
     )
     charts: list[alt.LayerChart | alt.FacetChart] = [
-        alt.layer(_arrangement_rules(marks, first, end, legend=True), incidents, height=260),
+        alt.layer(_arrangement_rules(marks, first, end, legend=marked), incidents, height=260),
         alt.layer(_arrangement_rules(marks, first, end, legend=False), deaths, height=210),
     ]
-    unknown_rows = series[series["unknown_tolls"] > 0]
-    if not unknown_rows.empty:
-        unknown = (
-            alt.Chart(unknown_rows, title=f"{title}: incidents of unknown toll")
-            .mark_bar(color="#9a9a9a")
-            .encode(
-                x=x,
-                y=y("Incidents", "unknown_tolls", unknown_rows["unknown_tolls"]),
-                tooltip=[when, alt.Tooltip("unknown_tolls:Q", title="incidents, toll unknown")],
-            )
+    unknown = series[series["unknown_tolls"] > 0]
+    if not unknown.empty:
+        bars = _monthly_bars(
+            unknown,
+            title=f"{title}: incidents of unknown toll",
+            field="unknown_tolls",
+            axis="Incidents",
+            color="#9a9a9a",
+            x=x,
         )
-        charts.append(alt.layer(unknown, height=150))
+        charts.append(alt.layer(bars, height=150))
     return charts
