@@ -11,6 +11,7 @@ from borderwatch.app.trends import (
     change_csv,
     change_list,
     month_choices,
+    monthly_totals,
     select_changes,
     select_trends,
     unit_names,
@@ -168,7 +169,12 @@ if flagged(table).empty:
         icon=":material/info:",
     )
 show_map(view, key="changes-map", basemap=chosen.basemap)
-export_panel(view, key="changes", incidents=changes.incidents, trend=trends.totals)
+export_panel(
+    view,
+    key="changes",
+    incidents=changes.incidents,
+    trend=functools.partial(monthly_totals, trends.selected),
+)
 
 st.subheader("Change list")
 if table.empty:

@@ -43,15 +43,11 @@ class TrendSelection:
     series
         :func:`borderwatch.trends.unit_monthly_trend` of every ranked unit, over the
         selection's first to last month (the same axis for every unit).
-    totals
-        The whole selection per month (``period``, ``incidents``, ``deaths_*``,
-        ``unknown_tolls``), for the snapshot's trend panel.
     """
 
     selected: pd.DataFrame
     ranking: pd.Series
     series: pd.DataFrame
-    totals: pd.DataFrame
 
     def of(self, unit: str) -> pd.DataFrame:
         """The monthly series of one unit."""
@@ -75,8 +71,14 @@ def select_trends(
         selected=selected,
         ranking=ranking,
         series=unit_monthly_trend(selected, units, span=span),
-        totals=trend_totals(incident_trend(selected, "month")),
     )
+
+
+def monthly_totals(incidents: pd.DataFrame) -> pd.DataFrame:
+    """The incidents per month (``period``, ``incidents``, ``deaths_*``, ``unknown_tolls``),
+    for the snapshot's trend panel. Made only when a snapshot asks for it: by event type
+    first, it takes seconds over a million events."""
+    return trend_totals(incident_trend(incidents, "month"))
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ def export_panel(
     *,
     key: str,
     incidents: gpd.GeoDataFrame | None = None,
-    trend: pd.DataFrame | None = None,
+    trend: Callable[[], pd.DataFrame] | None = None,
 ) -> None:
     """An expander with title, format choices and download buttons for ``view``.
 
@@ -95,9 +95,10 @@ def export_panel(
         The incidents to offer as data (CSV, GeoJSON, GeoPackage, KML), or ``None`` when
         the view has no incident table.
     trend
-        Monthly totals of the selection (``period``, ``incidents``, ``deaths_best``,
-        ``unknown_tolls``): when given, the snapshot offers files with a trend panel under
-        the map too (each its own button).
+        Makes the monthly totals of the selection (``period``, ``incidents``,
+        ``deaths_best``, ``unknown_tolls``), called only when a file asks for them: when
+        given, the snapshot offers files with a trend panel under the map too (each its
+        own button).
     """
     with st.expander("Export this view", icon=":material/download:"):
         title = st.text_input(
@@ -149,9 +150,9 @@ def _snapshot_bytes(
     provenance: Callable[[], Provenance],
     fmt: str,
     dpi: int,
-    trend: pd.DataFrame | None = None,
+    trend: Callable[[], pd.DataFrame] | None = None,
 ) -> bytes:
-    return _snapshot(view, title, provenance(), fmt, dpi, trend)
+    return _snapshot(view, title, provenance(), fmt, dpi, None if trend is None else trend())
 
 
 def _data_bytes(
@@ -165,7 +166,7 @@ def _snapshot_download(
     key: str,
     title: str,
     provenance: Callable[[], Provenance],
-    trend: pd.DataFrame | None = None,
+    trend: Callable[[], pd.DataFrame] | None = None,
 ) -> None:
     # Files are made on click (deferred) by the closure of THAT button: format, dpi and
     # file name travel together. on_click="ignore": a download does not rerun the page.
