@@ -66,6 +66,10 @@ class Settings:
     change_min_count: int = 5
     #: … and a rise or fall is flagged when the test's two-sided p-value is below this.
     change_alpha: float = 0.05
+    #: Team mode: a PostgreSQL + PostGIS database (SQLAlchemy URL, e.g.
+    #: ``postgresql+psycopg://borderwatch_app@127.0.0.1:55432/borderwatch``) that holds the
+    #: imported datasets and the audit trail. Empty: files in :attr:`data_dir` (one machine).
+    database_url: str = ""
 
     @property
     def max_import_bytes(self) -> int:

@@ -27,6 +27,7 @@ from borderwatch.mapping.controls import (
     Attribution,
     LegendControl,
     NameBaseLayer,
+    PhoneHeight,
     RefitWhenShown,
     ViewUpdate,
     legend_html,
@@ -96,6 +97,7 @@ def base_map(
     west, south, east, north = view.countries[view.countries["focus"]].total_bounds
     m.location = [float(south + north) / 2, float(west + east) / 2]
     m.options["zoom"] = REGION_ZOOM
+    PhoneHeight().add_to(m)
     RefitWhenShown([[float(south), float(west)], [float(north), float(east)]]).add_to(m)
     return use_local_assets(m, base_url=asset_base_url)
 
