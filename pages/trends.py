@@ -142,13 +142,13 @@ if changes.outside_coverage:
         "or shorten the windows.",
         icon=":material/warning:",
     )
-rises, falls = (int((table["flag"] == f).sum()) for f in ("rise", "fall"))
-tested = int((table["flag"] != "too few").sum())
+counts = changes.counts
+tested = counts["tested"]
 rise_col, fall_col, tested_col, thin_col = st.columns(4)
-rise_col.metric("Rises", rises)
-fall_col.metric("Falls", falls)
+rise_col.metric("Rises", counts["rise"])
+fall_col.metric("Falls", counts["fall"])
 tested_col.metric("Tested", tested)
-thin_col.metric("Too few to tell", int(len(table) - tested))
+thin_col.metric("Too few to tell", counts["too few"])
 
 view = change_map_view(
     title=f"What changed: {windows.describe()}",
@@ -165,7 +165,7 @@ view = change_map_view(
 if flagged(table).empty:
     st.info(
         "No border zone or country shows a significant rise or fall in these windows."
-        + (" Most units have too few incidents to tell." if tested < len(table) / 2 else ""),
+        + (" Most units have too few incidents to tell." if tested < counts["too few"] else ""),
         icon=":material/info:",
     )
 show_map(view, key="changes-map", basemap=chosen.basemap)

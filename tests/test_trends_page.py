@@ -97,6 +97,26 @@ def test_windows_beyond_the_data_are_warned_about():
     assert any("outside the months the incident data covers" in w.value for w in at.warning)
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"change_end": "1999-01"},
+        {"change_recent": "0", "change_baseline": "9999"},
+        {"change_recent": "many"},
+        {"trend_by": "Planet"},
+        {"trend_country": ["Atlantis"]},
+    ],
+)
+def test_bad_values_in_the_url_fall_back_to_the_defaults(query):
+    at = _trends(query)  # no exception
+    assert at.number_input(key="change_recent").value == 6
+    assert at.number_input(key="change_baseline").value == 24
+    assert at.radio(key="trend_by").value == "country"
+    assert (
+        at.select_slider(key="change_end").value == at.select_slider(key="change_end").options[-1]
+    )
+
+
 def test_a_selection_with_nothing_explains_itself():
     at = _trends({"country": ["Chad"], "type": ["Arms seizure / interdiction"]})
     assert any("No incidents of the selection" in i.value for i in at.info)

@@ -107,6 +107,17 @@ class ChangeSelection:
     outside_coverage: bool
     expected_by_chance: float
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """Units per outcome: ``rise``, ``fall``, ``tested`` (all but too few), ``too few``."""
+        flags = self.table["flag"]
+        return {
+            "rise": int((flags == "rise").sum()),
+            "fall": int((flags == "fall").sum()),
+            "tested": int((flags != "too few").sum()),
+            "too few": int((flags == "too few").sum()),
+        }
+
 
 def month_choices(prepared: PreparedData) -> list[str]:
     """Every month from the first to the last incident, as ``YYYY-MM`` (the recent
