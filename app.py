@@ -55,6 +55,12 @@ pages = [
         url_path="coop",
     ),
     st.Page(
+        "pages/trends.py",
+        title="Trends and changes",
+        icon=":material/trending_up:",
+        url_path="changes",
+    ),
+    st.Page(
         "pages/regional_factors.py",
         title="Regional factors",
         icon=":material/balance:",

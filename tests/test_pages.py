@@ -266,6 +266,7 @@ def test_before_and_after_for_a_chosen_border_and_arrangement():
         "pages/borders.py",
         "pages/cooperation.py",
         "pages/regional_factors.py",
+        "pages/trends.py",
     ],
 )
 def test_every_map_page_offers_exports(page):
@@ -340,6 +341,7 @@ ALL_PAGES = [
     "pages/borders.py",
     "pages/cooperation.py",
     "pages/regional_factors.py",
+    "pages/trends.py",
     "pages/data.py",
     "pages/data_sources.py",
 ]

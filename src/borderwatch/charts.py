@@ -387,3 +387,146 @@ def incident_trend_chart(trend: pd.DataFrame, *, period: str) -> alt.VConcatChar
         .properties(height=70)
     )
     return alt.vconcat(incidents, deaths, unknown).resolve_scale(x="shared")
+
+
+#: Arrangement marks on a time axis: a start is a solid green rule, a known end a dashed
+#: grey one (green as the Cooperation page's "started" marker).
+MARK_STYLES = {"start": ("#1b7837", None), "end": ("#6b6b6b", [5, 3])}
+
+
+def _arrangement_rules(
+    marks: pd.DataFrame, first: pd.Timestamp, end: pd.Timestamp, *, legend: bool
+) -> alt.Chart:
+    """Vertical rules at the arrangement dates that fall between ``first`` and ``end``."""
+    shown = marks[(marks["date"] >= first) & (marks["date"] < end)].assign(
+        what=lambda t: t["event"].map({"start": "started", "end": "ended"}),
+    )
+    return (
+        alt.Chart(shown)
+        .mark_rule(strokeWidth=2, opacity=0.7)
+        .encode(
+            x=alt.X("date:T"),
+            color=alt.Color(
+                "what:N",
+                title="Arrangement",
+                scale=alt.Scale(
+                    domain=["started", "ended"],
+                    range=[MARK_STYLES["start"][0], MARK_STYLES["end"][0]],
+                ),
+                legend=alt.Legend(orient="top", direction="horizontal", titleOrient="left")
+                if legend
+                else None,
+            ),
+            strokeDash=alt.StrokeDash(
+                "what:N",
+                scale=alt.Scale(domain=["started", "ended"], range=[[1, 0], [5, 3]]),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title="arrangement"),
+                alt.Tooltip("what:N", title=" "),
+                alt.Tooltip("date:T", title="on", format="%Y-%m-%d"),
+            ],
+        )
+    )
+
+
+#: Room for the y axis of every trend panel, in pixels: the same for all, so the panels'
+#: time axes line up when drawn one under another.
+AXIS_EXTENT_PX = 48
+
+
+def _aligned_counts(title: str, field: str, values: pd.Series) -> alt.Y:
+    """A count axis (whole numbers from 0) taking :data:`AXIS_EXTENT_PX` whatever its
+    labels, so panels drawn one under another line up."""
+    top = max([float(v) for v in values if pd.notna(v)] + [1.0])
+    return alt.Y(
+        f"{field}:Q",
+        title=title,
+        axis=alt.Axis(
+            format="d", tickMinStep=1, minExtent=AXIS_EXTENT_PX, maxExtent=AXIS_EXTENT_PX
+        ),
+        scale=alt.Scale(domain=[0, top], nice=True),
+    )
+
+
+def _monthly_bars(
+    rows: pd.DataFrame, *, title: str, field: str, axis: str, color: str, x: alt.X
+) -> alt.Chart:
+    """Bars of ``field`` per month, with its figures (and a death range) in the tooltip."""
+    tooltip = [alt.Tooltip("yearmonth(month):T", title="month", format="%B %Y")]
+    tooltip.append(alt.Tooltip(f"{field}:Q", title=axis.lower()))
+    if field == "deaths_best":
+        tooltip += [
+            alt.Tooltip("deaths_low:Q", title="low"),
+            alt.Tooltip("deaths_high:Q", title="high"),
+        ]
+    return (
+        alt.Chart(rows, title=title)
+        .mark_bar(color=color)
+        .encode(x=x, y=_aligned_counts(axis, field, rows[field]), tooltip=tooltip)
+    )
+
+
+def unit_trend_charts(
+    series: pd.DataFrame, marks: pd.DataFrame, *, title: str
+) -> list[alt.LayerChart | alt.FacetChart]:
+    """One unit's incidents and deaths per month, with its arrangements' start and end dates
+    marked, and the incidents whose toll is unknown in a panel of their own (when any).
+
+    Separate charts, one under another, rather than one concatenated chart: a single
+    (layered) chart stretches to the page's width, a concatenated one does not. Their y axes
+    take the same room and their time axes the same domain, so months line up.
+
+    Parameters
+    ----------
+    series
+        The unit's rows of :func:`borderwatch.trends.unit_monthly_trend` (every month).
+    marks
+        :func:`borderwatch.cooperation.arrangement_dates` for the unit; only dates within
+        the series' months are drawn.
+    title
+        The unit's name, at the top.
+    """
+    first = pd.Timestamp(series["month"].min())
+    end = pd.Timestamp(series["month"].max()) + pd.DateOffset(months=1)
+    x = alt.X(
+        "yearmonth(month):T",
+        title=None,
+        axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0),
+        scale=alt.Scale(domain=[first.isoformat(), end.isoformat()]),
+    )
+    marked = bool(((marks["date"] >= first) & (marks["date"] < end)).any())
+    note = "" if marked else " · no arrangement concerning it starts or ends in these years"
+    incidents = _monthly_bars(
+        series,
+        title=f"{title}: incidents per month (start date){note}",
+        field="incidents",
+        axis="Incidents",
+        color="#7a2e1f",
+        x=x,
+    )
+    deaths = _monthly_bars(
+        series[series["deaths_best"].notna()],
+        title=f"{title}: deaths per month (best estimate, known tolls only)",
+        field="deaths_best",
+        axis="Deaths",
+        color="#444444",
+        x=x,
+    )
+    charts: list[alt.LayerChart | alt.FacetChart] = [
+        alt.layer(_arrangement_rules(marks, first, end, legend=marked), incidents, height=260),
+        alt.layer(_arrangement_rules(marks, first, end, legend=False), deaths, height=210),
+    ]
+    unknown = series[series["unknown_tolls"] > 0]
+    if not unknown.empty:
+        bars = _monthly_bars(
+            unknown,
+            title=f"{title}: incidents of unknown toll",
+            field="unknown_tolls",
+            axis="Incidents",
+            color="#9a9a9a",
+            x=x,
+        )
+        charts.append(alt.layer(bars, height=150))
+    return charts

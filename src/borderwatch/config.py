@@ -61,6 +61,11 @@ class Settings:
     default_zone_km: int = 50
     #: Chromium binary for browser tests and benchmarks (default: ``chromium`` on PATH).
     chromium: str = ""
+    #: "What changed": a border zone or country is tested only when its recent and baseline
+    #: windows hold at least this many incidents together; fewer is reported as too thin.
+    change_min_count: int = 5
+    #: … and a rise or fall is flagged when the test's two-sided p-value is below this.
+    change_alpha: float = 0.05
     #: Team mode: a PostgreSQL + PostGIS database (SQLAlchemy URL, e.g.
     #: ``postgresql+psycopg://borderwatch_app@127.0.0.1:55432/borderwatch``) that holds the
     #: imported datasets and the audit trail. Empty: files in :attr:`data_dir` (one machine).
@@ -128,6 +133,21 @@ def _parse(name: str, kind: type, raw: str) -> object:
 
 _KINDS: dict[str, type] = {"Path": Path, "int": int, "float": float, "str": str, "bool": bool}
 
+#: Settings with a narrower range than "not negative": (lowest, highest), both allowed, and
+#: what the value means, for the message.
+_RANGES: dict[str, tuple[float, float, str]] = {
+    "change_min_count": (1, 1e9, "a count of incidents, at least 1"),
+    "change_alpha": (1e-9, 0.5, "a significance level between 0 and 0.5, e.g. 0.05"),
+}
+
+
+def _check_range(name: str, value: object) -> None:
+    if name not in _RANGES or not isinstance(value, int | float):
+        return
+    low, high, meaning = _RANGES[name]
+    if not low <= value <= high:
+        raise ConfigError(f"{environment_variable(name)}={value!r} must be {meaning}.")
+
 
 def settings() -> Settings:
     """The settings in force: defaults overridden by ``BORDERWATCH_*`` environment variables."""
@@ -136,6 +156,7 @@ def settings() -> Settings:
         raw = os.environ.get(environment_variable(field.name))
         if raw:
             overrides[field.name] = _parse(field.name, _KINDS[str(field.type)], raw)
+            _check_range(field.name, overrides[field.name])
     chosen = Settings(**overrides)  # type: ignore[arg-type]
     if chosen.default_role not in ("viewer", "analyst", "admin", "none"):
         raise ConfigError(

@@ -207,3 +207,38 @@ def before_after(
         years=(years[0], years[-1]),
         outside_coverage=years[0] < covered[0] or years[-1] > covered[1],
     )
+
+
+def arrangement_dates(arrangements: pd.DataFrame, *, kind: str, unit: str) -> pd.DataFrame:
+    """The start and known end dates of the arrangements that concern one unit, as marks
+    for a time axis.
+
+    A country (``kind="country"``, ``unit`` its ISO3) is concerned by every arrangement it
+    is a party to; a border zone (``kind="zone"``, ``unit`` its pair ``"DZA-TUN"``) by the
+    arrangements tied to that border and the bilateral ones between its two states.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date``, ``event`` (``"start"`` or ``"end"``), ``name``, ``arrangement_id``; one
+        row per start and one per known end (an arrangement still in force, or whose end is
+        not known, has no end mark), in date order.
+    """
+    if kind == "country":
+        concerned = arrangements["parties"].map(lambda parties: unit in set(parties))
+    else:
+        states = set(unit.split("-"))
+        concerned = (arrangements["border_pair"] == unit) | (
+            (arrangements["scope"] == "bilateral")
+            & arrangements["parties"].map(lambda parties: set(parties) == states)
+        )
+    chosen = arrangements[concerned.astype(bool)]
+    starts = pd.DataFrame(
+        {"date": chosen["date_start"], "event": "start", "name": chosen["name"]}
+    ).assign(arrangement_id=chosen["arrangement_id"])
+    ended = chosen[chosen["date_end"].notna()]
+    ends = pd.DataFrame({"date": ended["date_end"], "event": "end", "name": ended["name"]}).assign(
+        arrangement_id=ended["arrangement_id"]
+    )
+    marks = pd.concat([starts, ends], ignore_index=True)
+    return marks.sort_values(["date", "event"], kind="stable").reset_index(drop=True)

@@ -102,3 +102,87 @@ def complete_years(years: pd.Series | list[int], span: tuple[int, int] | None = 
     if not values:
         return []
     return list(np.arange(min(values), max(values) + 1).tolist())
+
+
+#: Columns of :func:`unit_monthly_trend` (and of its CSV, :func:`series_csv`).
+SERIES_COLUMNS = [
+    "unit",
+    "month",
+    "incidents",
+    "deaths_low",
+    "deaths_best",
+    "deaths_high",
+    "unknown_tolls",
+]
+
+
+def unit_monthly_trend(
+    incidents: pd.DataFrame,
+    units: pd.Series,
+    *,
+    span: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+) -> pd.DataFrame:
+    """Incidents and deaths per month (of the start date) for each unit.
+
+    Parameters
+    ----------
+    incidents
+        The selection.
+    units
+        Per incident, its unit (a country's ISO3, a border pair; see
+        :func:`borderwatch.changes.unit_labels`); incidents with none are left out.
+    span
+        First and last month shown (every unit gets every month between); the selection's
+        own first and last month by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`SERIES_COLUMNS`: every month of the span for every unit with an incident,
+        ``incidents`` 0 where none happened; deaths are sums of the known tolls (low, best,
+        high), empty where no incident of the month has a known toll; ``unknown_tolls``
+        counts the incidents whose toll is unknown, apart, never as zero deaths.
+    """
+    placed = units.notna()
+    chosen = incidents[placed.to_numpy()]
+    if chosen.empty:
+        return pd.DataFrame({c: [] for c in SERIES_COLUMNS})
+    low, best, high = incident_bounds(chosen)
+    table = pd.DataFrame(
+        {
+            "unit": units[placed].astype(object).to_numpy(),
+            "month": period_starts(chosen["date_start"], "month").to_numpy(),
+            "incidents": 1,
+            "deaths_low": low.to_numpy(dtype="float64", na_value=np.nan),
+            "deaths_best": best.to_numpy(dtype="float64", na_value=np.nan),
+            "deaths_high": high.to_numpy(dtype="float64", na_value=np.nan),
+            "unknown_tolls": best.isna().to_numpy().astype("int64"),
+        }
+    )
+    grouped = table.groupby(["unit", "month"]).sum(min_count=1)
+    first, last = span if span is not None else (table["month"].min(), table["month"].max())
+    months = pd.date_range(pd.Timestamp(first).to_period("M").to_timestamp(), last, freq="MS")
+    full = pd.MultiIndex.from_product(
+        [sorted(grouped.index.get_level_values("unit").unique()), months], names=["unit", "month"]
+    )
+    out = grouped.reindex(full).reset_index()
+    out[["incidents", "unknown_tolls"]] = out[["incidents", "unknown_tolls"]].fillna(0)
+    return out.astype({"incidents": "int64", "unknown_tolls": "int64"})[SERIES_COLUMNS]
+
+
+def series_csv(series: pd.DataFrame, *, unit_name: str) -> bytes:
+    """One unit's monthly series (rows of :func:`unit_monthly_trend`) as CSV bytes: UTF-8
+    with a byte-order mark (Excel reads accents), months as ``YYYY-MM``, unknown deaths as
+    empty cells (never 0), the unit's name in the first column."""
+    table = pd.DataFrame(
+        {
+            "unit": unit_name,
+            "month": pd.to_datetime(series["month"]).dt.strftime("%Y-%m"),
+            "incidents": series["incidents"].astype("int64"),
+            "deaths_low": series["deaths_low"].astype("Int64"),
+            "deaths_best": series["deaths_best"].astype("Int64"),
+            "deaths_high": series["deaths_high"].astype("Int64"),
+            "incidents_with_unknown_toll": series["unknown_tolls"].astype("int64"),
+        }
+    )
+    return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

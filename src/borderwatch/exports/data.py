@@ -16,6 +16,10 @@ Every format starts from one flat, typed table, :func:`export_table`:
   cell, a JSON ``null``, a NULL in the GeoPackage, an absent ``SimpleData`` in KML), never 0;
 - point geometry in EPSG:4326 (longitude, latitude).
 
+For Google Earth, each KML placemark also has a ``<TimeSpan>`` (start to end date, so the
+time slider works) and the shared ``<Style>`` of its event type and size (the map's colour
+and proportions, from :mod:`borderwatch.mapping.style`).
+
 Provenance travels inside each file where the format allows it: a ``provenance.json``
 beside the CSV in a ZIP archive, a foreign member of the GeoJSON FeatureCollection, a
 ``provenance`` table in the GeoPackage, the ``<description>`` of the KML Document.
@@ -29,11 +33,11 @@ import io
 import json
 import re
 import tempfile
+import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import geopandas as gpd
 import numpy as np
@@ -41,6 +45,7 @@ import pandas as pd
 import pyogrio
 
 from borderwatch.exports.provenance import Provenance
+from borderwatch.mapping import style
 from borderwatch.schemas import CURATED_SOURCE, INCIDENTS
 
 #: Format key -> (file extension without the dot, MIME type). The CSV export is a ZIP
@@ -73,7 +78,6 @@ ORIGIN_COLUMNS = ("dataset_name", "source_dataset", "original_id")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 _LIST_SEPARATORS = {"iso3_list": ";", "citations": " | "}
-_DOCUMENT_TAG = re.compile(r"<Document\b[^>]*>")
 
 
 def _join_list(value: Any, separator: str) -> str:
@@ -326,8 +330,102 @@ def to_gpkg(incidents: gpd.GeoDataFrame, provenance: Provenance) -> bytes:
 
 
 def _kml_description(provenance: Provenance) -> str:
-    lines = [provenance.title, *provenance.as_lines()]
-    return "<description>" + escape("\n".join(lines)) + "</description>"
+    return "\n".join([provenance.title, *provenance.as_lines()])
+
+
+#: KML's namespace (GDAL's KML driver writes KML 2.2).
+KML_NAMESPACE = "http://www.opengis.net/kml/2.2"
+#: The circle icon placemarks are drawn with. Google Earth knows this address and tints the
+#: (white) icon with the style's colour; the file carries no image, so a viewer fetches it.
+KML_ICON_HREF = "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
+#: An icon of scale 1 stands for a map marker of this radius (CSS pixels): the icons keep
+#: the map markers' proportions (:func:`borderwatch.mapping.style.radius_for_fatalities`).
+KML_UNIT_RADIUS_PX = 8.0
+
+
+def kml_color(hex_color: str, opacity: float = 1.0) -> str:
+    """A ``#rrggbb`` colour as KML's ``aabbggrr`` (alpha first, then blue, green, red)."""
+    red, green, blue = hex_color[1:3], hex_color[3:5], hex_color[5:7]
+    return f"{round(opacity * 255):02x}{blue}{green}{red}".lower()
+
+
+def kml_style_id(event_type: str, radius_px: float) -> str:
+    """The id of the shared style of an event type drawn at a marker radius (rounded to a
+    whole pixel): one style per type and size actually used."""
+    safe = re.sub(r"[^A-Za-z0-9_]", "_", event_type or "unknown")
+    return f"bw-{safe}-r{round(radius_px)}"
+
+
+def _kml_style(event_type: str, radius_px: float) -> ET.Element:
+    """``<Style>`` of one event type and size: the map's colour (and fill opacity) and
+    size from the style table, the type's name as the label."""
+    element = ET.Element(_kml("Style"), id=kml_style_id(event_type, radius_px))
+    icon_style = ET.SubElement(element, _kml("IconStyle"))
+    point = style.event_style(event_type)
+    ET.SubElement(icon_style, _kml("color")).text = kml_color(
+        point.color, style.INCIDENT_FILL_OPACITY
+    )
+    ET.SubElement(icon_style, _kml("scale")).text = f"{round(radius_px) / KML_UNIT_RADIUS_PX:g}"
+    icon = ET.SubElement(icon_style, _kml("Icon"))
+    ET.SubElement(icon, _kml("href")).text = KML_ICON_HREF
+    return element
+
+
+def _kml(tag: str) -> str:
+    return f"{{{KML_NAMESPACE}}}{tag}"
+
+
+def _time_and_style(placemark: ET.Element, begin: str | None, end: str | None, url: str) -> None:
+    """Put a ``<TimeSpan>`` and a ``<styleUrl>`` where KML's schema wants them: after the
+    name and description, before ``ExtendedData`` and the geometry."""
+    position = sum(1 for child in placemark if child.tag in (_kml("name"), _kml("description")))
+    added = []
+    if begin or end:
+        span = ET.Element(_kml("TimeSpan"))
+        if begin:
+            ET.SubElement(span, _kml("begin")).text = begin
+        if end:
+            ET.SubElement(span, _kml("end")).text = end
+        added.append(span)
+    style_url = ET.Element(_kml("styleUrl"))
+    style_url.text = f"#{url}"
+    added.append(style_url)
+    for offset, element in enumerate(added):
+        placemark.insert(position + offset, element)
+
+
+def _kml_post_process(text: str, table: gpd.GeoDataFrame, provenance: Provenance) -> bytes:
+    """GDAL's KML with the provenance as the Document's description, a ``<Style>`` per
+    event type and size, and each placemark's ``<TimeSpan>`` (its start and end dates) and
+    ``<styleUrl>``; placemarks are in the table's order."""
+    ET.register_namespace("", KML_NAMESPACE)
+    root = ET.fromstring(text)
+    document = root.find(_kml("Document"))
+    if document is None:
+        raise RuntimeError("GDAL's KML driver wrote no <Document> element")
+    placemarks = list(document.iter(_kml("Placemark")))
+    if len(placemarks) != len(table):
+        raise RuntimeError(f"GDAL wrote {len(placemarks)} placemarks for {len(table)} rows")
+    best = pd.to_numeric(table["fatalities_best"], errors="coerce")
+    radii = [style.radius_for_fatalities(None if pd.isna(b) else float(b)) for b in best]
+    types = table["event_type"].astype(object).fillna("").astype(str).tolist()
+    styles: dict[str, ET.Element] = {}
+    for placemark, event_type, radius, begin, end in zip(
+        placemarks, types, radii, table["date_start"], table["date_end"], strict=True
+    ):
+        key = kml_style_id(event_type, radius)
+        if key not in styles:
+            styles[key] = _kml_style(event_type, radius)
+        _time_and_style(placemark, begin, end, key)
+    description = ET.Element(_kml("description"))
+    description.text = _kml_description(provenance)
+    for offset, element in enumerate([description, *sorted(styles.values(), key=_style_id)]):
+        document.insert(offset, element)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _style_id(element: ET.Element) -> str:
+    return element.get("id", "")
 
 
 def to_kml(incidents: gpd.GeoDataFrame, provenance: Provenance) -> bytes:
@@ -337,8 +435,14 @@ def to_kml(incidents: gpd.GeoDataFrame, provenance: Provenance) -> bytes:
     nests a second Document and adds a zero altitude to every point). The placemark name is
     the incident name; every other column is ``ExtendedData`` under a typed ``Schema``
     (integers are written as 32-bit so the schema says ``int``). The provenance (title and
-    :meth:`~borderwatch.exports.provenance.Provenance.as_lines`, XML-escaped) is the
-    ``<description>`` of the Document, right after its opening tag.
+    :meth:`~borderwatch.exports.provenance.Provenance.as_lines`) is the ``<description>`` of
+    the Document, its first element.
+
+    For Google Earth's time slider and colours, each placemark has a ``<TimeSpan>`` from
+    its start date to its end date (ISO ``YYYY-MM-DD``, the last day included as given) and
+    a ``<styleUrl>`` to a shared ``<Style>`` of its event type and size: the map's colour
+    for the type (:mod:`borderwatch.mapping.style`) and an icon scaled in proportion to the
+    map marker's radius for its deaths (:data:`KML_UNIT_RADIUS_PX`).
 
     Parameters
     ----------
@@ -355,7 +459,7 @@ def to_kml(incidents: gpd.GeoDataFrame, provenance: Provenance) -> bytes:
     Raises
     ------
     RuntimeError
-        If GDAL wrote no ``<Document>`` element (not expected).
+        If GDAL wrote no ``<Document>`` element or not one placemark per row (not expected).
     """
     table = export_table(incidents)
     for name in table.columns:
@@ -371,11 +475,7 @@ def to_kml(incidents: gpd.GeoDataFrame, provenance: Provenance) -> bytes:
             dataset_options={"NameField": "name"},
         )
         text = path.read_text(encoding="utf-8")
-    document = _DOCUMENT_TAG.search(text)
-    if document is None:
-        raise RuntimeError("GDAL's KML driver wrote no <Document> element")
-    text = text[: document.end()] + "\n" + _kml_description(provenance) + text[document.end() :]
-    return text.encode("utf-8")
+    return _kml_post_process(text, table, provenance)
 
 
 _WRITERS: dict[str, Callable[[gpd.GeoDataFrame, Provenance], bytes]] = {

@@ -109,6 +109,8 @@ def data_layers(view: MapView) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name="BorderWatch data", control=False)
     if view.zones is not None:
         layers.add_border_zones(group, view.zones)
+    if view.changes is not None and not view.changes.empty:
+        layers.add_changes(group, view.changes)
     if view.highlight_pairs:
         layers.add_selected_borders(group, view.borders, view.highlight_pairs)
     if view.regimes is not None and not view.regimes.empty:

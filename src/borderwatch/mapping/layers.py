@@ -319,6 +319,19 @@ def add_border_zones(m: Parent, zones: gpd.GeoDataFrame) -> None:
     ).add_to(m)
 
 
+def add_changes(m: Parent, changes: gpd.GeoDataFrame) -> None:
+    """Border zones and countries flagged by the change test, red for a rise, blue for a
+    fall (:mod:`borderwatch.changes`), each with its figures in the tooltip."""
+    folium.GeoJson(
+        changes[["flag", "name", "detail", "geometry"]],
+        name="What changed (flagged rises and falls)",
+        style_function=lambda f: leaflet_area(
+            style.AREAS[f["properties"]["flag"]], f"bw-change bw-change-{f['properties']['flag']}"
+        ),
+        tooltip=folium.GeoJsonTooltip(fields=["name", "detail"], aliases=["", ""], labels=False),
+    ).add_to(m)
+
+
 def add_links(m: Parent, links: pd.DataFrame, country_names: Mapping[str, str]) -> None:
     """Directed arcs from the origin country to the incident, evidence in the popup."""
     group = folium.FeatureGroup(name="Cross-border links")

@@ -164,9 +164,21 @@ def _basemap_entries(view: MapView, media: Media) -> list[LegendEntry]:
     return entries
 
 
+def change_key(flag: str) -> str:
+    """The key of a flagged change's area (``"rise"`` or ``"fall"``)."""
+    return f"change:{flag}"
+
+
 def _overlay_entries(view: MapView) -> list[LegendEntry]:
-    """Zones, regimes, crossings, links and clusters drawn over the basemap."""
+    """Zones, changes, regimes, crossings, links and clusters drawn over the basemap."""
     entries = []
+    if view.changes is not None:
+        present = set(view.changes["flag"])
+        entries += [
+            LegendEntry(change_key(flag), "area", style.AREAS[flag].label, area=style.AREAS[flag])
+            for flag in ("rise", "fall")
+            if flag in present
+        ]
     if view.zone_km is not None:
         zone = style.AREAS["zone"]
         label = f"{zone.label} ({view.zone_km:g} km either side)"

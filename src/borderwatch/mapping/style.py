@@ -160,7 +160,7 @@ LINES: dict[LineKind, LineStyle] = {
     "arrangement_kind": LineStyle(NEUTRAL_COLOR, 5, ""),
 }
 
-AreaKind = Literal["focus", "neighbour", "disputed", "zone", "multilateral"]
+AreaKind = Literal["focus", "neighbour", "disputed", "zone", "multilateral", "rise", "fall"]
 
 #: Per kind of area. A multilateral arrangement's members are drawn in its kind's colour.
 AREAS: dict[AreaKind, AreaStyle] = {
@@ -180,6 +180,14 @@ AREAS: dict[AreaKind, AreaStyle] = {
         "Multilateral: member states shaded (choose in the layer control)",
         fill_opacity=0.3,
         outline_px=2.5,
+    ),
+    # "What changed": a border zone or country whose incidents rose or fell significantly
+    # (red and blue of a diverging ColorBrewer scheme, RdBu).
+    "rise": AreaStyle(
+        "#d6604d", "#b2182b", "Significant rise in incidents", fill_opacity=0.45, outline_px=2.5
+    ),
+    "fall": AreaStyle(
+        "#4393c3", "#2166ac", "Significant fall in incidents", fill_opacity=0.45, outline_px=2.5
     ),
 }
 

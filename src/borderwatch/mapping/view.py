@@ -150,8 +150,9 @@ REQUIRED_COLUMNS: dict[str, frozenset[str]] = {
     "links": frozenset({"origin_lon", "origin_lat", "target_lon", "target_lat"}),
     "crossings": frozenset({"longitude", "latitude", "name"}),
     "regimes": frozenset({"kind"}),
+    "changes": frozenset({"flag", "name", "detail"}),
 }
-_GEO_LAYERS = ("countries", "borders", "zones", "regimes")
+_GEO_LAYERS = ("countries", "borders", "zones", "regimes", "changes")
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -199,6 +200,10 @@ class MapView:
     focus
         An incident to centre on and open (:class:`Focus`), or ``None``. The interactive
         map applies it in place; exports ignore it.
+    changes
+        Border zones and countries whose incidents rose or fell significantly
+        (:mod:`borderwatch.changes`): polygons with ``flag`` (``"rise"`` or ``"fall"``),
+        ``name`` and ``detail`` (the figures, in words), or ``None``.
 
     Raises
     ------
@@ -222,6 +227,7 @@ class MapView:
     arrangements: ArrangementLayer | None = None
     attribution: str = ATTRIBUTION
     focus: Focus | None = None
+    changes: gpd.GeoDataFrame | None = None
     #: Legend sections, derived from the layers (:func:`borderwatch.mapping.legend.legend_for`).
     legend: tuple[LegendSection, ...] = field(init=False)
     #: Files of the data layer the view is drawn from, for the exports' provenance.
@@ -279,6 +285,8 @@ def _credits(view: MapView) -> str:
         parts.append("Arrangements: BorderWatch, cited per arrangement")
     if view.crossings is not None and not view.crossings.empty:
         parts.append("Crossings: BorderWatch, cited per crossing")
+    if view.changes is not None:
+        parts.append("Changes: tested on BorderWatch incidents")
     return " · ".join(parts)
 
 
@@ -287,7 +295,7 @@ def _source_files(view: MapView) -> tuple[str, ...]:
     regimes = view.regimes
     barriers = regimes is not None and bool((regimes["kind"] != "border_closure").any())
     wanted = [
-        ("incidents.csv", view.incidents is not None),
+        ("incidents.csv", view.incidents is not None or view.changes is not None),
         ("cooperation.csv", view.arrangements is not None),
         ("borders.geojson", True),
         ("countries.geojson", True),

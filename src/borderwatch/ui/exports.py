@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from borderwatch.app import team
@@ -52,17 +53,29 @@ def _file_stem(title: str) -> str:
     return stem[:60] or "borderwatch"
 
 
-def _snapshot(view: MapView, title: str, provenance: Provenance, fmt: str, dpi: int) -> bytes:
+def _snapshot(
+    view: MapView,
+    title: str,
+    provenance: Provenance,
+    fmt: str,
+    dpi: int,
+    trend: pd.DataFrame | None = None,
+) -> bytes:
     # matplotlib is imported when a snapshot is asked for, not when a page is drawn.
     from borderwatch.exports.snapshot import render_snapshot
+    from borderwatch.exports.snapshot.trend import TREND_LABELS_IN, TREND_PANEL_IN
 
+    width, height = page_size_for(view.bounds)
+    if trend is not None:  # the page grows by the panel, its labels and a gap
+        height += TREND_PANEL_IN + TREND_LABELS_IN + 0.35
     return render_snapshot(
         view,
         title=title,
         provenance=provenance,
         fmt=fmt,
         dpi=dpi,
-        size_in=page_size_for(view.bounds),
+        size_in=(width, height),
+        trend=trend,
     )
 
 
@@ -99,7 +112,13 @@ def _audited(
     return made
 
 
-def export_panel(view: MapView, *, key: str, incidents: gpd.GeoDataFrame | None = None) -> None:
+def export_panel(
+    view: MapView,
+    *,
+    key: str,
+    incidents: gpd.GeoDataFrame | None = None,
+    trend: Callable[[], pd.DataFrame] | None = None,
+) -> None:
     """An expander with title, format choices and download buttons for ``view``.
 
     Parameters
@@ -112,16 +131,26 @@ def export_panel(view: MapView, *, key: str, incidents: gpd.GeoDataFrame | None 
     incidents
         The incidents to offer as data (CSV, GeoJSON, GeoPackage, KML), or ``None`` when
         the view has no incident table.
+    trend
+        Makes the monthly totals of the selection (``period``, ``incidents``,
+        ``deaths_best``, ``unknown_tolls``), called only when a file asks for them: when
+        given, the snapshot offers files with a trend panel under the map too (each its
+        own button).
     """
     with st.expander("Export this view", icon=":material/download:"):
-        _export_files(view, key, incidents)
+        _export_files(view, key, incidents, trend)
 
 
 # A fragment: the title is taken as the analyst types (after a short pause) and only this
 # panel reruns, so the buttons carry the new title before a hand reaches them — a title
 # sent only on Enter lost the race to a quick click on a download.
 @st.fragment
-def _export_files(view: MapView, key: str, incidents: gpd.GeoDataFrame | None) -> None:
+def _export_files(
+    view: MapView,
+    key: str,
+    incidents: gpd.GeoDataFrame | None,
+    trend: Callable[[], pd.DataFrame] | None = None,
+) -> None:
     title = str(
         st.text_input(
             "Title",
@@ -146,7 +175,7 @@ def _export_files(view: MapView, key: str, incidents: gpd.GeoDataFrame | None) -
     )
     image_col, map_col, data_col = st.columns(3)
     with image_col:
-        _snapshot_download(view, key, title, provenance, audited)
+        _snapshot_download(view, key, title, provenance, audited, trend)
     with map_col:
         _map_download(view, key, title, provenance, audited)
     with data_col:
@@ -168,10 +197,22 @@ SNAPSHOT_BUTTONS: tuple[tuple[str, str, int], ...] = (
 )
 
 
+#: With a trend: one more button per file that adds the trend panel.
+TREND_BUTTONS: tuple[tuple[str, str, int], ...] = (
+    ("PNG, 300 dpi, with the trend", "png", 300),
+    ("PDF, with the trend", "pdf", 300),
+)
+
+
 def _snapshot_bytes(
-    view: MapView, title: str, provenance: Callable[[], Provenance], fmt: str, dpi: int
+    view: MapView,
+    title: str,
+    provenance: Callable[[], Provenance],
+    fmt: str,
+    dpi: int,
+    trend: Callable[[], pd.DataFrame] | None = None,
 ) -> bytes:
-    return _snapshot(view, title, provenance(), fmt, dpi)
+    return _snapshot(view, title, provenance(), fmt, dpi, None if trend is None else trend())
 
 
 def _data_bytes(
@@ -186,6 +227,7 @@ def _snapshot_download(
     title: str,
     provenance: Callable[[], Provenance],
     audited: Callable[..., Callable[[], bytes]],
+    trend: Callable[[], pd.DataFrame] | None = None,
 ) -> None:
     # Files are made on click (deferred) by the closure of THAT button: format, dpi and
     # file name travel together. on_click="ignore": a download does not rerun the page.
@@ -200,6 +242,21 @@ def _snapshot_download(
                 file_name=f"{_file_stem(title)}.{fmt}",
                 mime=SNAPSHOT_FORMATS[fmt],
                 key=f"{key}_snapshot_{fmt}_{dpi}",
+                on_click="ignore",
+                width="stretch",
+            )
+        if trend is None:
+            return
+        for label, fmt, dpi in TREND_BUTTONS:
+            st.download_button(
+                label,
+                data=audited(
+                    functools.partial(_snapshot_bytes, view, title, provenance, fmt, dpi, trend),
+                    file_format=f"{fmt} {dpi} dpi with the trend",
+                ),
+                file_name=f"{_file_stem(title)}-trend.{fmt}",
+                mime=SNAPSHOT_FORMATS[fmt],
+                key=f"{key}_snapshot_trend_{fmt}_{dpi}",
                 on_click="ignore",
                 width="stretch",
             )

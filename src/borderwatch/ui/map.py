@@ -22,7 +22,7 @@ _CLICKED_ID = re.compile(re.escape(ID_MARK) + r"(\S+)\s*$")
 
 
 #: Pages whose main content is a map (url paths; "" is the root).
-MAP_PAGES = frozenset({"", "incidents", "map", "border", "coop", "factors"})
+MAP_PAGES = frozenset({"", "incidents", "map", "border", "coop", "factors", "changes"})
 
 _SKIP_LINK = f"""
 <style>

@@ -16,6 +16,7 @@ Only the object-oriented matplotlib API is used, on the Agg canvas (``Figure`` +
 
 from __future__ import annotations
 
+import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -36,6 +37,7 @@ from borderwatch.exports.snapshot.layers import (
 )
 from borderwatch.exports.snapshot.legend import printed_rows
 from borderwatch.exports.snapshot.page import (
+    TICK_ROOM_Y_IN,
     PageLayout,
     add_legend_panel,
     add_title_and_footer,
@@ -43,6 +45,7 @@ from borderwatch.exports.snapshot.page import (
     metadata,
     save,
 )
+from borderwatch.exports.snapshot.trend import TREND_LABELS_IN, TREND_PANEL_IN, draw_trend_panel
 from borderwatch.mapping.view import MapView
 
 __all__ = [
@@ -66,6 +69,7 @@ def render_snapshot(
     fmt: str = "png",
     dpi: int = 150,
     size_in: tuple[float, float] = (11.0, 8.5),
+    trend: pd.DataFrame | None = None,
 ) -> bytes:
     """Draw the view as a static image and return the file's bytes.
 
@@ -84,6 +88,11 @@ def render_snapshot(
         Resolution of the PNG (and of rasterised layers in SVG/PDF).
     size_in
         Page size ``(width, height)`` in inches; a PNG has ``size_in × dpi`` pixels.
+    trend
+        Monthly totals of the selection (``period``, ``incidents``, ``deaths_best``,
+        ``unknown_tolls``) to draw as a panel under the map, or ``None``. The panel takes
+        :data:`~borderwatch.exports.snapshot.trend.TREND_PANEL_IN` plus its labels from the
+        page's height: make the page that much taller.
 
     Returns
     -------
@@ -104,6 +113,7 @@ def render_snapshot(
         title=title,
         provenance=provenance,
         size_in=(width_in, height_in),
+        reserve_below_in=0.0 if trend is None else TREND_PANEL_IN + TREND_LABELS_IN + 0.35,
     )
     fig = Figure(figsize=(width_in, height_in), dpi=dpi, facecolor="white")
     FigureCanvasAgg(fig)
@@ -113,10 +123,22 @@ def render_snapshot(
         draw_scale_bar(frame.ax, page.view, (page.map_rect[2] * 72, page.map_rect[3] * 72))
         draw_north_arrow(frame.ax)
         legend_bottom = add_legend_panel(fig, page, printed_rows(view.legend, drawn))
+        if trend is not None:
+            legend_bottom = _add_trend(fig, page, legend_bottom, trend)
         add_title_and_footer(fig, page, legend_bottom=legend_bottom)
         return save(fig, fmt=fmt, dpi=dpi, meta=metadata(fmt, title, provenance))
     finally:
         fig.clear()
+
+
+def _add_trend(fig: Figure, page: PageLayout, legend_bottom: float, trend: pd.DataFrame) -> float:
+    """The trend panel under the map and legend, across both; returns the lowest edge
+    drawn (its date labels), where the footer starts."""
+    top = min(page.map_rect[1] - TICK_ROOM_Y_IN, legend_bottom) - 0.3
+    left = page.map_rect[0]
+    width = page.legend_left + page.legend_width - left
+    draw_trend_panel(fig, (left, top - TREND_PANEL_IN, width, TREND_PANEL_IN), trend)
+    return top - TREND_PANEL_IN - TREND_LABELS_IN
 
 
 def _check_options(fmt: str, dpi: int, size_in: tuple[float, float]) -> None:

@@ -35,6 +35,7 @@ from borderwatch.mapping.legend import (
     INCIDENTS_KEY,
     MEMBERS_KEY,
     ZONE_KEY,
+    change_key,
     event_key,
     kind_key,
 )
@@ -81,6 +82,11 @@ def draw_layers(frame: MapFrame, view: MapView) -> set[str]:
     drawn = draw_countries(frame, view.countries)
     if view.zones is not None and not view.zones.empty:
         drawn |= _draw_area(frame, view.zones, style.AREAS["zone"], ZONE_KEY, zorder=2)
+    if view.changes is not None:
+        for flag in ("rise", "fall"):
+            areas = view.changes[view.changes["flag"] == flag]
+            if not areas.empty:
+                drawn |= _draw_area(frame, areas, style.AREAS[flag], change_key(flag), zorder=2)
     drawn |= draw_borders(frame, view.borders, view.highlight_pairs)
     draw_country_labels(frame, view.countries)
     if view.arrangements is not None:

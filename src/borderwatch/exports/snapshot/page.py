@@ -72,8 +72,10 @@ def layout_page(
     title: str,
     provenance: Provenance,
     size_in: tuple[float, float],
+    reserve_below_in: float = 0.0,
 ) -> PageLayout:
-    """Lay out a page of ``size_in`` for a map of ``bounds``.
+    """Lay out a page of ``size_in`` for a map of ``bounds``, leaving ``reserve_below_in``
+    inches between the map and the footer (for a trend panel).
 
     Raises
     ------
@@ -90,7 +92,7 @@ def layout_page(
     map_left = MARGIN_IN + TICK_ROOM_X_IN
     map_top = height_in - MARGIN_IN - title_h
     space_w = width_in - map_left - legend_w - GAP_IN - MARGIN_IN
-    space_h = map_top - MARGIN_IN - footer_h - TICK_ROOM_Y_IN - 0.05
+    space_h = map_top - MARGIN_IN - footer_h - TICK_ROOM_Y_IN - 0.05 - reserve_below_in
     if space_w <= 0.5 or space_h <= 0.5:
         raise ValueError(f"size_in {size_in} leaves no room for the map")
     view, map_w, map_h = fit_view(bounds, space_w, space_h, coverage=coverage)

@@ -1,0 +1,208 @@
+"""The Trends and changes page's selection: monthly series per country or border zone, and
+the change table for the analyst's windows. No Streamlit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from borderwatch.app.prepared import PreparedData
+from borderwatch.changes import (
+    FLAG_LABELS,
+    UNIT_KINDS,
+    ChangeTest,
+    ChangeWindows,
+    UnitKind,
+    change_table,
+    expected_false_flags,
+    month_number,
+    unit_labels,
+)
+from borderwatch.filters import IncidentFilter, filter_incidents
+from borderwatch.trends import incident_trend, trend_totals, unit_monthly_trend
+
+
+def unit_names(prepared: PreparedData) -> dict[str, str]:
+    """Display names of every unit: countries by ISO3, border zones by pair."""
+    return {**prepared.country_names, **prepared.border_names}
+
+
+@dataclass(frozen=True)
+class TrendSelection:
+    """Monthly series of one kind of unit for the sidebar's selection.
+
+    Attributes
+    ----------
+    selected
+        The incidents the sidebar's filters keep.
+    ranking
+        Units of the kind with incidents in the selection, most incidents first
+        (``unit`` -> incidents).
+    series
+        :func:`borderwatch.trends.unit_monthly_trend` of every ranked unit, over the
+        selection's first to last month (the same axis for every unit).
+    """
+
+    selected: pd.DataFrame
+    ranking: pd.Series
+    series: pd.DataFrame
+
+    def of(self, unit: str) -> pd.DataFrame:
+        """The monthly series of one unit."""
+        return self.series[self.series["unit"] == unit].reset_index(drop=True)
+
+
+def select_trends(
+    prepared: PreparedData, selection: IncidentFilter, *, kind: UnitKind, zone_km: float
+) -> TrendSelection:
+    """The series of every ``kind`` unit (country or border zone of ``zone_km``) in the
+    sidebar's selection."""
+    selected = filter_incidents(prepared.incidents, selection)
+    units = unit_labels(selected, kind, zone_km)
+    ranking = units.value_counts()
+    ranking = ranking.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
+    span = None
+    if not selected.empty:
+        months = selected["date_start"]
+        span = (months.min().to_period("M").to_timestamp(), months.max())
+    return TrendSelection(
+        selected=selected,
+        ranking=ranking,
+        series=unit_monthly_trend(selected, units, span=span),
+    )
+
+
+def monthly_totals(incidents: pd.DataFrame) -> pd.DataFrame:
+    """The incidents per month (``period``, ``incidents``, ``deaths_*``, ``unknown_tolls``),
+    for the snapshot's trend panel. Made only when a snapshot asks for it: by event type
+    first, it takes seconds over a million events."""
+    return trend_totals(incident_trend(incidents, "month"))
+
+
+@dataclass(frozen=True)
+class ChangeSelection:
+    """The change table for a choice of windows, and what the page says about it.
+
+    Attributes
+    ----------
+    incidents
+        The incidents in the baseline and recent windows (the sidebar's filters applied,
+        its years and dates aside: the windows are the time here).
+    table
+        :func:`borderwatch.changes.change_table`.
+    windows, test
+        The windows and the test used.
+    outside_coverage
+        The windows reach beyond the months the data covers: counts there are unknown.
+    expected_by_chance
+        How many flags chance alone would give among the tested units.
+    """
+
+    incidents: pd.DataFrame
+    table: pd.DataFrame
+    windows: ChangeWindows
+    test: ChangeTest
+    outside_coverage: bool
+    expected_by_chance: float
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Units per outcome: ``rise``, ``fall``, ``tested`` (all but too few), ``too few``."""
+        flags = self.table["flag"]
+        return {
+            "rise": int((flags == "rise").sum()),
+            "fall": int((flags == "fall").sum()),
+            "tested": int((flags != "too few").sum()),
+            "too few": int((flags == "too few").sum()),
+        }
+
+
+def month_choices(prepared: PreparedData) -> list[str]:
+    """Every month from the first to the last incident, as ``YYYY-MM`` (the recent
+    window's possible ends; text, so a link carries them as they read), oldest first."""
+    dates = prepared.incidents["date_start"]
+    if dates.empty:
+        return []
+    first = dates.min().to_period("M").to_timestamp()
+    return [f"{m:%Y-%m}" for m in pd.date_range(first, dates.max(), freq="MS")]
+
+
+def select_changes(
+    prepared: PreparedData,
+    selection: IncidentFilter,
+    *,
+    windows: ChangeWindows,
+    zone_km: float,
+    test: ChangeTest | None = None,
+) -> ChangeSelection:
+    """Test every country and border zone (of ``zone_km``) for a change between the
+    windows, on the incidents the sidebar keeps (its years and dates aside)."""
+    test = test or ChangeTest.from_config()
+    timeless = replace(selection, years=None, dates=None)
+    selected = filter_incidents(prepared.incidents, timeless)
+    months = month_number(selected["date_start"])
+    in_windows = (months >= windows.baseline[0]) & (months <= windows.recent[1])
+    table = change_table(selected, windows, zone_km=zone_km, test=test, names=unit_names(prepared))
+    dates = prepared.incidents["date_start"]
+    outside = bool(len(dates)) and windows.outside(dates.min(), dates.max())
+    return ChangeSelection(
+        incidents=selected[np.asarray(in_windows, dtype=bool)],
+        table=table,
+        windows=windows,
+        test=test,
+        outside_coverage=outside,
+        expected_by_chance=expected_false_flags(table, test),
+    )
+
+
+#: The change list's column headings.
+CHANGE_LIST_COLUMNS = {
+    "name": "Border zone or country",
+    "kind": "Kind",
+    "flag": "Flag",
+    "baseline": "Baseline incidents",
+    "recent": "Recent incidents",
+    "baseline_per_month": "Baseline per month",
+    "recent_per_month": "Recent per month",
+    "ratio": "Recent ÷ baseline rate",
+    "p_value": "p-value",
+    "deaths_baseline": "Deaths, baseline (known tolls)",
+    "deaths_recent": "Deaths, recent (known tolls)",
+    "unknown_tolls": "Incidents of unknown toll (baseline / recent)",
+}
+
+
+def change_list(table: pd.DataFrame) -> pd.DataFrame:
+    """The change table with readable headings and values: flags in words, a ratio
+    "new" where the baseline had none, rates to two decimals."""
+    ratio = table["ratio"].map(
+        lambda r: "new (none before)" if np.isinf(r) else ("—" if pd.isna(r) else f"{r:.2f}")
+    )
+    out = pd.DataFrame(
+        {
+            "name": table["name"],
+            "kind": table["unit_kind"].map(UNIT_KINDS),
+            "flag": table["flag"].map(FLAG_LABELS),
+            "baseline": table["baseline"],
+            "recent": table["recent"],
+            "baseline_per_month": table["baseline_per_month"].round(2),
+            "recent_per_month": table["recent_per_month"].round(2),
+            "ratio": ratio,
+            "p_value": table["p_value"]
+            .map(lambda p: f"{p:.3g}")
+            .where(table["flag"] != "too few", "not tested"),
+            "deaths_baseline": table["deaths_baseline"],
+            "deaths_recent": table["deaths_recent"],
+            "unknown_tolls": table["unknown_tolls_baseline"].astype(str)
+            + " / "
+            + table["unknown_tolls_recent"].astype(str),
+        }
+    )
+    return out.rename(columns=CHANGE_LIST_COLUMNS)
+
+
+def change_csv(table: pd.DataFrame) -> bytes:
+    """The change list (:func:`change_list`) as CSV bytes, UTF-8 with a byte-order mark."""
+    return change_list(table).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
