@@ -15,6 +15,11 @@ TIMEOUT_MS = 60_000
 
 
 def _open_export_panel(page):
+    # As an analyst does, once the page has drawn: charts rendering below the map move the
+    # panel (and an open popover) while they draw.
+    if page.get_by_text("Filtered incidents").count():
+        expect(page.get_by_text("Filtered incidents")).to_be_visible(timeout=TIMEOUT_MS)
+        page.wait_for_timeout(1500)
     panel = page.get_by_text("Export this view")
     expect(panel).to_be_visible(timeout=TIMEOUT_MS)
     panel.click()
