@@ -65,6 +65,10 @@ class Settings:
     #: ``postgresql+psycopg://borderwatch_app@127.0.0.1:55432/borderwatch``) that holds the
     #: imported datasets and the audit trail. Empty: files in :attr:`data_dir` (one machine).
     database_url: str = ""
+    #: Team mode: the URL of the role that owns the schema (runs migrations and loads the
+    #: curated layers: ``python -m borderwatch.team.db``). Never needed by the app itself,
+    #: whose role in :attr:`database_url` cannot change the schema.
+    database_owner_url: str = ""
 
     @property
     def max_import_bytes(self) -> int:
