@@ -6,7 +6,7 @@ it, and stops and removes it at the end. Without the Debian packages the tests t
 are skipped, saying so; under ``CI=true`` they fail instead (``.ci/run`` installs them).
 ``empty_team_database`` (function) empties the dataset tables before a test.
 
-Test modules use them with ``from tests.pg_cluster import empty_team_database, team_database``.
+``tests/conftest.py`` makes them available to every test module.
 """
 
 from __future__ import annotations

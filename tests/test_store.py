@@ -21,7 +21,6 @@ import shapely
 from borderwatch import loading, paths, store
 from borderwatch.errors import DataFileError
 from borderwatch.store import DatasetInfo, DatasetStore
-from tests.pg_cluster import empty_team_database, team_database  # noqa: F401 (fixtures)
 
 
 def _imported(source: str = "ACLED", rows: int = 8) -> gpd.GeoDataFrame:
