@@ -212,3 +212,28 @@ def test_the_schema_is_current_and_the_curated_layer_loads(team_database):
         ).scalar_one()
         assert zoned > 0
     engine.dispose()
+
+
+def test_prepared_data_follows_the_database_at_once(empty_team_database, tmp_path):
+    """What one app process imports or deletes, another one's next rerun shows."""
+    from borderwatch import paths
+    from borderwatch.app.prepared import DataSettings, data_fingerprint, prepare_data
+
+    chosen = DataSettings(
+        geodata_dir=paths.GEODATA_DIR,
+        store_dir=tmp_path / "unused",
+        dedupe_days=3,
+        dedupe_km=10.0,
+        database_url=empty_team_database.app_url,
+    )
+    before = data_fingerprint(chosen)
+    curated = len(prepare_data(chosen).incidents)
+    other_process = PostgisDatasetStore(empty_team_database.app_url)
+    info = _save(other_process, "GTD")
+    assert data_fingerprint(chosen) != before
+    shown = prepare_data(chosen).incidents
+    assert (shown["dataset"] == info.key).sum() >= 1
+    assert len(shown) > curated
+    other_process.delete(info.key)
+    assert len(prepare_data(chosen).incidents) == curated
+    assert not (tmp_path / "unused").exists()  # team mode writes no files of its own

@@ -23,6 +23,7 @@ import pandas as pd
 
 from borderwatch import loading, paths
 from borderwatch.app import prepared_cache
+from borderwatch.app.backend import DatasetStoreBackend
 from borderwatch.config import Settings, settings
 from borderwatch.errors import DataFileError
 from borderwatch.filters import year_span
@@ -57,12 +58,24 @@ class DataSettings:
     dedupe_days, dedupe_km
         The same event in two datasets: start dates at most ``dedupe_days`` apart and
         positions at most ``dedupe_km`` apart.
+    database_url
+        Team mode: the database holding the imported datasets (``store_dir`` is then
+        unused). Empty: the files in ``store_dir``.
     """
 
     geodata_dir: Path
     store_dir: Path
     dedupe_days: int
     dedupe_km: float
+    database_url: str = ""
+
+    def store(self) -> DatasetStoreBackend:
+        """The store of imported datasets these settings name."""
+        if self.database_url:
+            from borderwatch.team.db import open_dataset_store
+
+            return open_dataset_store(self.database_url)
+        return DatasetStore(self.store_dir)
 
     @classmethod
     def from_config(
@@ -81,6 +94,7 @@ class DataSettings:
             store_dir=config.data_dir if store_dir is None else store_dir,
             dedupe_days=config.dedupe_days if dedupe_days is None else int(dedupe_days),
             dedupe_km=config.dedupe_km if dedupe_km is None else float(dedupe_km),
+            database_url=config.database_url if store_dir is None else "",
         )
 
 
@@ -145,17 +159,29 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
+def _store_state(data_settings: DataSettings) -> tuple:
+    """What identifies the imported datasets' current state: the store's files (name, size,
+    modification time), or in team mode the database's change counter and registry, read
+    afresh on every call so that a change made by another app process is seen at once."""
+    if not data_settings.database_url:
+        return (str(data_settings.store_dir.resolve()), _files_state(data_settings.store_dir))
+    from borderwatch.team.db.engine import safe_url
+    from borderwatch.team.db.store import PostgisDatasetStore
+
+    store = PostgisDatasetStore(data_settings.database_url)
+    return (safe_url(data_settings.database_url), store.version(), store.list())
+
+
 def data_fingerprint(data_settings: DataSettings) -> str:
     """A key that changes whenever the prepared data would: a file in the data layer or the
-    import store changes (name, size, modification time), a threshold changes, or the code
-    that prepares it changes."""
+    import store changes (name, size, modification time; in team mode, anything in the
+    database), a threshold changes, or the code that prepares it changes."""
     state = repr(
         (
             CACHE_FORMAT,
             str(data_settings.geodata_dir.resolve()),
             _files_state(data_settings.geodata_dir),
-            str(data_settings.store_dir.resolve()),
-            _files_state(data_settings.store_dir),
+            _store_state(data_settings),
             data_settings.dedupe_days,
             data_settings.dedupe_km,
             _code_digest(),
@@ -202,16 +228,21 @@ def _rows(mask) -> str:
     return ", ".join(map(str, positions)) + (", …" if int(np.sum(mask)) > 5 else "")
 
 
+def _as_store(store: Path | DatasetStoreBackend) -> DatasetStoreBackend:
+    return DatasetStore(store) if isinstance(store, Path) else store
+
+
 def load_shown_datasets(
-    store_dir: Path,
+    store_dir: Path | DatasetStoreBackend,
 ) -> tuple[gpd.GeoDataFrame, tuple[SetAside, ...]]:
     """The enabled datasets the pages can show, in one table, and those set aside.
 
     A dataset whose file cannot be read, or whose rows the pages cannot show (dates such as
     0000-01-01, rows breaking the import contract), is set aside with the reason; the other
-    datasets are shown. An unreadable registry sets every dataset aside.
+    datasets are shown. An unreadable registry sets every dataset aside. ``store_dir`` is
+    the file store's folder, or any store (the team database's).
     """
-    store = DatasetStore(store_dir)
+    store = _as_store(store_dir)
     try:
         infos = [info for info in store.list() if info.enabled]
     except DataFileError as error:
@@ -240,11 +271,11 @@ def load_shown_datasets(
     return combined.reset_index(drop=True), tuple(set_aside)
 
 
-def dataset_names(store_dir: Path) -> dict[str, str]:
+def dataset_names(store_dir: Path | DatasetStoreBackend) -> dict[str, str]:
     """Stored datasets' keys -> the names the analyst gave them (empty if the registry
     cannot be read: the pages then show keys)."""
     try:
-        return {info.key: info.name for info in DatasetStore(store_dir).list()}
+        return {info.key: info.name for info in _as_store(store_dir).list()}
     except DataFileError:
         return {}
 
@@ -258,11 +289,11 @@ class MergeChoices:
     distinct: tuple[tuple[str, str], ...] = ()
 
 
-def merge_choices(store_dir: Path) -> MergeChoices:
+def merge_choices(store_dir: Path | DatasetStoreBackend) -> MergeChoices:
     """:class:`MergeChoices` from the store. An unreadable registry leaves them out (its
     datasets are set aside anyway); an unreadable list of split merges is logged and
     ignored, so the pages still show the data (the Data page reports it)."""
-    store = DatasetStore(store_dir)
+    store = _as_store(store_dir)
     try:
         unmerged = tuple(info.key for info in store.list() if not info.merge_duplicates)
     except DataFileError:
@@ -281,9 +312,10 @@ def _build(data_settings: DataSettings, fingerprint: str) -> PreparedData:
     from borderwatch.dedupe import combined_incidents
 
     geodata = loading.load_geodata(data_settings.geodata_dir)
-    imported, set_aside = load_shown_datasets(data_settings.store_dir)
-    names = dataset_names(data_settings.store_dir)
-    choices = merge_choices(data_settings.store_dir)
+    store = data_settings.store()
+    imported, set_aside = load_shown_datasets(store)
+    names = dataset_names(store)
+    choices = merge_choices(store)
     index = BorderIndex.from_borders(geodata.borders)
     try:
         incidents = add_border_distance(

@@ -47,7 +47,8 @@ class DatabaseUnavailableError(DataFileError):
                 f"Check that PostgreSQL is running and reachable at {shown} (`make team` starts "
                 "the local one; `scripts/pg.sh status` tells whether it runs), and that "
                 "BORDERWATCH_DATABASE_URL names the right host, port, database and role. "
-                "Nothing is lost while it is down: imports wait until it is back."
+                "While it is down nothing is half-written: an import tried then is not stored; "
+                "import again once it is back."
             ),
         )
         self.url = shown
