@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping, Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -129,8 +130,11 @@ def copy_into(conn: Connection, table: str, data: bytes) -> None:
             copy.write(data[start : start + (1 << 20)])
 
 
-def copy_out(conn: Connection, query: str, params: tuple = ()) -> bytes:
-    """The rows of ``query`` (psycopg ``%s`` parameters) as CSV with a header, by COPY."""
+def copy_out(
+    conn: Connection, query: str, params: Sequence[object] | Mapping[str, object] = ()
+) -> bytes:
+    """The rows of ``query`` (psycopg ``%s`` or ``%(name)s`` parameters) as CSV with a
+    header, by COPY."""
     chunks: list[bytes] = []
     # A client-side cursor: COPY takes no server-side parameters, so they are bound here.
     with psycopg.ClientCursor(_driver(conn)) as cursor:
