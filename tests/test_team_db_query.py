@@ -150,7 +150,7 @@ def test_bbox_and_counts_per_country(loaded):
 
 
 def test_restricted_datasets_are_left_out_for_other_groups(loaded):
-    url, shown, (synthetic, restricted) = loaded
+    url, _, (synthetic, restricted) = loaded
     everyone = query.select_incidents(url, IncidentFilter())
     assert (everyone["dataset"] == restricted).sum() == 8
     outsider = query.select_incidents(url, IncidentFilter(), groups=("analysts",))
