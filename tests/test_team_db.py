@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -237,3 +238,20 @@ def test_prepared_data_follows_the_database_at_once(empty_team_database, tmp_pat
     other_process.delete(info.key)
     assert len(prepare_data(chosen).incidents) == curated
     assert not (tmp_path / "unused").exists()  # team mode writes no files of its own
+
+
+def test_awkward_texts_survive_the_copy(empty_team_database):
+    """Empty text stays empty, missing stays missing, and quotes, commas, newlines, a
+    backslash-N and non-Latin text come back as written."""
+    table = _imported()
+    awkward = ['say "no", then\nleave', "\\N", "", "تونس ; Tunisie", "a\\b{c}"]
+    table.loc[table.index[:5], "summary"] = awkward
+    table.loc[table.index[0], "perpetrator"] = None
+    table.at[table.index[1], "sources"] = ('He said "x", {y}', "\\N")
+    target = PostgisDatasetStore(empty_team_database.app_url)
+    loaded = target.load(
+        target.save(table, name="x", source_format="ACLED", source_file="x", rejected=0).key
+    )
+    assert loaded["summary"].tolist()[:5] == awkward
+    assert pd.isna(loaded["perpetrator"].iloc[0])
+    assert loaded["sources"].iloc[1] == ('He said "x", {y}', "\\N")

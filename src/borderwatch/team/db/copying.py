@@ -1,7 +1,7 @@
 """Incident tables in and out of PostgreSQL by COPY (CSV), the fast path for a million rows.
 
 Writing: each column is turned into CSV text the way PostgreSQL reads it (dates as ISO
-days, tuples as array literals, points as hex EWKB, missing values as ``\\N``).
+days, tuples as array literals, points as hex EWKB, texts quoted, missing values empty).
 Reading: ``COPY (SELECT …) TO STDOUT`` is parsed by pandas and typed as the incident
 contract says (:data:`~borderwatch.schemas.IMPORTED_INCIDENTS`), so a table loaded from the
 database is the table the file store would give.
@@ -9,7 +9,6 @@ database is the table the file store would give.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Mapping, Sequence
@@ -18,6 +17,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import psycopg
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 import shapely
 from sqlalchemy.engine import Connection
 
@@ -31,7 +32,6 @@ ARRAY_COLUMNS = tuple(c.name for c in IMPORTED_INCIDENTS.columns if c.dtype == "
 MEASURED_COLUMNS = ("nearest_border", "border_distance_km")
 #: Every column written by :func:`incidents_csv`, in order.
 COPY_COLUMNS = ("position", "row_index", *CONTRACT_COLUMNS, *MEASURED_COLUMNS, "geom")
-NULL = r"\N"
 
 
 def _array_literal(values: object) -> str:
@@ -42,36 +42,55 @@ def _array_literal(values: object) -> str:
 
 def incidents_csv(table: gpd.GeoDataFrame) -> bytes:
     """``table`` (contract columns, ``border_distance_km``, ``nearest_border``, geometry) as
-    CSV in :data:`COPY_COLUMNS` order, for ``COPY … FROM STDIN (FORMAT csv, NULL '\\N')``.
+    CSV in :data:`COPY_COLUMNS` order, for ``COPY … FROM STDIN (FORMAT csv)``.
 
-    A text that is exactly ``\\N`` would read back as missing: no source uses it.
+    Written by Arrow's CSV writer (about twenty times faster than pandas on long texts):
+    every text is quoted, so an empty text stays empty and only a missing value (written
+    unquoted and empty) becomes NULL.
     """
-    out = pd.DataFrame(index=range(len(table)))
-    out["position"] = np.arange(len(table), dtype="int64")
     index = table.index
-    out["row_index"] = (
+    row_index = (
         index.to_numpy(dtype="int64")
         if pd.api.types.is_integer_dtype(index.dtype)
         else np.arange(len(table), dtype="int64")
     )
+    arrays = {
+        "position": pa.array(np.arange(len(table), dtype="int64")),
+        "row_index": pa.array(row_index),
+    }
     for column in (*CONTRACT_COLUMNS, *MEASURED_COLUMNS):
         values = table[column] if column in table.columns else pd.Series("", index=index)
-        values = values.reset_index(drop=True)
-        if column in ARRAY_COLUMNS:
-            values = values.map(_array_literal)
-        elif pd.api.types.is_datetime64_any_dtype(values.dtype):
-            values = values.dt.strftime("%Y-%m-%d")
-        out[column] = values
+        arrays[column] = _arrow_column(column, values.reset_index(drop=True))
     geometry = np.asarray(table.geometry.values, dtype=object)
     present = pd.notna(geometry)
     ewkb = np.full(len(table), None, dtype=object)
     ewkb[present] = shapely.to_wkb(
         shapely.set_srid(geometry[present], 4326), hex=True, include_srid=True
     )
-    out["geom"] = ewkb
-    buffer = io.StringIO()
-    out.to_csv(buffer, index=False, header=False, na_rep=NULL, quoting=csv.QUOTE_MINIMAL)
-    return buffer.getvalue().encode("utf-8")
+    arrays["geom"] = pa.array(ewkb, type=pa.string())
+    buffer = io.BytesIO()
+    pa_csv.write_csv(
+        pa.table(arrays), buffer, pa_csv.WriteOptions(include_header=False, quoting_style="needed")
+    )
+    return buffer.getvalue()
+
+
+def _arrow_column(name: str, values: pd.Series) -> pa.Array:
+    """One column as Arrow: tuples as array literals, dates as days, NaN/NA as null."""
+    if name in ARRAY_COLUMNS:
+        return pa.array(values.map(_array_literal).to_numpy(dtype=object), type=pa.string())
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return pa.array(values.to_numpy(dtype="datetime64[us]"), from_pandas=True).cast(pa.date32())
+    if isinstance(values.dtype, pd.Int64Dtype) or pd.api.types.is_integer_dtype(values.dtype):
+        return pa.array(values.astype("Int64"), type=pa.int64(), from_pandas=True)
+    if pd.api.types.is_float_dtype(values.dtype):
+        return pa.array(values.to_numpy(dtype="float64"), from_pandas=True)
+    return pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+
+
+def _header(data: bytes) -> list[str]:
+    """Column names of a CSV with a header line (names are plain identifiers)."""
+    return data.split(b"\n", 1)[0].decode().strip().split(",")
 
 
 def select_list(table: str) -> str:
@@ -87,14 +106,26 @@ def select_list(table: str) -> str:
 
 
 def read_incidents_csv(data: bytes, *, measured: bool = False) -> gpd.GeoDataFrame:
-    """The CSV of ``COPY (SELECT select_list …) TO STDOUT (FORMAT csv, HEADER, NULL '\\N')``
-    as a typed incident table indexed by ``row_index`` (plus the measured columns if asked)."""
-    raw = pd.read_csv(
-        io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[NULL], quotechar='"'
+    """The CSV of ``COPY (SELECT select_list …) TO STDOUT (FORMAT csv, HEADER)`` as a
+    typed incident table indexed by ``row_index`` (plus the measured columns if asked).
+
+    PostgreSQL writes NULL unquoted and empty, an empty text quoted: Arrow's reader keeps
+    the two apart."""
+    table = pa_csv.read_csv(
+        io.BytesIO(data),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=dict.fromkeys(_header(data), pa.string()),
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,
+        ),
     )
-    frame = pd.DataFrame(index=pd.Index(raw["row_index"].astype("int64").to_numpy()))
+
+    def column_values(name: str) -> np.ndarray:
+        return table.column(name).to_numpy(zero_copy_only=False)
+
+    frame = pd.DataFrame(index=pd.Index(column_values("row_index").astype("int64")))
     for column in IMPORTED_INCIDENTS.columns:
-        values = raw[column.name].to_numpy(dtype=object)
+        values = column_values(column.name)
         if column.dtype == "object":
             frame[column.name] = pd.Series(
                 [tuple(json.loads(v)) if isinstance(v, str) else () for v in values],
@@ -110,10 +141,10 @@ def read_incidents_csv(data: bytes, *, measured: bool = False) -> gpd.GeoDataFra
         else:
             frame[column.name] = pd.Series(values, index=frame.index, dtype="str")
     if measured:
-        frame["border_distance_km"] = pd.to_numeric(raw["border_distance_km"].to_numpy())
-        frame["nearest_border"] = raw["nearest_border"].to_numpy(dtype=object)
-    hexes = raw["geom"].to_numpy(dtype=object)
-    geometry = np.full(len(raw), None, dtype=object)
+        frame["border_distance_km"] = pd.to_numeric(column_values("border_distance_km"))
+        frame["nearest_border"] = column_values("nearest_border")
+    hexes = column_values("geom")
+    geometry = np.full(len(frame), None, dtype=object)
     present = pd.notna(hexes)
     geometry[present] = shapely.from_wkb(hexes[present].astype(str))
     return gpd.GeoDataFrame(
@@ -124,7 +155,7 @@ def read_incidents_csv(data: bytes, *, measured: bool = False) -> gpd.GeoDataFra
 def copy_into(conn: Connection, table: str, data: bytes) -> None:
     """COPY the CSV of :func:`incidents_csv` into ``table`` on ``conn``'s transaction."""
     columns = ", ".join(COPY_COLUMNS)
-    statement = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')"
+    statement = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)"
     with _driver(conn).cursor() as cursor, cursor.copy(statement) as copy:
         for start in range(0, len(data), 1 << 20):
             copy.write(data[start : start + (1 << 20)])
@@ -139,7 +170,7 @@ def copy_out(
     # A client-side cursor: COPY takes no server-side parameters, so they are bound here.
     with psycopg.ClientCursor(_driver(conn)) as cursor:
         sql = cursor.mogrify(query, params) if params else query
-        with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER, NULL '\\N')") as copy:
+        with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER)") as copy:
             chunks.extend(bytes(block) for block in copy)
     return b"".join(chunks)
 
