@@ -35,14 +35,20 @@ COPY_COLUMNS = ("position", "row_index", *CONTRACT_COLUMNS, *MEASURED_COLUMNS, "
 
 
 def _array_literal(values: object) -> str:
-    items = values if isinstance(values, tuple | list) else ()
-    quoted = ('"' + str(item).replace("\\", "\\\\").replace('"', '\\"') + '"' for item in items)
-    return "{" + ",".join(quoted) + "}"
+    """A tuple of texts as a PostgreSQL array literal, ``{"a","b"}``."""
+    if not isinstance(values, tuple | list) or not values:
+        return "{}"
+    joined = '","'.join(map(str, values))
+    if "\\" in joined or joined.count('"') != 2 * (len(values) - 1):
+        # Some item holds a quote or a backslash: escape item by item (rare).
+        joined = '","'.join(str(item).replace("\\", "\\\\").replace('"', '\\"') for item in values)
+    return '{"' + joined + '"}'
 
 
-def incidents_csv(table: gpd.GeoDataFrame) -> bytes:
+def incidents_csv(table: gpd.GeoDataFrame, *, first_position: int = 0) -> bytes:
     """``table`` (contract columns, ``border_distance_km``, ``nearest_border``, geometry) as
-    CSV in :data:`COPY_COLUMNS` order, for ``COPY … FROM STDIN (FORMAT csv)``.
+    CSV in :data:`COPY_COLUMNS` order, for ``COPY … FROM STDIN (FORMAT csv)``; rows are
+    numbered (``position``) from ``first_position``.
 
     Written by Arrow's CSV writer (about twenty times faster than pandas on long texts):
     every text is quoted, so an empty text stays empty and only a missing value (written
@@ -55,7 +61,7 @@ def incidents_csv(table: gpd.GeoDataFrame) -> bytes:
         else np.arange(len(table), dtype="int64")
     )
     arrays = {
-        "position": pa.array(np.arange(len(table), dtype="int64")),
+        "position": pa.array(np.arange(first_position, first_position + len(table))),
         "row_index": pa.array(row_index),
     }
     for column in (*CONTRACT_COLUMNS, *MEASURED_COLUMNS):
@@ -78,13 +84,15 @@ def incidents_csv(table: gpd.GeoDataFrame) -> bytes:
 def _arrow_column(name: str, values: pd.Series) -> pa.Array:
     """One column as Arrow: tuples as array literals, dates as days, NaN/NA as null."""
     if name in ARRAY_COLUMNS:
-        return pa.array(values.map(_array_literal).to_numpy(dtype=object), type=pa.string())
+        return pa.array([_array_literal(v) for v in values.to_numpy(dtype=object)], pa.string())
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         return pa.array(values.to_numpy(dtype="datetime64[us]"), from_pandas=True).cast(pa.date32())
     if isinstance(values.dtype, pd.Int64Dtype) or pd.api.types.is_integer_dtype(values.dtype):
         return pa.array(values.astype("Int64"), type=pa.int64(), from_pandas=True)
     if pd.api.types.is_float_dtype(values.dtype):
         return pa.array(values.to_numpy(dtype="float64"), from_pandas=True)
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        return pa.array(values).cast(pa.string())  # already Arrow: no copy through Python
     return pa.array(values.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
 
 

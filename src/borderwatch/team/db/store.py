@@ -54,6 +54,8 @@ from borderwatch.team.db.engine import connection
 
 #: Advisory lock id taken while a key is chosen ("BWkeys" in ASCII).
 _KEY_LOCK = 0x42574B657973
+#: Rows turned into CSV and copied at a time by :meth:`PostgisDatasetStore.save`.
+COPY_CHUNK_ROWS = 100_000
 _INFO_COLUMNS = (
     "key, name, source_format, source_file, rows, rejected, imported_at, enabled, sha256, "
     "source_sha256, merge_duplicates, groups"
@@ -161,12 +163,13 @@ class PostgisDatasetStore:
             key = self._new_key(conn, source_format)
             table["dataset"] = key
             table["incident_id"] = incident_ids(key, table["original_id"])
-            data = incidents_csv(table)
+            # The entry first (the incidents refer to it), its checksum once they are in:
+            # one transaction, so no one sees the one without the other.
             conn.execute(
                 sa.text(
                     "INSERT INTO datasets (key, name, source_format, source_file, rows, "
                     "rejected, sha256, source_sha256) VALUES (:key, :name, :format, :file, "
-                    ":rows, :rejected, :sha256, :source_sha256)"
+                    ":rows, :rejected, '', :source_sha256)"
                 ),
                 {
                     "key": key,
@@ -175,11 +178,13 @@ class PostgisDatasetStore:
                     "file": source_file,
                     "rows": len(table),
                     "rejected": int(rejected),
-                    "sha256": hashlib.sha256(data).hexdigest(),
                     "source_sha256": source_sha256,
                 },
             )
-            self._copy_in(conn, "incidents", data)
+            conn.execute(
+                sa.text("UPDATE datasets SET sha256 = :sha256 WHERE key = :key"),
+                {"key": key, "sha256": self._copy_in(conn, key, table)},
+            )
             return self._info(conn, key)
 
     def set_enabled(self, key: str, enabled: bool) -> DatasetInfo:
@@ -294,8 +299,15 @@ class PostgisDatasetStore:
         return f"{prefix}-{max(numbers, default=0) + 1}"
 
     @staticmethod
-    def _copy_in(conn: Connection, table: str, data: bytes) -> None:
-        copy_into(conn, table, data)
+    def _copy_in(conn: Connection, key: str, table: gpd.GeoDataFrame) -> str:
+        """COPY ``table`` into ``incidents`` in chunks (memory stays bounded for a million
+        rows); returns the sha256 of everything copied."""
+        digest = hashlib.sha256()
+        for start in range(0, len(table), COPY_CHUNK_ROWS):
+            data = incidents_csv(table.iloc[start : start + COPY_CHUNK_ROWS], first_position=start)
+            digest.update(data)
+            copy_into(conn, "incidents", data)
+        return digest.hexdigest()
 
     @staticmethod
     def _copy_out(
