@@ -255,3 +255,17 @@ def test_awkward_texts_survive_the_copy(empty_team_database):
     assert loaded["summary"].tolist()[:5] == awkward
     assert pd.isna(loaded["perpetrator"].iloc[0])
     assert loaded["sources"].iloc[1] == ('He said "x", {y}', "\\N")
+
+
+def test_the_narrow_facts_follow_their_dataset(empty_team_database):
+    target = PostgisDatasetStore(empty_team_database.app_url)
+    first, second = _save(target), _save(target, "GTD")
+    engine = sa.create_engine(empty_team_database.owner_url, poolclass=sa.NullPool)
+    count = "SELECT count(*) FROM incident_facts WHERE dataset = :key"
+    with engine.connect() as conn:
+        assert conn.execute(sa.text(count), {"key": first.key}).scalar_one() == 8
+    target.delete(first.key)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text(count), {"key": first.key}).scalar_one() == 0
+        assert conn.execute(sa.text(count), {"key": second.key}).scalar_one() == 8
+    engine.dispose()

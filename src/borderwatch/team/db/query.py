@@ -36,6 +36,7 @@ from borderwatch.team.db.copying import (
     select_list,
 )
 from borderwatch.team.db.engine import connection
+from borderwatch.team.db.store import FACT_COLUMNS
 
 #: Columns of both incident tables that the queries read.
 _SHOWN_COLUMNS = ", ".join(("position", "row_index", *CONTRACT_COLUMNS, *MEASURED_COLUMNS, "geom"))
@@ -53,19 +54,25 @@ _CELL_COLUMNS = (
     *("longitude", "latitude", "incidents", "deaths_low", "deaths_best", "deaths_high"),
     *("main_type", "first", "last"),
 )
+_NEWEST_FIRST = " ORDER BY date_start DESC, dataset, position"
 #: A ``:name`` parameter of :func:`where_clause` (not a ``::type`` cast).
 _PARAMETER = re.compile(r"(?<![:\w]):([a-z_]+)\b")
 
 
-def shown_incidents(groups: tuple[str, ...] | None = None) -> str:
+def shown_incidents(groups: tuple[str, ...] | None = None, *, narrow: bool = False) -> str:
     """SQL of the incidents shown: curated ones and those of enabled datasets (with
-    ``groups``, only datasets open to everyone or to one of those groups)."""
+    ``groups``, only datasets open to everyone or to one of those groups). ``narrow``: only
+    the columns filters and counts read, from ``incident_facts`` (a fraction of the bytes
+    to scan)."""
     visible = "datasets.enabled"
     if groups is not None:
         visible += " AND (datasets.groups = '{}' OR datasets.groups && CAST(:groups AS text[]))"
+    columns, imported = (
+        (FACT_COLUMNS, "incident_facts") if narrow else (_SHOWN_COLUMNS, "incidents")
+    )
     return (
-        f"(SELECT {_SHOWN_COLUMNS} FROM curated_incidents UNION ALL "
-        f"SELECT {_SHOWN_COLUMNS} FROM incidents WHERE incidents.dataset IN "
+        f"(SELECT {columns} FROM curated_incidents UNION ALL "
+        f"SELECT {columns} FROM {imported} WHERE {imported}.dataset IN "
         f"(SELECT key FROM datasets WHERE {visible})) AS shown"
     )
 
@@ -130,10 +137,11 @@ class Summary:
 def _query(
     selection: IncidentFilter, bbox: BBox | None, groups: tuple[str, ...] | None
 ) -> tuple[str, dict[str, object]]:
+    """``FROM … WHERE …`` over the narrow columns, and its parameters."""
     where, params = where_clause(selection, bbox)
     if groups is not None:
         params["groups"] = list(groups)
-    return f"FROM {shown_incidents(groups)} WHERE {where}", params
+    return f"FROM {shown_incidents(groups, narrow=True)} WHERE {where}", params
 
 
 def summary(
@@ -216,10 +224,16 @@ def select_incidents(
     from borderwatch.team.db.copying import copy_out
 
     source, params = _query(selection, bbox, groups)
-    order = " ORDER BY date_start DESC, dataset, position"
     limited = f" LIMIT {int(limit)}" if limit is not None else ""
+    # Which rows, from the narrow columns; then all their columns, by primary key.
+    chosen = f"SELECT dataset, position, date_start {source}{_NEWEST_FIRST}{limited}"
+    statement = (
+        f"SELECT {select_list('shown')} FROM {shown_incidents(groups)} "
+        f"JOIN ({chosen}) AS chosen USING (dataset, position)"
+        " ORDER BY chosen.date_start DESC, dataset, position"
+    )
     # COPY binds no parameters: psycopg binds them client-side, in its own placeholders.
-    query = _PARAMETER.sub(r"%(\1)s", f"SELECT {select_list('shown')} {source}{order}{limited}")
+    query = _PARAMETER.sub(r"%(\1)s", statement)
     with connection(url) as conn:
         frame = read_incidents_csv(copy_out(conn, query, params), measured=True)
     return frame.reset_index(drop=True)

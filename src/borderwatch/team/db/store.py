@@ -54,6 +54,12 @@ from borderwatch.team.db.engine import connection
 
 #: Advisory lock id taken while a key is chosen ("BWkeys" in ASCII).
 _KEY_LOCK = 0x42574B657973
+#: The columns of ``incident_facts`` (migration 0003), the query path's narrow copy.
+FACT_COLUMNS = (
+    "dataset, position, date_start, date_end, country_iso3, event_type, perpetrator, "
+    "fatalities_low, fatalities_best, fatalities_high, location_precision, verification, "
+    "nearest_border, border_distance_km, latitude, longitude, geom"
+)
 #: Rows turned into CSV and copied at a time by :meth:`PostgisDatasetStore.save`.
 COPY_CHUNK_ROWS = 100_000
 _INFO_COLUMNS = (
@@ -184,6 +190,13 @@ class PostgisDatasetStore:
             conn.execute(
                 sa.text("UPDATE datasets SET sha256 = :sha256 WHERE key = :key"),
                 {"key": key, "sha256": self._copy_in(conn, key, table)},
+            )
+            conn.execute(
+                sa.text(
+                    f"INSERT INTO incident_facts ({FACT_COLUMNS}) SELECT {FACT_COLUMNS} "
+                    "FROM incidents WHERE dataset = :key"
+                ),
+                {"key": key},
             )
             return self._info(conn, key)
 
