@@ -12,7 +12,8 @@ process (so its memory is its own):
   ``scripts/pg.sh`` in /tmp); a filter change is :func:`borderwatch.team.db.query.map_data`
   (counters, then cells or rows, in SQL).
 
-Printed: time to store the events; filter change -> map data ready, median and range over
+Printed: time to store the events (team: then VACUUM ANALYZE, what autovacuum does soon
+after an import); filter change -> map data ready, median and range over
 ``--changes`` changes for one session; ``--sessions`` sessions (threads of one app process,
 as Streamlit runs sessions) changing the filter at once: errors and median; the peak
 resident memory of each app process. Times are on the Python side (the page's work before
@@ -236,6 +237,18 @@ def _cluster(root: Path) -> tuple[dict, str]:
     return environment, base.format(setup.APP_ROLE, setup.DATABASE)
 
 
+def _analyze(app_url: str) -> None:
+    """What autovacuum does shortly after an import (statistics for the planner, the
+    visibility map), done at once so the timings do not depend on when it wakes up."""
+    import sqlalchemy as sa
+
+    superuser = sa.make_url(app_url).set(username="postgres")
+    engine = sa.create_engine(superuser, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text("VACUUM ANALYZE incidents, incident_facts, curated_incidents"))
+    engine.dispose()
+
+
 def main() -> None:
     """Run both modes side by side and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -252,6 +265,8 @@ def main() -> None:
         results: dict[str, dict] = {}
         for mode, target in (("embedded", str(store_dir)), ("team", url)):
             stored = _child("store", mode, str(arguments.events), target)
+            if mode == "team":
+                _analyze(url)
             app = _child("app", mode, target, str(arguments.changes), str(arguments.sessions))
             results[mode] = {"stored": stored, "app": app}
         print(json.dumps({"events": arguments.events, **results}, indent=2))

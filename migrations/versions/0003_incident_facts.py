@@ -63,10 +63,22 @@ def upgrade() -> None:
         CREATE INDEX incident_facts_type_idx ON incident_facts (event_type);
         CREATE INDEX incident_facts_zone_idx ON incident_facts (border_distance_km);
         GRANT SELECT, INSERT, DELETE ON incident_facts TO {role};
+        -- Filters read incident_facts now: the wide table keeps only the indexes that
+        -- QGIS (points) and look-ups by id use; fewer indexes, faster imports.
+        DROP INDEX incidents_date_idx, incidents_country_date_idx, incidents_type_idx,
+            incidents_border_idx;
         """
     )
 
 
 def downgrade() -> None:
-    """Drop it (the incidents keep every column)."""
-    op.execute("DROP TABLE IF EXISTS incident_facts")
+    """Drop it (the incidents keep every column) and index the wide table again."""
+    op.execute(
+        """
+        DROP TABLE IF EXISTS incident_facts;
+        CREATE INDEX incidents_date_idx ON incidents (date_start, date_end);
+        CREATE INDEX incidents_country_date_idx ON incidents (country_iso3, date_start);
+        CREATE INDEX incidents_type_idx ON incidents (event_type);
+        CREATE INDEX incidents_border_idx ON incidents (nearest_border, border_distance_km);
+        """
+    )

@@ -52,7 +52,7 @@ BBox = tuple[float, float, float, float]
 #: Columns of :func:`grid_cells`' result.
 _CELL_COLUMNS = (
     *("longitude", "latitude", "incidents", "deaths_low", "deaths_best", "deaths_high"),
-    *("main_type", "first", "last"),
+    *("main_type", "first", "last", "unknown_deaths"),
 )
 _NEWEST_FIRST = " ORDER BY date_start DESC, dataset, position"
 #: A ``:name`` parameter of :func:`where_clause` (not a ``::type`` cast).
@@ -181,7 +181,8 @@ def grid_cells(
         f"coalesce(sum({DEATHS_BEST}), 0)::float8 AS deaths_best, "
         f"coalesce(sum({DEATHS_HIGH}), 0)::float8 AS deaths_high, "
         "mode() WITHIN GROUP (ORDER BY event_type) AS main_type, "
-        "min(date_start) AS first, max(date_start) AS last "
+        "min(date_start) AS first, max(date_start) AS last, "
+        f"count(*) FILTER (WHERE {DEATHS_LOW} IS NULL) AS unknown_deaths "
         f"{source} AND latitude IS NOT NULL AND longitude IS NOT NULL "
         "GROUP BY floor(longitude / :cell), floor(latitude / :cell) "
         "ORDER BY floor(longitude / :cell), floor(latitude / :cell)"
@@ -191,6 +192,7 @@ def grid_cells(
     if cells.empty:
         return pd.DataFrame(columns=list(_CELL_COLUMNS))
     cells["incidents"] = cells["incidents"].astype("int64")
+    cells["unknown_deaths"] = cells["unknown_deaths"].astype("int64")
     for column in ("first", "last"):
         cells[column] = pd.to_datetime(cells[column]).astype("datetime64[us]")
     return cells
@@ -257,10 +259,21 @@ def map_data(
     cell_deg: float,
     groups: tuple[str, ...] | None = None,
 ) -> MapData:
-    """The map's data after a filter change: counters, then the placed incidents in
-    ``bbox`` (at most ``max_points``) or, above that, their grid cells."""
-    counted = summary(url, selection, bbox=bbox, groups=groups)
+    """The map's data after a filter change: the placed incidents in ``bbox`` when at most
+    ``max_points``, else their grid cells; with counters either way.
+
+    One scan: the cells are counted first and the counters summed from them (inside a
+    bounding box every incident is placed); only a small selection is then fetched whole.
+    """
+    cells = grid_cells(url, selection, cell_deg=cell_deg, bbox=bbox, groups=groups)
+    counted = Summary(
+        incidents=int(cells["incidents"].sum()),
+        placed=int(cells["incidents"].sum()),
+        deaths_low=int(cells["deaths_low"].sum()),
+        deaths_best=int(cells["deaths_best"].sum()),
+        deaths_high=int(cells["deaths_high"].sum()),
+        unknown_deaths=int(cells["unknown_deaths"].sum()),
+    )
     if counted.placed <= max_points:
         return MapData(counted, select_incidents(url, selection, bbox=bbox, groups=groups), None)
-    cells = grid_cells(url, selection, cell_deg=cell_deg, bbox=bbox, groups=groups)
     return MapData(counted, None, cells)
