@@ -16,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,8 @@ class TeamDatabase:
     superuser_url: str
     owner_url: str
     app_url: str
+    #: Runs ``scripts/pg.sh COMMAND`` on this cluster (``stop``, ``start``, ``status``).
+    pg: Callable[[str], None]
 
 
 def _free_port() -> int:
@@ -80,6 +83,7 @@ def team_database():
             superuser_url=base.format("postgres", "postgres"),
             owner_url=base.format(setup.OWNER_ROLE, setup.DATABASE),
             app_url=base.format(setup.APP_ROLE, setup.DATABASE),
+            pg=pg,
         )
         setup.bootstrap(database.superuser_url)
         setup.migrate(database.owner_url)

@@ -269,3 +269,21 @@ def test_the_narrow_facts_follow_their_dataset(empty_team_database):
         assert conn.execute(sa.text(count), {"key": first.key}).scalar_one() == 0
         assert conn.execute(sa.text(count), {"key": second.key}).scalar_one() == 8
     engine.dispose()
+
+
+def test_a_database_restart_loses_nothing_and_needs_no_app_restart(empty_team_database):
+    target = PostgisDatasetStore(empty_team_database.app_url)
+    log = PostgisAuditLog(empty_team_database.app_url)
+    info = _save(target)
+    event = AuditEvent(user="alice", action="import", dataset=info.key)
+    log.append(event)
+    empty_team_database.pg("stop")
+    try:
+        with pytest.raises(DatabaseUnavailableError, match="cannot be reached"):
+            target.list()
+    finally:
+        empty_team_database.pg("start")
+    # The same pooled engine reconnects; everything committed before the stop is there.
+    assert target.list() == [info]
+    assert len(target.load(info.key)) == 8
+    assert log.events()[-1] == event
