@@ -62,6 +62,7 @@ def upgrade() -> None:
         CREATE INDEX incident_facts_country_date_idx ON incident_facts (country_iso3, date_start);
         CREATE INDEX incident_facts_type_idx ON incident_facts (event_type);
         CREATE INDEX incident_facts_zone_idx ON incident_facts (border_distance_km);
+        CREATE INDEX incident_facts_lonlat_idx ON incident_facts (longitude, latitude);
         GRANT SELECT, INSERT, DELETE ON incident_facts TO {role};
         -- Filters read incident_facts now: the wide table keeps only the indexes that
         -- QGIS (points) and look-ups by id use; fewer indexes, faster imports.

@@ -117,7 +117,9 @@ def where_clause(
         clauses.append("verification = :two_sources")
         params["two_sources"] = TWO_SOURCES
     if bbox is not None:
-        clauses.append("geom && ST_MakeEnvelope(:west, :south, :east, :north, 4326)")
+        # On the coordinates, not the geometry: the same points (both inclusive), and a
+        # scan of a million rows is about twice as fast without reading each geometry.
+        clauses.append("longitude BETWEEN :west AND :east AND latitude BETWEEN :south AND :north")
         params.update(zip(("west", "south", "east", "north"), map(float, bbox), strict=True))
     return " AND ".join(clauses), params
 
