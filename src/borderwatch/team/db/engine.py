@@ -40,8 +40,8 @@ class DatabaseUnavailableError(DataFileError):
     def __init__(self, url: str, reason: str, *, remedy: str = "") -> None:
         shown = safe_url(url)
         super().__init__(
-            shown.rsplit("/", 1)[-1] or "database",
-            [Problem(None, None, f"the team database at {shown} {reason}")],
+            "team database",
+            [Problem(None, None, f"{shown} {reason}")],
             remedy=remedy
             or (
                 f"Check that PostgreSQL is running and reachable at {shown} (`make team` starts "
