@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, DataFileError) as error:
         remedy = getattr(error, "remedy", "")
         print(
-            f"BorderWatch team database: {error}" + (f"\nWhat to do: {remedy}" if remedy else ""),
+            f"BorderWatch: {error}" + (f"\nWhat to do: {remedy}" if remedy else ""),
             file=sys.stderr,
         )
         return 1
