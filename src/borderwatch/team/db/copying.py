@@ -45,10 +45,13 @@ def _array_literal(values: object) -> str:
     return '{"' + joined + '"}'
 
 
-def incidents_csv(table: gpd.GeoDataFrame, *, first_position: int = 0) -> bytes:
+def incidents_csv(
+    table: gpd.GeoDataFrame, *, first_position: int = 0, columns: Sequence[str] = COPY_COLUMNS
+) -> bytes:
     """``table`` (contract columns, ``border_distance_km``, ``nearest_border``, geometry) as
     CSV in :data:`COPY_COLUMNS` order, for ``COPY … FROM STDIN (FORMAT csv)``; rows are
-    numbered (``position``) from ``first_position``.
+    numbered (``position``) from ``first_position``. ``columns`` picks some of them (the
+    narrow ``incident_facts`` copy), in that order.
 
     Written by Arrow's CSV writer (about twenty times faster than pandas on long texts):
     every text is quoted, so an empty text stays empty and only a missing value (written
@@ -76,7 +79,9 @@ def incidents_csv(table: gpd.GeoDataFrame, *, first_position: int = 0) -> bytes:
     arrays["geom"] = pa.array(ewkb, type=pa.string())
     buffer = io.BytesIO()
     pa_csv.write_csv(
-        pa.table(arrays), buffer, pa_csv.WriteOptions(include_header=False, quoting_style="needed")
+        pa.table({name: arrays[name] for name in columns}),
+        buffer,
+        pa_csv.WriteOptions(include_header=False, quoting_style="needed"),
     )
     return buffer.getvalue()
 
@@ -160,10 +165,12 @@ def read_incidents_csv(data: bytes, *, measured: bool = False) -> gpd.GeoDataFra
     )
 
 
-def copy_into(conn: Connection, table: str, data: bytes) -> None:
-    """COPY the CSV of :func:`incidents_csv` into ``table`` on ``conn``'s transaction."""
-    columns = ", ".join(COPY_COLUMNS)
-    statement = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)"
+def copy_into(
+    conn: Connection, table: str, data: bytes, columns: Sequence[str] = COPY_COLUMNS
+) -> None:
+    """COPY the CSV of :func:`incidents_csv` (of ``columns``) into ``table`` on ``conn``'s
+    transaction."""
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)"
     with _driver(conn).cursor() as cursor, cursor.copy(statement) as copy:
         for start in range(0, len(data), 1 << 20):
             copy.write(data[start : start + (1 << 20)])

@@ -60,6 +60,7 @@ FACT_COLUMNS = (
     "fatalities_low, fatalities_best, fatalities_high, location_precision, verification, "
     "nearest_border, border_distance_km, latitude, longitude, geom"
 )
+FACT_COLUMN_NAMES = tuple(name.strip() for name in FACT_COLUMNS.split(","))
 #: Rows turned into CSV and copied at a time by :meth:`PostgisDatasetStore.save`.
 COPY_CHUNK_ROWS = 100_000
 _INFO_COLUMNS = (
@@ -191,13 +192,6 @@ class PostgisDatasetStore:
                 sa.text("UPDATE datasets SET sha256 = :sha256 WHERE key = :key"),
                 {"key": key, "sha256": self._copy_in(conn, key, table)},
             )
-            conn.execute(
-                sa.text(
-                    f"INSERT INTO incident_facts ({FACT_COLUMNS}) SELECT {FACT_COLUMNS} "
-                    "FROM incidents WHERE dataset = :key"
-                ),
-                {"key": key},
-            )
             return self._info(conn, key)
 
     def set_enabled(self, key: str, enabled: bool) -> DatasetInfo:
@@ -313,13 +307,17 @@ class PostgisDatasetStore:
 
     @staticmethod
     def _copy_in(conn: Connection, key: str, table: gpd.GeoDataFrame) -> str:
-        """COPY ``table`` into ``incidents`` in chunks (memory stays bounded for a million
-        rows); returns the sha256 of everything copied."""
+        """COPY ``table`` into ``incidents`` and its narrow columns into ``incident_facts``,
+        in chunks (memory stays bounded for a million rows); returns the sha256 of the
+        incidents' rows as copied."""
         digest = hashlib.sha256()
         for start in range(0, len(table), COPY_CHUNK_ROWS):
-            data = incidents_csv(table.iloc[start : start + COPY_CHUNK_ROWS], first_position=start)
+            chunk = table.iloc[start : start + COPY_CHUNK_ROWS]
+            data = incidents_csv(chunk, first_position=start)
             digest.update(data)
             copy_into(conn, "incidents", data)
+            facts = incidents_csv(chunk, first_position=start, columns=FACT_COLUMN_NAMES)
+            copy_into(conn, "incident_facts", facts, FACT_COLUMN_NAMES)
         return digest.hexdigest()
 
     @staticmethod
