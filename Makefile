@@ -7,7 +7,7 @@ PYTHON ?= python3
 ADDRESS ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: run test setup setup-dev chromium lint geodata vendor docs bench clean
+.PHONY: run test setup setup-dev chromium lint geodata vendor docs bench clean team team-stop team-check
 
 # pip's own output is long; show one line per package so a first install (a minute or
 # two) visibly progresses. pipefail keeps a failed install a failure.
@@ -33,6 +33,20 @@ setup-dev: $(VENV)/.installed-dev
 
 run: setup
 	$(PY) -m borderwatch.ui.launcher --server.address $(ADDRESS) --server.port $(PORT)
+
+# Team mode on this machine: PostgreSQL + PostGIS in .pg/, schema migrated, curated layer
+# loaded, the dev sign-in provider, the app on 127.0.0.1 (docs/team-server.md).
+team: setup
+	PY=$(PY) PORT=$(PORT) scripts/team_server.sh
+
+# Stop the local team database (its data stays in .pg/ for the next `make team`).
+team-stop:
+	scripts/pg.sh stop
+
+# Health of the team database the app would use (exit status 0 when ready).
+team-check: setup
+	BORDERWATCH_DATABASE_URL=$${BORDERWATCH_DATABASE_URL:-postgresql+psycopg://borderwatch_app@127.0.0.1:55432/borderwatch} \
+		$(PY) -m borderwatch.team.db check
 
 chromium:
 	@scripts/ensure_chromium.sh

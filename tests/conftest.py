@@ -9,6 +9,9 @@ import pytest
 from borderwatch import loading
 from borderwatch.loading import GeoData
 
+# The team-database fixtures (a private PostgreSQL + PostGIS cluster), for every test module.
+from tests.pg_cluster import empty_team_database, team_database  # noqa: F401
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

@@ -1,4 +1,9 @@
-"""The local store of imported datasets: round trips, registry changes, crashes, damage."""
+"""The store of imported datasets: round trips, registry changes, crashes, damage.
+
+Tests taking ``stores`` run against both back ends: files (:class:`DatasetStore`) and the
+team database (:class:`PostgisDatasetStore`, on the cluster of ``tests/pg_cluster.py``).
+Crashes and damaged files concern the file back end only.
+"""
 
 from __future__ import annotations
 
@@ -48,6 +53,26 @@ def _expected(table: gpd.GeoDataFrame, key: str) -> pd.DataFrame:
     return out
 
 
+@pytest.fixture(params=["files", "postgis"])
+def stores(request, tmp_path):
+    """Makes store objects on one storage: files in ``tmp_path``, or the test database
+    (emptied first). Each call is a new object, as another session or process would have."""
+    if request.param == "files":
+        return lambda: DatasetStore(tmp_path)
+    from borderwatch.team.db.store import PostgisDatasetStore
+
+    database = request.getfixturevalue("empty_team_database")
+    return lambda: PostgisDatasetStore(database.app_url)
+
+
+def _in_contract_order(expected: pd.DataFrame, target) -> pd.DataFrame:
+    """The database gives columns in the contract's order; files keep the saved order."""
+    if isinstance(target, DatasetStore):
+        return expected
+    assert set(expected.columns) == set(store.INCIDENT_COLUMNS)
+    return expected[list(store.INCIDENT_COLUMNS)]
+
+
 def test_data_dir_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv(store.DATA_DIR_VARIABLE, raising=False)
     assert store.data_dir() == paths.REPO_ROOT / "data" / "imports"
@@ -55,8 +80,8 @@ def test_data_dir_follows_the_environment(monkeypatch, tmp_path):
     assert store.data_dir() == tmp_path
 
 
-def test_round_trip_keeps_values_types_and_tuples(tmp_path):
-    target = DatasetStore(tmp_path / "imports")
+def test_round_trip_keeps_values_types_and_tuples(stores):
+    target = stores()
     table = _imported()
     info = target.save(
         table, name="Libya 2013", source_format="ACLED", source_file="acled.csv", rejected=3
@@ -69,14 +94,18 @@ def test_round_trip_keeps_values_types_and_tuples(tmp_path):
     )
     assert (info.rows, info.rejected, info.enabled) == (8, 3, True)
     assert info.imported_at.endswith("+00:00")
-    assert info.file == f"{info.key}.parquet"
+    if isinstance(target, DatasetStore):
+        assert info.file == f"{info.key}.parquet"
+    else:
+        assert info.file == "" and re.fullmatch(r"[0-9a-f]{64}", info.sha256)
     assert table["dataset"].eq("placeholder").all()  # the caller's table is left alone
 
     loaded = target.load(info.key)
     assert isinstance(loaded, gpd.GeoDataFrame)
     assert loaded.crs.to_epsg() == 4326
     pd.testing.assert_frame_equal(
-        pd.DataFrame(loaded.drop(columns="geometry")), _expected(table, info.key)
+        pd.DataFrame(loaded.drop(columns="geometry")),
+        _in_contract_order(_expected(table, info.key), target),
     )
     assert loaded.at[15, "origin_countries"] == ("LBY", "MLI")
     assert loaded.at[10, "origin_countries"] == ()
@@ -89,15 +118,15 @@ def test_round_trip_keeps_values_types_and_tuples(tmp_path):
     assert loaded.geometry[12].is_empty
 
 
-def test_registry_survives_a_new_store_object(tmp_path):
-    first = _save(DatasetStore(tmp_path))
-    again = DatasetStore(tmp_path)
+def test_registry_survives_a_new_store_object(stores):
+    first = _save(stores())
+    again = stores()
     assert again.list() == [first]
     assert len(again.load(first.key)) == 8
 
 
-def test_list_enable_disable_delete(tmp_path):
-    target = DatasetStore(tmp_path)
+def test_list_enable_disable_delete(stores, tmp_path):
+    target = stores()
     assert target.list() == []
     acled, gtd = _save(target, "ACLED"), _save(target, "GTD")
     assert [i.key for i in target.list()] == [acled.key, gtd.key]
@@ -116,7 +145,8 @@ def test_list_enable_disable_delete(tmp_path):
 
     target.delete(acled.key)
     assert [i.key for i in target.list()] == [gtd.key]
-    assert not (tmp_path / acled.file).exists()
+    if isinstance(target, DatasetStore):
+        assert not (tmp_path / acled.file).exists()
     with pytest.raises(KeyError):
         target.load(acled.key)
     with pytest.raises(KeyError):
@@ -137,8 +167,21 @@ def test_nothing_enabled_gives_an_empty_typed_table(tmp_path):
     assert not (tmp_path / "never-written").exists()  # reading creates nothing
 
 
-def test_keys_are_unique_and_never_reused(tmp_path):
-    target = DatasetStore(tmp_path)
+def test_nothing_enabled_gives_an_empty_typed_table_from_the_database(stores):
+    target = stores()
+    _save(target)
+    target.set_enabled(target.list()[0].key, False)
+    empty = target.load_enabled()
+    assert isinstance(empty, gpd.GeoDataFrame) and empty.empty
+    assert empty.crs.to_epsg() == 4326
+    assert list(empty.columns) == [*store.INCIDENT_COLUMNS, "geometry"]
+    table = _imported()
+    for column in store.INCIDENT_COLUMNS:
+        assert empty[column].dtype == table[column].dtype, column
+
+
+def test_keys_are_unique_and_never_reused(stores):
+    target = stores()
     keys = [_save(target).key for _ in range(3)]
     assert len(set(keys)) == 3
     assert [k.rsplit("-", 1)[1] for k in keys] == ["1", "2", "3"]
@@ -299,8 +342,8 @@ def test_missing_dataset_file_is_reported(tmp_path):
         target.load(info.key)
 
 
-def test_save_refuses_tables_outside_the_contract(tmp_path):
-    target = DatasetStore(tmp_path)
+def test_save_refuses_tables_outside_the_contract(stores):
+    target = stores()
     with pytest.raises(ValueError, match="original_id"):
         target.save(
             _imported().drop(columns="original_id"),

@@ -87,6 +87,10 @@ class Settings:
     #: A sign-in older than this many hours is refused (sign in again), whatever the
     #: browser's cookie says.
     session_hours: float = 12.0
+    #: Team mode: the URL of the role that owns the schema (runs migrations and loads the
+    #: curated layers: ``python -m borderwatch.team.db``). Never needed by the app itself,
+    #: whose role in :attr:`database_url` cannot change the schema.
+    database_owner_url: str = ""
 
     @property
     def max_import_bytes(self) -> int:

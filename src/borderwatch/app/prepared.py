@@ -23,6 +23,7 @@ import pandas as pd
 
 from borderwatch import loading, paths
 from borderwatch.app import prepared_cache
+from borderwatch.app.backend import DatasetStoreBackend
 from borderwatch.config import Settings, settings
 from borderwatch.errors import DataFileError
 from borderwatch.filters import year_span
@@ -63,6 +64,9 @@ class DataSettings:
         the user is not in (:func:`borderwatch.team.access.hidden_dataset_keys`). Part of
         the key of every cached copy, so one user's copy never serves another who may see
         less.
+    database_url
+        Team mode: the database holding the imported datasets (``store_dir`` is then
+        unused). Empty: the files in ``store_dir``.
     """
 
     geodata_dir: Path
@@ -70,6 +74,15 @@ class DataSettings:
     dedupe_days: int
     dedupe_km: float
     hidden_datasets: frozenset[str] = frozenset()
+    database_url: str = ""
+
+    def store(self) -> DatasetStoreBackend:
+        """The store of imported datasets these settings name."""
+        if self.database_url:
+            from borderwatch.team.db import open_dataset_store
+
+            return open_dataset_store(self.database_url)
+        return DatasetStore(self.store_dir)
 
     @classmethod
     def from_config(
@@ -90,6 +103,7 @@ class DataSettings:
             dedupe_days=config.dedupe_days if dedupe_days is None else int(dedupe_days),
             dedupe_km=config.dedupe_km if dedupe_km is None else float(dedupe_km),
             hidden_datasets=frozenset(hidden_datasets),
+            database_url=config.database_url if store_dir is None else "",
         )
 
 
@@ -155,17 +169,29 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
+def _store_state(data_settings: DataSettings) -> tuple:
+    """What identifies the imported datasets' current state: the store's files (name, size,
+    modification time), or in team mode the database's change counter and registry, read
+    afresh on every call so that a change made by another app process is seen at once."""
+    if not data_settings.database_url:
+        return (str(data_settings.store_dir.resolve()), _files_state(data_settings.store_dir))
+    from borderwatch.team.db.engine import safe_url
+    from borderwatch.team.db.store import PostgisDatasetStore
+
+    store = PostgisDatasetStore(data_settings.database_url)
+    return (safe_url(data_settings.database_url), store.version(), store.list())
+
+
 def data_fingerprint(data_settings: DataSettings) -> str:
     """A key that changes whenever the prepared data would: a file in the data layer or the
-    import store changes (name, size, modification time), a threshold changes, or the code
-    that prepares it changes."""
+    import store changes (name, size, modification time; in team mode, anything in the
+    database), a threshold changes, or the code that prepares it changes."""
     state = repr(
         (
             CACHE_FORMAT,
             str(data_settings.geodata_dir.resolve()),
             _files_state(data_settings.geodata_dir),
-            str(data_settings.store_dir.resolve()),
-            _files_state(data_settings.store_dir),
+            _store_state(data_settings),
             data_settings.dedupe_days,
             data_settings.dedupe_km,
             sorted(data_settings.hidden_datasets),
@@ -213,17 +239,22 @@ def _rows(mask) -> str:
     return ", ".join(map(str, positions)) + (", …" if int(np.sum(mask)) > 5 else "")
 
 
+def _as_store(store: Path | DatasetStoreBackend) -> DatasetStoreBackend:
+    return DatasetStore(store) if isinstance(store, Path) else store
+
+
 def load_shown_datasets(
-    store_dir: Path, hidden: frozenset[str] = frozenset()
+    store_dir: Path | DatasetStoreBackend, hidden: frozenset[str] = frozenset()
 ) -> tuple[gpd.GeoDataFrame, tuple[SetAside, ...]]:
     """The enabled datasets the pages can show, in one table, and those set aside.
     Datasets whose keys are in ``hidden`` are neither loaded nor named.
 
     A dataset whose file cannot be read, or whose rows the pages cannot show (dates such as
     0000-01-01, rows breaking the import contract), is set aside with the reason; the other
-    datasets are shown. An unreadable registry sets every dataset aside.
+    datasets are shown. An unreadable registry sets every dataset aside. ``store_dir`` is
+    the file store's folder, or any store (the team database's).
     """
-    store = DatasetStore(store_dir)
+    store = _as_store(store_dir)
     try:
         infos = [info for info in store.list() if info.enabled and info.key not in hidden]
     except DataFileError as error:
@@ -252,12 +283,14 @@ def load_shown_datasets(
     return combined.reset_index(drop=True), tuple(set_aside)
 
 
-def dataset_names(store_dir: Path, hidden: frozenset[str] = frozenset()) -> dict[str, str]:
+def dataset_names(
+    store_dir: Path | DatasetStoreBackend, hidden: frozenset[str] = frozenset()
+) -> dict[str, str]:
     """Stored datasets' keys -> the names the analyst gave them, without those in
     ``hidden`` (empty if the registry cannot be read: the pages then show keys)."""
     try:
         return {
-            info.key: info.name for info in DatasetStore(store_dir).list() if info.key not in hidden
+            info.key: info.name for info in _as_store(store_dir).list() if info.key not in hidden
         }
     except DataFileError:
         return {}
@@ -272,11 +305,11 @@ class MergeChoices:
     distinct: tuple[tuple[str, str], ...] = ()
 
 
-def merge_choices(store_dir: Path) -> MergeChoices:
+def merge_choices(store_dir: Path | DatasetStoreBackend) -> MergeChoices:
     """:class:`MergeChoices` from the store. An unreadable registry leaves them out (its
     datasets are set aside anyway); an unreadable list of split merges is logged and
     ignored, so the pages still show the data (the Data page reports it)."""
-    store = DatasetStore(store_dir)
+    store = _as_store(store_dir)
     try:
         unmerged = tuple(info.key for info in store.list() if not info.merge_duplicates)
     except DataFileError:
@@ -296,9 +329,10 @@ def _build(data_settings: DataSettings, fingerprint: str) -> PreparedData:
 
     geodata = loading.load_geodata(data_settings.geodata_dir)
     hidden = data_settings.hidden_datasets
-    imported, set_aside = load_shown_datasets(data_settings.store_dir, hidden)
-    names = dataset_names(data_settings.store_dir, hidden)
-    choices = merge_choices(data_settings.store_dir)
+    store = data_settings.store()
+    imported, set_aside = load_shown_datasets(store, hidden)
+    names = dataset_names(store, hidden)
+    choices = merge_choices(store)
     index = BorderIndex.from_borders(geodata.borders)
     try:
         incidents = add_border_distance(

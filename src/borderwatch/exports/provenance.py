@@ -184,11 +184,14 @@ def contributions(incidents: pd.DataFrame) -> tuple[Counter[str], Counter[str]]:
 
 
 def _stored_infos(store_dir: Path | None) -> dict[str, Any]:
+    from borderwatch.app.backend import dataset_store
     from borderwatch.errors import DataFileError
-    from borderwatch.store import DatasetStore, data_dir
+    from borderwatch.store import DatasetStore
 
     try:
-        return {info.key: info for info in DatasetStore(store_dir or data_dir()).list()}
+        # No folder given: the store in force (files, or the team database).
+        store = DatasetStore(store_dir) if store_dir is not None else dataset_store()
+        return {info.key: info for info in store.list()}
     except DataFileError:
         return {}
 

@@ -69,6 +69,21 @@ def streamlit_options(configured: Settings, options: list[str]) -> list[str]:
     return [*options, *upload_limit, *TEAM_SERVER_OPTIONS]
 
 
+def _check_team_database(url: str) -> None:
+    """Team mode: stop at once, saying what to do, when the database is unreachable or not
+    migrated (rather than serving pages that can only show that error)."""
+    from borderwatch.errors import DataFileError
+    from borderwatch.team.db.engine import check_ready
+
+    try:
+        check_ready(url)
+    except (ConfigError, DataFileError) as error:
+        remedy = getattr(error, "remedy", "")
+        sys.exit(
+            f"BorderWatch cannot start: {error}" + (f"\nWhat to do: {remedy}" if remedy else "")
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run ``app.py`` with the given Streamlit options (e.g. ``--server.port 8502``)."""
     options = sys.argv[1:] if argv is None else argv
@@ -80,6 +95,8 @@ def main(argv: list[str] | None = None) -> None:
             raise ConfigError("sign-in cannot work: " + " ".join(problems))
     except ConfigError as error:  # an operator's mistake: say so before serving anything
         sys.exit(f"BorderWatch cannot start: {error}")
+    if configured.database_url:
+        _check_team_database(configured.database_url)
     declare_app_navigation()
     warmup.start()
     app = str(paths.REPO_ROOT / "app.py")

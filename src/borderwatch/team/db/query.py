@@ -1,0 +1,281 @@
+"""The incident filter and the map's aggregations, run in the team database.
+
+With a million imported events a page need not hold them: :func:`where_clause` turns an
+:class:`~borderwatch.filters.IncidentFilter` (countries, years, dates, event types,
+perpetrator, deaths, location precision, datasets, two sources, border zone) plus a
+bounding box into SQL on the shown incidents (the curated layer and the enabled datasets a
+user may see), and :func:`summary`, :func:`grid_cells`, :func:`counts_per_country` and
+:func:`select_incidents` answer from the indexes (GiST on the points, B-trees on dates,
+country and date, border and distance). :func:`map_data` is what a map needs after a
+filter change: the incidents themselves when few enough are placed, grid cells otherwise.
+
+Each function gives what its in-memory counterpart gives on the same rows
+(:func:`borderwatch.filters.filter_incidents`, :func:`borderwatch.aggregate.grid_cells`,
+:func:`borderwatch.fatalities.incident_bounds`); ``tests/test_team_db_query.py`` checks
+that. One difference: reports of the same event in several datasets are not merged here
+(merging compares every pair of nearby reports, :mod:`borderwatch.dedupe`), so counts are
+of reports.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+import sqlalchemy as sa
+
+from borderwatch.filters import TWO_SOURCES, IncidentFilter
+from borderwatch.search import normalise
+from borderwatch.team.db.copying import (
+    CONTRACT_COLUMNS,
+    MEASURED_COLUMNS,
+    read_incidents_csv,
+    select_list,
+)
+from borderwatch.team.db.engine import connection
+from borderwatch.team.db.store import FACT_COLUMNS
+
+#: Columns of both incident tables that the queries read.
+_SHOWN_COLUMNS = ", ".join(("position", "row_index", *CONTRACT_COLUMNS, *MEASURED_COLUMNS, "geom"))
+#: Per-incident death bounds as :func:`borderwatch.fatalities.incident_bounds` makes them.
+_LOW = "coalesce(fatalities_low, fatalities_best, fatalities_high)"
+_BEST = "coalesce(fatalities_best, fatalities_low, fatalities_high)"
+_HIGH = "coalesce(fatalities_high, fatalities_best, fatalities_low)"
+DEATHS_LOW = f"least({_LOW}, {_BEST}, {_HIGH})"
+DEATHS_BEST = _BEST
+DEATHS_HIGH = f"greatest({_LOW}, {_BEST}, {_HIGH})"
+
+BBox = tuple[float, float, float, float]
+#: Columns of :func:`grid_cells`' result.
+_CELL_COLUMNS = (
+    *("longitude", "latitude", "incidents", "deaths_low", "deaths_best", "deaths_high"),
+    *("main_type", "first", "last", "unknown_deaths"),
+)
+_NEWEST_FIRST = " ORDER BY date_start DESC, dataset, position"
+#: A ``:name`` parameter of :func:`where_clause` (not a ``::type`` cast).
+_PARAMETER = re.compile(r"(?<![:\w]):([a-z_]+)\b")
+
+
+def shown_incidents(groups: tuple[str, ...] | None = None, *, narrow: bool = False) -> str:
+    """SQL of the incidents shown: curated ones and those of enabled datasets (with
+    ``groups``, only datasets open to everyone or to one of those groups). ``narrow``: only
+    the columns filters and counts read, from ``incident_facts`` (a fraction of the bytes
+    to scan)."""
+    visible = "datasets.enabled"
+    if groups is not None:
+        visible += " AND (datasets.groups = '{}' OR datasets.groups && CAST(:groups AS text[]))"
+    columns, imported = (
+        (FACT_COLUMNS, "incident_facts") if narrow else (_SHOWN_COLUMNS, "incidents")
+    )
+    return (
+        f"(SELECT {columns} FROM curated_incidents UNION ALL "
+        f"SELECT {columns} FROM {imported} WHERE {imported}.dataset IN "
+        f"(SELECT key FROM datasets WHERE {visible})) AS shown"
+    )
+
+
+def where_clause(
+    selection: IncidentFilter, bbox: BBox | None = None
+) -> tuple[str, dict[str, object]]:
+    """The WHERE condition (on ``shown``) keeping what ``selection`` keeps, and its
+    parameters; with ``bbox`` (west, south, east, north), only points inside it."""
+    clauses, params = ["TRUE"], dict[str, object]()
+    if selection.countries:
+        clauses.append("country_iso3 = ANY(:countries)")
+        params["countries"] = list(selection.countries)
+    if selection.years is not None:
+        clauses.append("date_end >= :year_first AND date_start <= :year_last")
+        params["year_first"] = datetime.date(selection.years[0], 1, 1)
+        params["year_last"] = datetime.date(selection.years[1], 12, 31)
+    if selection.event_types:
+        clauses.append("event_type = ANY(:event_types)")
+        params["event_types"] = list(selection.event_types)
+    if selection.border_zone_km is not None:
+        clauses.append("border_distance_km <= :zone_km")
+        params["zone_km"] = float(selection.border_zone_km)
+    if selection.dates is not None:
+        clauses.append("date_end >= :day_first AND date_start <= :day_last")
+        params["day_first"], params["day_last"] = selection.dates
+    if selection.actor.strip():
+        clauses.append("strpos(lower(unaccent(coalesce(perpetrator, ''))), :actor) > 0")
+        params["actor"] = normalise(selection.actor)
+    if selection.min_deaths is not None or not selection.unknown_deaths:
+        known = f"{DEATHS_BEST} >= :min_deaths"
+        unknown = f" OR {DEATHS_BEST} IS NULL" if selection.unknown_deaths else ""
+        clauses.append(f"({known}{unknown})")
+        params["min_deaths"] = int(selection.min_deaths or 0)
+    if selection.precisions:
+        clauses.append("location_precision = ANY(:precisions)")
+        params["precisions"] = [int(p) for p in selection.precisions]
+    if selection.datasets:
+        clauses.append("dataset = ANY(:datasets)")
+        params["datasets"] = list(selection.datasets)
+    if selection.two_sources_only:
+        clauses.append("verification = :two_sources")
+        params["two_sources"] = TWO_SOURCES
+    if bbox is not None:
+        # On the coordinates, not the geometry: the same points (both inclusive), and a
+        # scan of a million rows is about twice as fast without reading each geometry.
+        clauses.append("longitude BETWEEN :west AND :east AND latitude BETWEEN :south AND :north")
+        params.update(zip(("west", "south", "east", "north"), map(float, bbox), strict=True))
+    return " AND ".join(clauses), params
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counters of a selection: incidents, placed ones, deaths as a range, unknown tolls."""
+
+    incidents: int
+    placed: int
+    deaths_low: int
+    deaths_best: int
+    deaths_high: int
+    unknown_deaths: int
+
+
+def _query(
+    selection: IncidentFilter, bbox: BBox | None, groups: tuple[str, ...] | None
+) -> tuple[str, dict[str, object]]:
+    """``FROM … WHERE …`` over the narrow columns, and its parameters."""
+    where, params = where_clause(selection, bbox)
+    if groups is not None:
+        params["groups"] = list(groups)
+    return f"FROM {shown_incidents(groups, narrow=True)} WHERE {where}", params
+
+
+def summary(
+    url: str,
+    selection: IncidentFilter,
+    *,
+    bbox: BBox | None = None,
+    groups: tuple[str, ...] | None = None,
+) -> Summary:
+    """Counters of the incidents ``selection`` keeps (see :class:`Summary`)."""
+    source, params = _query(selection, bbox, groups)
+    statement = sa.text(
+        "SELECT count(*), count(*) FILTER (WHERE latitude IS NOT NULL AND longitude IS NOT "
+        f"NULL), coalesce(sum({DEATHS_LOW}), 0), coalesce(sum({DEATHS_BEST}), 0), "
+        f"coalesce(sum({DEATHS_HIGH}), 0), count(*) FILTER (WHERE {DEATHS_LOW} IS NULL) " + source
+    )
+    with connection(url) as conn:
+        row = conn.execute(statement, params).one()
+    return Summary(*(int(value) for value in row))
+
+
+def grid_cells(
+    url: str,
+    selection: IncidentFilter,
+    *,
+    cell_deg: float,
+    bbox: BBox | None = None,
+    groups: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """Placed incidents counted per ``cell_deg`` cell, as
+    :func:`borderwatch.aggregate.grid_cells` gives them (one row per occupied cell)."""
+    source, params = _query(selection, bbox, groups)
+    params["cell"] = float(cell_deg)
+    statement = sa.text(
+        "SELECT avg(longitude) AS longitude, avg(latitude) AS latitude, count(*) AS incidents, "
+        f"coalesce(sum({DEATHS_LOW}), 0)::float8 AS deaths_low, "
+        f"coalesce(sum({DEATHS_BEST}), 0)::float8 AS deaths_best, "
+        f"coalesce(sum({DEATHS_HIGH}), 0)::float8 AS deaths_high, "
+        "mode() WITHIN GROUP (ORDER BY event_type) AS main_type, "
+        "min(date_start) AS first, max(date_start) AS last, "
+        f"count(*) FILTER (WHERE {DEATHS_LOW} IS NULL) AS unknown_deaths "
+        f"{source} AND latitude IS NOT NULL AND longitude IS NOT NULL "
+        "GROUP BY floor(longitude / :cell), floor(latitude / :cell) "
+        "ORDER BY floor(longitude / :cell), floor(latitude / :cell)"
+    )
+    with connection(url) as conn:
+        cells = pd.DataFrame(conn.execute(statement, params).mappings().all())
+    if cells.empty:
+        return pd.DataFrame(columns=list(_CELL_COLUMNS))
+    cells["incidents"] = cells["incidents"].astype("int64")
+    cells["unknown_deaths"] = cells["unknown_deaths"].astype("int64")
+    for column in ("first", "last"):
+        cells[column] = pd.to_datetime(cells[column]).astype("datetime64[us]")
+    return cells
+
+
+def counts_per_country(
+    url: str, selection: IncidentFilter, *, groups: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """Incidents and deaths (best estimates of known tolls) per country, most first."""
+    source, params = _query(selection, None, groups)
+    statement = sa.text(
+        f"SELECT country_iso3, count(*) AS incidents, coalesce(sum({DEATHS_BEST}), 0) AS deaths "
+        f"{source} GROUP BY country_iso3 ORDER BY count(*) DESC, country_iso3"
+    )
+    with connection(url) as conn:
+        return pd.DataFrame(
+            conn.execute(statement, params).all(), columns=["country_iso3", "incidents", "deaths"]
+        )
+
+
+def select_incidents(
+    url: str,
+    selection: IncidentFilter,
+    *,
+    limit: int | None = None,
+    bbox: BBox | None = None,
+    groups: tuple[str, ...] | None = None,
+) -> gpd.GeoDataFrame:
+    """The incidents ``selection`` keeps (newest first, at most ``limit``), typed as the
+    incident contract says, with ``border_distance_km`` and ``nearest_border``."""
+    from borderwatch.team.db.copying import copy_out
+
+    source, params = _query(selection, bbox, groups)
+    limited = f" LIMIT {int(limit)}" if limit is not None else ""
+    # Which rows, from the narrow columns; then all their columns, by primary key.
+    chosen = f"SELECT dataset, position, date_start {source}{_NEWEST_FIRST}{limited}"
+    statement = (
+        f"SELECT {select_list('shown')} FROM {shown_incidents(groups)} "
+        f"JOIN ({chosen}) AS chosen USING (dataset, position)"
+        " ORDER BY chosen.date_start DESC, dataset, position"
+    )
+    # COPY binds no parameters: psycopg binds them client-side, in its own placeholders.
+    query = _PARAMETER.sub(r"%(\1)s", statement)
+    with connection(url) as conn:
+        frame = read_incidents_csv(copy_out(conn, query, params), measured=True)
+    return frame.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class MapData:
+    """What a map draws for a selection: its incidents when few enough, else grid cells."""
+
+    summary: Summary
+    incidents: gpd.GeoDataFrame | None
+    cells: pd.DataFrame | None
+
+
+def map_data(
+    url: str,
+    selection: IncidentFilter,
+    *,
+    bbox: BBox,
+    max_points: int,
+    cell_deg: float,
+    groups: tuple[str, ...] | None = None,
+) -> MapData:
+    """The map's data after a filter change: the placed incidents in ``bbox`` when at most
+    ``max_points``, else their grid cells; with counters either way.
+
+    One scan: the cells are counted first and the counters summed from them (inside a
+    bounding box every incident is placed); only a small selection is then fetched whole.
+    """
+    cells = grid_cells(url, selection, cell_deg=cell_deg, bbox=bbox, groups=groups)
+    counted = Summary(
+        incidents=int(cells["incidents"].sum()),
+        placed=int(cells["incidents"].sum()),
+        deaths_low=int(cells["deaths_low"].sum()),
+        deaths_best=int(cells["deaths_best"].sum()),
+        deaths_high=int(cells["deaths_high"].sum()),
+        unknown_deaths=int(cells["unknown_deaths"].sum()),
+    )
+    if counted.placed <= max_points:
+        return MapData(counted, select_incidents(url, selection, bbox=bbox, groups=groups), None)
+    return MapData(counted, None, cells)
