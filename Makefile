@@ -36,7 +36,7 @@ run: setup
 
 # Team mode on this machine: PostgreSQL + PostGIS in .pg/, schema migrated, curated layer
 # loaded, the dev sign-in provider, the app on 127.0.0.1 (docs/team-server.md).
-team: setup
+team: setup-dev
 	PY=$(PY) PORT=$(PORT) scripts/team_server.sh
 
 # Stop the local team database (its data stays in .pg/ for the next `make team`).
