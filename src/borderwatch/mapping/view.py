@@ -12,12 +12,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import geopandas as gpd
 import pandas as pd
 
 from borderwatch.mapping.legend import LegendSection, legend_for
+
+if TYPE_CHECKING:
+    from borderwatch.mapping.playback import Playback
 
 #: The map's credit line (no tile layer gives one).
 ATTRIBUTION = "Borders: Natural Earth (public domain) · Incidents: BorderWatch, cited per incident"
@@ -199,6 +202,11 @@ class MapView:
     focus
         An incident to centre on and open (:class:`Focus`), or ``None``. The interactive
         map applies it in place; exports ignore it.
+    playback
+        The incidents as frames played in the browser
+        (:class:`~borderwatch.mapping.playback.Playback`), or ``None``. The interactive map
+        then draws the frames instead of all incidents at once; exports draw ``incidents``
+        (:func:`~borderwatch.mapping.playback.frame_view` narrows them to one frame).
 
     Raises
     ------
@@ -222,6 +230,7 @@ class MapView:
     arrangements: ArrangementLayer | None = None
     attribution: str = ATTRIBUTION
     focus: Focus | None = None
+    playback: Playback | None = None
     #: Legend sections, derived from the layers (:func:`borderwatch.mapping.legend.legend_for`).
     legend: tuple[LegendSection, ...] = field(init=False)
     #: Files of the data layer the view is drawn from, for the exports' provenance.
