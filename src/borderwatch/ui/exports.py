@@ -62,6 +62,16 @@ def _snapshot(view: MapView, title: str, provenance: Provenance, fmt: str, dpi: 
     )
 
 
+def _title_key(view: MapView, key: str) -> str:
+    """The title widget's key, its value reset to the view's title when that changes (e.g.
+    another playback frame is picked); the analyst's own title is kept otherwise."""
+    widget, proposed = f"{key}_title", f"_{key}_title_proposed"
+    if widget not in st.session_state or st.session_state.get(proposed) != view.title:
+        st.session_state[widget] = view.title
+        st.session_state[proposed] = view.title
+    return widget
+
+
 def export_panel(view: MapView, *, key: str, incidents: gpd.GeoDataFrame | None = None) -> None:
     """An expander with title, format choices and download buttons for ``view``.
 
@@ -79,8 +89,7 @@ def export_panel(view: MapView, *, key: str, incidents: gpd.GeoDataFrame | None 
     with st.expander("Export this view", icon=":material/download:"):
         title = st.text_input(
             "Title",
-            value=view.title,
-            key=f"{key}_title",
+            key=_title_key(view, key),
             help="Press Enter before downloading: a file carries the title last sent.",
         )
 

@@ -22,7 +22,7 @@ from borderwatch.mapping.view import MapView
 
 
 def _speed_label(speed: float) -> str:
-    return f"{speed:g} a second"
+    return f"{speed:g}"  # also the URL's value: ?play_speed=2
 
 
 def playback_section(view: MapView) -> tuple[MapView, MapView]:
