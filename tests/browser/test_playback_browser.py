@@ -3,8 +3,10 @@ forward from the keyboard, all in the browser and offline."""
 
 from __future__ import annotations
 
+import io
 import re
 
+from PIL import Image, ImageChops
 from playwright.sync_api import Frame, Page, expect
 
 from borderwatch.filters import IncidentFilter, filter_incidents
@@ -33,6 +35,19 @@ def _year_count(geodata, year: int) -> int:
     return len(filter_incidents(geodata.incidents, IncidentFilter(years=(year, year))))
 
 
+def _circles_show(page: Page, frame: Frame) -> bool:
+    """Whether the map looks different with the frame's canvas hidden (circles on top of
+    the countries, not painted under them)."""
+    page.locator(MAP_IFRAME).first.evaluate("e => e.scrollIntoView({block: 'center'})")
+    hide = "(v) => { document.querySelector('canvas.bw-play-canvas').style.visibility = v; }"
+    shown = Image.open(io.BytesIO(page.locator(MAP_IFRAME).first.screenshot()))
+    frame.evaluate(hide, "hidden")
+    hidden = Image.open(io.BytesIO(page.locator(MAP_IFRAME).first.screenshot()))
+    frame.evaluate(hide, "visible")
+    changed = ImageChops.difference(shown.convert("RGB"), hidden.convert("RGB")).getbbox()
+    return changed is not None
+
+
 def _shown(frame: Frame) -> int:
     return int(frame.evaluate(FRAME_JS))
 
@@ -52,6 +67,7 @@ def test_play_pause_and_step_in_the_browser(page_and_log, app, geodata):
     assert _shown(frame) == 0
     drawn = frame.evaluate("() => document.querySelector('.leaflet-container').dataset.bwDrawn")
     assert int(drawn) == _year_count(geodata, first)
+    assert _circles_show(page, frame), "the frame's circles are not visible on the map"
 
     # Step forward and back from the keyboard: named buttons, Enter and Space.
     forward = frame.get_by_role("button", name="Step forward one frame")

@@ -49,9 +49,80 @@ _PLAYBACK_TEMPLATE = Template(
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = (function() {
     var data = {{ this.data|tojson }};
-    var renderer = L.canvas({padding: 0.3});
-    var shapes = L.layerGroup();
-    var group = L.layerGroup([shapes]);
+    var FrameCanvas = L.Layer.extend({
+        // One canvas for the whole frame: a step paints circles, it makes no Leaflet layer
+        // per circle (thousands per frame would cost a layer event and an object each).
+        onAdd: function(map) {
+            // A pane of its own above the overlays: in the overlay pane the countries' SVG
+            // covered it. Mouse events go through to the countries; the map's mousemove
+            // finds the circles.
+            var pane = map.getPane("bwPlayback");
+            if (!pane) {
+                pane = map.createPane("bwPlayback");
+                pane.style.zIndex = 450;
+                pane.style.pointerEvents = "none";
+            }
+            this._canvas = L.DomUtil.create("canvas", "bw-play-canvas leaflet-zoom-hide", pane);
+            this._tip = L.tooltip({direction: "top", offset: [0, -6]});
+            map.on("moveend zoomend resize viewreset", this._reset, this);
+            map.on("mousemove", this._hover, this);
+            map.on("mouseout", this._unhover, this);
+            this._reset();
+        },
+        onRemove: function(map) {
+            map.off("moveend zoomend resize viewreset", this._reset, this);
+            map.off("mousemove", this._hover, this);
+            map.off("mouseout", this._unhover, this);
+            this._unhover();
+            L.DomUtil.remove(this._canvas);
+        },
+        setCircles: function(circles) { this._circles = circles; this._paint(); },
+        _reset: function() {
+            var map = this._map, size = map.getSize(), ratio = window.devicePixelRatio || 1;
+            L.DomUtil.setPosition(this._canvas, map.containerPointToLayerPoint([0, 0]));
+            this._canvas.width = size.x * ratio;
+            this._canvas.height = size.y * ratio;
+            this._canvas.style.width = size.x + "px";
+            this._canvas.style.height = size.y + "px";
+            this._paint();
+        },
+        _paint: function() {
+            if (!this._map) { return; }
+            var map = this._map, ctx = this._canvas.getContext("2d");
+            var ratio = window.devicePixelRatio || 1, placed = [];
+            ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+            ctx.clearRect(0, 0, this._canvas.width, this._canvas.height);
+            ctx.lineWidth = 1;
+            ctx.strokeStyle = {{ this.outline|tojson }};
+            (this._circles || []).forEach(function(c) {
+                var p = map.latLngToContainerPoint([c[0], c[1]]);
+                ctx.beginPath();
+                ctx.arc(p.x, p.y, c[2], 0, 2 * Math.PI);
+                ctx.globalAlpha = {{ this.opacity }};
+                ctx.fillStyle = c[3];
+                ctx.fill();
+                ctx.globalAlpha = 1;
+                ctx.stroke();
+                placed.push([p.x, p.y, c[2], c]);
+            });
+            this._placed = placed;
+        },
+        _hover: function(e) {
+            var point = e.containerPoint, hit = null, placed = this._placed || [];
+            for (var i = placed.length - 1; i >= 0 && !hit; i--) {  // the topmost first
+                var dx = placed[i][0] - point.x, dy = placed[i][1] - point.y;
+                if (dx * dx + dy * dy <= placed[i][2] * placed[i][2]) { hit = placed[i][3]; }
+            }
+            if (!hit) { this._unhover(); return; }
+            this._tip.setLatLng([hit[0], hit[1]]).setContent(hit[4]);
+            if (!this._map.hasLayer(this._tip)) { this._map.openTooltip(this._tip); }
+        },
+        _unhover: function() {
+            if (this._map && this._map.hasLayer(this._tip)) { this._map.closeTooltip(this._tip); }
+        }
+    });
+    var frameCanvas = new FrameCanvas();
+    var group = L.layerGroup([frameCanvas]);
     var td = new L.TimeDimension({times: data.times.slice(),
                                   currentTime: data.times[data.start]});
     var player = new L.TimeDimension.Player({
@@ -75,21 +146,14 @@ var {{ this.get_name() }} = (function() {
     var points = data.points || [];
     var map = null;
 
-    function circle(lat, lon, radius, color, tip) {
-        var marker = L.circleMarker([lat, lon], {
-            renderer: renderer, radius: radius, color: {{ this.outline|tojson }}, weight: 1,
-            fill: true, fillColor: color, fillOpacity: {{ this.opacity }}
-        });
-        return tip ? marker.bindTooltip(tip) : marker;
-    }
-
     function draw(index) {
-        // Every frame is in the page: a step redraws circles, nothing is fetched.
+        // Every frame is in the page: a step repaints circles, nothing is fetched.
+        // A circle: lat, lon, radius, colour, tooltip.
         var drawn = [];
         if (data.mode === "points") {
             points.forEach(function(p) {
                 if (p[4] <= index && p[5] >= index) {
-                    drawn.push(circle(p[0], p[1], p[2], data.colors[p[3]], p[6]));
+                    drawn.push([p[0], p[1], p[2], data.colors[p[3]], p[6]]);
                 }
             });
         } else {
@@ -97,15 +161,13 @@ var {{ this.get_name() }} = (function() {
             var small = data.radius[0], span = data.radius[1] - data.radius[0];
             for (var k = 0; k < flat.length; k += 3) {
                 var cell = data.cells[flat[k]], n = flat[k + 1];
-                var tip = n.toLocaleString("en") + (n === 1 ? " incident" : " incidents") +
-                    ", most often " + data.typeNames[flat[k + 2]];
-                drawn.push(circle(cell[0], cell[1],
-                                  small + span * Math.sqrt(n / data.largest),
-                                  data.colors[flat[k + 2]], tip));
+                var tip = n + (n === 1 ? " incident" : " incidents") + ", most often " +
+                    data.typeNames[flat[k + 2]];
+                drawn.push([cell[0], cell[1], small + span * Math.sqrt(n / data.largest),
+                            data.colors[flat[k + 2]], tip]);
             }
         }
-        shapes.clearLayers();
-        drawn.forEach(function(m) { shapes.addLayer(m); });
+        frameCanvas.setCircles(drawn);
         if (map) {
             var box = map.getContainer();
             box.dataset.bwFrame = String(index);
@@ -153,6 +215,7 @@ var {{ this.get_name() }} = (function() {
         var kept = data.times.indexOf(map.bwState.playTime);
         if (map.bwState.playStart === data.times[data.start] && kept >= 0) { start = kept; }
         map.bwState.playStart = data.times[data.start];
+        map.bwPlayback = group.bwPlayback;
         td.on("timeload", onTimeload);
         player.on("play stop", labelButtons);
         control.addTo(map);
@@ -165,7 +228,7 @@ var {{ this.get_name() }} = (function() {
         td.off("timeload", onTimeload);
         player.off("play stop", labelButtons);
         if (control._map) { control.remove(); }
-        shapes.clearLayers();
+        if (map && map.bwPlayback === group.bwPlayback) { delete map.bwPlayback; }
         map = null;
     });
     group.bwPlayback = {timeDimension: td, player: player, control: control, data: data};
@@ -181,8 +244,9 @@ class PlaybackLayer(Layer):
 
     A switchable overlay: turning it off stops the player and removes the control. While on,
     the map container carries ``data-bw-frame``, ``data-bw-frame-label`` and
-    ``data-bw-drawn`` (the frame shown and how many circles it drew), and the map fires
-    ``bwframe`` on each frame.
+    ``data-bw-drawn`` (the frame shown and how many circles it drew), the map fires
+    ``bwframe`` on each frame, and ``map.bwPlayback`` holds the time dimension, the player,
+    the control and the frames (for tests and benchmarks).
     """
 
     _template = _PLAYBACK_TEMPLATE
