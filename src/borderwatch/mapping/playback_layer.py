@@ -89,22 +89,33 @@ var {{ this.get_name() }} = (function() {
         _paint: function() {
             if (!this._map) { return; }
             var map = this._map, ctx = this._canvas.getContext("2d");
-            var ratio = window.devicePixelRatio || 1, placed = [];
+            var ratio = window.devicePixelRatio || 1, placed = [], byColor = {};
             ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
             ctx.clearRect(0, 0, this._canvas.width, this._canvas.height);
-            ctx.lineWidth = 1;
-            ctx.strokeStyle = {{ this.outline|tojson }};
             (this._circles || []).forEach(function(c) {
                 var p = map.latLngToContainerPoint([c[0], c[1]]);
-                ctx.beginPath();
-                ctx.arc(p.x, p.y, c[2], 0, 2 * Math.PI);
-                ctx.globalAlpha = {{ this.opacity }};
-                ctx.fillStyle = c[3];
-                ctx.fill();
-                ctx.globalAlpha = 1;
-                ctx.stroke();
+                (byColor[c[3]] = byColor[c[3]] || []).push([p.x, p.y, c[2]]);
                 placed.push([p.x, p.y, c[2], c]);
             });
+            // One path per colour and one outline path: a few draw calls per frame, not two
+            // per circle.
+            var outline = new Path2D();
+            ctx.globalAlpha = {{ this.opacity }};
+            Object.keys(byColor).forEach(function(color) {
+                var fill = new Path2D();
+                byColor[color].forEach(function(p) {
+                    fill.moveTo(p[0] + p[2], p[1]);
+                    fill.arc(p[0], p[1], p[2], 0, 2 * Math.PI);
+                    outline.moveTo(p[0] + p[2], p[1]);
+                    outline.arc(p[0], p[1], p[2], 0, 2 * Math.PI);
+                });
+                ctx.fillStyle = color;
+                ctx.fill(fill);
+            });
+            ctx.globalAlpha = 1;
+            ctx.lineWidth = 1;
+            ctx.strokeStyle = {{ this.outline|tojson }};
+            ctx.stroke(outline);
             this._placed = placed;
         },
         _hover: function(e) {
