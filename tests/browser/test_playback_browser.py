@@ -48,6 +48,29 @@ def _circles_show(page: Page, frame: Frame) -> bool:
     return changed is not None
 
 
+#: The first circle of the frame shown: where it is in the map and its tooltip text.
+FIRST_CIRCLE_JS = """() => {
+    const map = Object.values(window).find(v => v && v.bwPlayback);
+    const playback = map.bwPlayback, index = playback.timeDimension.getCurrentTimeIndex();
+    const point = playback.data.points.find(p => p[4] <= index && p[5] >= index);
+    const at = map.latLngToContainerPoint([point[0], point[1]]);
+    const box = document.querySelector('.leaflet-container').getBoundingClientRect();
+    const text = document.createElement('textarea');
+    text.innerHTML = point[6];
+    return [box.x + at.x, box.y + at.y, text.value];
+}"""
+
+
+def _hover_names_an_incident(page: Page, frame: Frame) -> None:
+    """A real mouse over a circle shows its incident's name and date."""
+    x, y, label = frame.evaluate(FIRST_CIRCLE_JS)
+    iframe = page.locator(MAP_IFRAME).first.bounding_box()
+    assert iframe is not None
+    page.mouse.move(iframe["x"] + x, iframe["y"] + y)
+    # (The country under it shows its own tooltip too.)
+    expect(frame.locator(".leaflet-tooltip", has_text=label)).to_be_visible(timeout=5_000)
+
+
 def _shown(frame: Frame) -> int:
     return int(frame.evaluate(FRAME_JS))
 
@@ -68,6 +91,7 @@ def test_play_pause_and_step_in_the_browser(page_and_log, app, geodata):
     drawn = frame.evaluate("() => document.querySelector('.leaflet-container').dataset.bwDrawn")
     assert int(drawn) == _year_count(geodata, first)
     assert _circles_show(page, frame), "the frame's circles are not visible on the map"
+    _hover_names_an_incident(page, frame)
 
     # Step forward and back from the keyboard: named buttons, Enter and Space.
     forward = frame.get_by_role("button", name="Step forward one frame")
