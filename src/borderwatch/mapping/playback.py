@@ -245,12 +245,14 @@ def _cell_frames(
     """
     cell_x = np.floor(placed["longitude"].to_numpy(float) / cell_deg).astype("int64")
     cell_y = np.floor(placed["latitude"].to_numpy(float) / cell_deg).astype("int64")
-    keys = pd.MultiIndex.from_arrays([cell_x, cell_y])
-    codes, unique = pd.factorize(keys)
+    # One integer per cell (x and y packed): factorizing pairs of columns is much slower.
+    low_x, low_y = cell_x.min(), cell_y.min()
+    rows_y = int(cell_y.max() - low_y) + 1
+    codes, unique = pd.factorize((cell_x - low_x) * rows_y + (cell_y - low_y))
     cells = pd.DataFrame(
         {
-            "latitude": (np.array([k[1] for k in unique]) + 0.5) * cell_deg,
-            "longitude": (np.array([k[0] for k in unique]) + 0.5) * cell_deg,
+            "latitude": (unique % rows_y + low_y + 0.5) * cell_deg,
+            "longitude": (unique // rows_y + low_x + 0.5) * cell_deg,
         }
     ).round(4)
     # One row per (incident, frame it is in): most incidents last a day, so about
@@ -260,17 +262,21 @@ def _cell_frames(
     frame = np.repeat(first, spans) + (
         np.arange(len(rows)) - np.repeat(np.cumsum(spans) - spans, spans)
     )
-    types = placed["event_type"].astype(str).to_numpy()[rows]
-    table = pd.DataFrame({"frame": frame, "cell": codes[rows], "event_type": types})
-    per_type = table.groupby(["frame", "cell", "event_type"]).size().rename("n").reset_index()
+    # Counted on integer codes (types, cells, frames): strings would cost seconds.
+    type_codes, type_names = pd.factorize(placed["event_type"].astype(str))
+    per_type = pd.DataFrame(
+        {"frame": frame, "cell": codes[rows], "kind": type_codes[rows]}
+    ).value_counts()
+    per_type = per_type.rename("n").reset_index()
     per_cell = per_type.groupby(["frame", "cell"])["n"].sum().rename("incidents")
     main = (
-        per_type.sort_values(["n", "event_type"], ascending=[False, True])
+        per_type.sort_values(["n", "kind"], ascending=[False, True])
         .drop_duplicates(["frame", "cell"])
-        .set_index(["frame", "cell"])["event_type"]
-        .rename("main_type")
+        .set_index(["frame", "cell"])["kind"]
     )
     cell_frames = pd.concat([per_cell, main], axis=1).reset_index()
+    cell_frames["main_type"] = np.asarray(type_names)[cell_frames["kind"].to_numpy()]
+    cell_frames = cell_frames.drop(columns="kind")
     return cells, cell_frames.sort_values(["frame", "cell"]).reset_index(drop=True)
 
 
