@@ -164,4 +164,19 @@ def test_borders_page_plays_months_with_a_rolling_window(page_and_log, app):
     frame.get_by_role("button", name="Step forward one frame").click()
     expect(date).not_to_have_text(before, timeout=5_000)
     assert _shown(frame) == 1
+    # The time slider jumps: a click near its right end shows one of the last frames.
+    last = (
+        int(
+            frame.evaluate(
+                "() => Object.values(window).find(v => v && v.bwPlayback).bwPlayback.data.times.length"
+            )
+        )
+        - 1
+    )
+    page.locator(MAP_IFRAME).first.evaluate("e => e.scrollIntoView({block: 'center'})")
+    bar = frame.locator(".timecontrol-dateslider .slider")
+    box = bar.bounding_box()
+    assert box is not None
+    bar.click(position={"x": box["width"] - 2, "y": box["height"] / 2})
+    frame.wait_for_function(f"({FRAME_JS})() >= {last - 2}", timeout=5_000)
     assert log.foreign(app.host) == []
