@@ -65,3 +65,22 @@ def test_borders_page_plays_the_zone_incidents():
     assert sum(data["counts"]) > 0
     title = at.text_input(key="border_title").value
     assert title.startswith("Incidents within 50 km of") and title.endswith(data["labels"][0])
+
+
+def test_changing_the_step_after_picking_a_late_frame_keeps_the_page_working():
+    at = _run({"play": "true"})
+    frame = at.selectbox(key="play_frame")
+    frame.set_value(len(frame.options) - 1).run()
+    assert not at.exception, at.exception
+    at.segmented_control(key="play_step").set_value("month").run()
+    assert not at.exception, at.exception
+    data = _frames_data(_map_script(at))
+    assert data["step"] == "month" and 0 <= data["start"] < len(data["times"])
+
+
+def test_nothing_to_play_is_explained_and_the_map_still_drawn():
+    at = _borders_page({"border": "Libya – Tunisia", "country": ["Mauritania"]})
+    at.toggle(key="play").set_value(True).run()
+    assert not at.exception, at.exception
+    assert any("a place and a date to play" in w.value for w in at.warning)
+    assert "L.TimeDimension(" not in _map_script(at)

@@ -14,6 +14,8 @@ from borderwatch.filters import IncidentFilter, filter_incidents
 from .conftest import ARTIFACTS
 from .test_incident_map_browser import MAP_IFRAME, TIMEOUT_MS
 
+#: The map's playback (time dimension, player, frames), as the layer exposes it.
+PLAYBACK_JS = "Object.values(window).find(v => v && v.bwPlayback).bwPlayback"
 #: The frame shown, as the playback layer writes it on the map container.
 FRAME_JS = "() => Number(document.querySelector('.leaflet-container').dataset.bwFrame)"
 
@@ -165,14 +167,7 @@ def test_borders_page_plays_months_with_a_rolling_window(page_and_log, app):
     expect(date).not_to_have_text(before, timeout=5_000)
     assert _shown(frame) == 1
     # The time slider jumps: a click near its right end shows one of the last frames.
-    last = (
-        int(
-            frame.evaluate(
-                "() => Object.values(window).find(v => v && v.bwPlayback).bwPlayback.data.times.length"
-            )
-        )
-        - 1
-    )
+    last = int(frame.evaluate(f"() => {PLAYBACK_JS}.data.times.length")) - 1
     page.locator(MAP_IFRAME).first.evaluate("e => e.scrollIntoView({block: 'center'})")
     bar = frame.locator(".timecontrol-dateslider .slider")
     box = bar.bounding_box()
