@@ -175,3 +175,25 @@ def test_borders_page_plays_months_with_a_rolling_window(page_and_log, app):
     bar.click(position={"x": box["width"] - 2, "y": box["height"] / 2})
     frame.wait_for_function(f"({FRAME_JS})() >= {last - 2}", timeout=5_000)
     assert log.foreign(app.host) == []
+
+
+def test_a_new_speed_keeps_the_frame_shown(page_and_log, app):
+    page, log = page_and_log
+    page.goto(f"{app.url}/?play=true", wait_until="domcontentloaded")
+    frame = _playing_map(page)
+    forward = frame.get_by_role("button", name="Step forward one frame")
+    forward.click()
+    forward.click()
+    frame.wait_for_function(f"({FRAME_JS})() === 2", timeout=5_000)
+    label = frame.locator(".timecontrol-date").inner_text()
+    # Faster, from the keyboard: the map's data are replaced in place, the frame stays.
+    speed = page.get_by_role("slider", name="Frames a second")
+    speed.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"play_speed=2"), timeout=TIMEOUT_MS)
+    frame.wait_for_function(
+        f"() => {PLAYBACK_JS}.player.getTransitionTime() === 500", timeout=TIMEOUT_MS
+    )
+    assert _shown(frame) == 2
+    assert frame.locator(".timecontrol-date").inner_text() == label
+    assert log.foreign(app.host) == []
