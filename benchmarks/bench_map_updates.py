@@ -175,6 +175,9 @@ def main() -> None:
     parser.add_argument("--before", default="main", help="revision with the full reload")
     parser.add_argument("--changes", type=int, default=8)
     parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument(
+        "--store", type=Path, help="an existing dataset store to use instead of --events"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="borderwatch-mapupd-") as tmp:
         work = Path(tmp)
@@ -182,14 +185,14 @@ def main() -> None:
         env = {environment_variable("cache_dir"): str(work / "cache")}
         empty = work / "empty-store"
         empty.mkdir()
-        store = _make_store(args.events, work) if args.events else empty
+        store = args.store or (_make_store(args.events, work) if args.events else empty)
         env[environment_variable("data_dir")] = str(store)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=chromium_executable(), headless=True, args=list(CHROMIUM_ARGS)
             )
             report = {
-                "events": args.events or "curated only",
+                "events": args.events or (str(args.store) if args.store else "curated only"),
                 "before": args.before,
                 "before_full_reload": _one_variant(
                     browser, before_root, env, args.changes, args.sessions

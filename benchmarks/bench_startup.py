@@ -10,7 +10,10 @@ session, alternately, so machine noise hits both alike:
 - ``before``: the code of ``--before`` (default: the commit before the prepared-data
   cache), extracted with ``git archive`` and run from its own folder;
 - ``after``: this working tree; its first start builds the on-disk prepared data
-  (``cold``), later starts reuse it (``warm``).
+  (``cold``), later starts reuse it (``warm``);
+- ``floor`` (with ``--floor``): the least any Streamlit + streamlit-folium app takes on this
+  machine — a page with a title and a one-marker map (Leaflet served locally), started with
+  ``streamlit run``. No change to BorderWatch can start faster than this.
 
 Run: ``python benchmarks/bench_startup.py [--events N] [--runs K] [--before REV]``.
 ``--events`` imports a synthetic ACLED file of N rows (see ``bench_import.py``) first.
@@ -66,12 +69,38 @@ def _make_store(events: int, into: Path) -> Path:
     return store
 
 
-def _time_to_map(browser: Browser, root: Path, env: dict[str, str]) -> float:
+#: The floor app: what every Streamlit + streamlit-folium map page has to do.
+FLOOR_APP = """
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+from borderwatch.mapping.assets import use_local_assets
+st.title("Floor")
+m = folium.Map(location=[30, 10], zoom_start=4, tiles=None)
+folium.CircleMarker([33, 9], radius=8, class_name="bw-incident").add_to(m)
+st_folium(use_local_assets(m), height=620, use_container_width=True, returned_objects=[])
+"""
+
+
+def _floor_root(work: Path) -> Path:
+    """A folder with the floor app and the vendored Leaflet beside it."""
+    root = work / "floor"
+    root.mkdir()
+    (root / "floor.py").write_text(FLOOR_APP, encoding="utf-8")
+    (root / "static").symlink_to(paths.REPO_ROOT / "static")
+    (root / "src").symlink_to(paths.REPO_ROOT / "src")
+    return root
+
+
+def _time_to_map(
+    browser: Browser, root: Path, env: dict[str, str], app: tuple[str, ...] = ()
+) -> float:
     port = free_port()
     started = time.perf_counter()
+    command = app or ("-m", "borderwatch.ui.launcher")
     process = subprocess.Popen(
         [
-            *(sys.executable, "-m", "borderwatch.ui.launcher"),
+            *(sys.executable, *command),
             *("--server.address", "127.0.0.1", "--server.port", str(port)),
             *("--server.headless", "true"),
         ],
@@ -103,6 +132,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=0)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--before", default=BEFORE)
+    parser.add_argument("--floor", action="store_true", help="also time the floor app")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="borderwatch-startup-") as tmp:
         work = Path(tmp)
@@ -113,6 +143,10 @@ def main() -> None:
             environment_variable("cache_dir"): str(work / "cache"),
         }
         timings: dict[str, list[float]] = {"before": [], "after_warm": []}
+        floor_app = ("-m", "streamlit", "run", "floor.py", "--server.enableStaticServing", "true")
+        floor_root = _floor_root(work) if args.floor else None
+        if floor_root:
+            timings["floor"] = []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=chromium_executable(), args=list(CHROMIUM_ARGS)
@@ -121,6 +155,8 @@ def main() -> None:
             for _ in range(args.runs):
                 timings["before"].append(_time_to_map(browser, before_root, env))
                 timings["after_warm"].append(_time_to_map(browser, paths.REPO_ROOT, env))
+                if floor_root:
+                    timings["floor"].append(_time_to_map(browser, floor_root, env, floor_app))
             browser.close()
     medians = {name: statistics.median(values) for name, values in timings.items()}
     print(
@@ -134,6 +170,14 @@ def main() -> None:
                 "median_after_warm_s": round(medians["after_warm"], 2),
                 "after_cold_first_start_s": round(after_cold, 2),
                 "speed-up": round(medians["before"] / medians["after_warm"], 2),
+                **(
+                    {
+                        "median_floor_s": round(medians["floor"], 2),
+                        "floor_over_before": round(medians["floor"] / medians["before"], 2),
+                    }
+                    if "floor" in medians
+                    else {}
+                ),
             },
             indent=2,
         )

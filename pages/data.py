@@ -5,10 +5,10 @@ import logging
 import streamlit as st
 
 from borderwatch.app import duplicates, imports
+from borderwatch.app.backend import dataset_store
 from borderwatch.config import settings
 from borderwatch.errors import DataFileError
 from borderwatch.importers import ImportRefusedError, ImportResult, SheetChoiceError
-from borderwatch.store import DatasetStore, data_dir
 from borderwatch.ui.data import (
     DEDUPE_DAYS_KEY,
     DEDUPE_KM_KEY,
@@ -23,7 +23,7 @@ _countries = countries_or_none
 _set_aside = set_aside_datasets
 
 limits = settings()
-store = DatasetStore(data_dir())
+store = dataset_store(limits)
 
 st.title("Your data")
 st.markdown(

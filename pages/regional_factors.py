@@ -8,8 +8,12 @@ from borderwatch.app.borders import select_border
 from borderwatch.charts import capability_chart, security_trend_chart
 from borderwatch.cooperation import participation_matrix
 from borderwatch.factors import (
+    CAPABILITY_YEARS,
     FLUID_STATES,
     RIVALS,
+    capability_coverage,
+    capability_series,
+    capability_states,
     capability_table,
     rivalry_arrangements,
     security_by_country_year,
@@ -85,39 +89,33 @@ with fluid_tab:
 
 with capability_tab:
     capabilities = geodata.capabilities
+    states = capability_states(geodata.countries)
+    first, last = CAPABILITY_YEARS[0], CAPABILITY_YEARS[-1]
     st.caption(
-        "Figures as reported by the outlets named beside each number; the primary SIPRI and "
-        "IISS tables were not at hand, so most are marked unverified. Unknown values are "
-        "shown as unknown, never as zero. Check the note: price bases differ between years."
+        "Figures as reported by the outlets named in the table below, each with the release "
+        "it comes from (SIPRI revises past years, so releases are not one series) and its "
+        "price basis. The primary SIPRI and IISS tables were not at hand: most figures are "
+        "unverified. Unknown stays unknown, never zero. After a figure: * one source, "
+        "† sources disagree (range); no mark: two sources."
     )
+    st.dataframe(capability_coverage(capabilities, states), hide_index=True, width="stretch")
+    for indicator, label in CAPABILITY_INDICATORS.items():
+        st.markdown(f"**{label}, {first}–{last}**")
+        series = capability_series(
+            capabilities, indicator=indicator, states=states, country_names=names
+        )
+        # Tall enough for every year at once: the whole series is the point of the grid.
+        st.dataframe(series, width="stretch", height=35 * (len(series) + 1) + 3)
     chart_col, personnel_col = st.columns(2)
-    chart_col.altair_chart(
-        capability_chart(
-            capabilities,
-            indicator="military_expenditure_usd_bn",
-            title=CAPABILITY_INDICATORS["military_expenditure_usd_bn"],
-            country_names=names,
-        ),
-        width="stretch",
-    )
-    personnel_col.altair_chart(
-        capability_chart(
-            capabilities,
-            indicator="active_personnel",
-            title=CAPABILITY_INDICATORS["active_personnel"],
-            country_names=names,
-        ),
-        width="stretch",
-    )
-    unknown = capabilities[capabilities["value_low"].isna()]
-    if not unknown.empty:
-        st.caption(
-            "Not drawn, unknown: "
-            + "; ".join(
-                f"{names.get(r.country_iso3, r.country_iso3)} — "
-                f"{CAPABILITY_INDICATORS[r.indicator].lower()}"
-                for r in unknown.itertuples()
-            )
+    for column, indicator in zip((chart_col, personnel_col), CAPABILITY_INDICATORS, strict=True):
+        column.altair_chart(
+            capability_chart(
+                capabilities,
+                indicator=indicator,
+                title=CAPABILITY_INDICATORS[indicator],
+                country_names=names,
+            ),
+            width="stretch",
         )
     st.dataframe(capability_table(capabilities, names), hide_index=True, width="stretch")
 

@@ -117,7 +117,8 @@ def main() -> None:
             "cooperation.csv": "BorderWatch curation from public reporting; sources per row",
             "crossings.csv": "BorderWatch curation from public reporting; sources per row",
             "capabilities.csv": "figures as reported (SIPRI, IISS, CIA World Factbook via the "
-            "outlets named per row); unverified unless marked",
+            "outlets named per row), each with its release and price basis; unverified "
+            "unless marked",
             "barriers.geojson": "derived: border line between two crossings (schematic)",
             "border_lengths.csv": "published lengths as cited per row (CIA World Factbook "
             "editions, Sovereign Limits, press); measured_km from borders.geojson",

@@ -62,3 +62,33 @@ def test_map_switches_to_cells_above_the_limit(geodata, many):
     )
     assert "bw-cell" not in small
     assert small.count("bw-id:") == len(few)  # one marker row per incident (see layers)
+
+
+def test_cell_layer_features_carry_counts_tooltip_and_popup_fields():
+    import folium
+    import pandas as pd
+
+    from borderwatch.mapping import layers
+
+    cells = pd.DataFrame(
+        {
+            "longitude": [1.5, 9.25],
+            "latitude": [30.0, 33.5],
+            "incidents": [3, 40],
+            "deaths_low": [0.0, 10.0],
+            "deaths_best": [1.0, 12.0],
+            "deaths_high": [2.0, 15.0],
+            "main_type": ["terrorist_attack", "armed_clash"],
+            "first": pd.to_datetime(["2014-01-02", "2015-03-04"]),
+            "last": pd.to_datetime(["2014-05-06", "2016-07-08"]),
+        }
+    )
+    layer = layers.add_incident_cells(folium.FeatureGroup(), cells, cell_deg=2.0)
+    features = layer.data["features"]
+    assert [f["geometry"]["coordinates"] for f in features] == [[1.5, 30.0], [9.25, 33.5]]
+    assert [f["properties"]["incidents"] for f in features] == [3, 40]
+    assert features[1]["properties"]["radius"] == 26.0  # the largest cell
+    assert features[0]["properties"]["period"] == "2014-01-02 to 2014-05-06"
+    assert features[1]["properties"]["deaths"] == "10–15 (best 12)"
+    for field in ("incidents", "deaths", "main_type", "period", "hint", "color"):
+        assert all(field in f["properties"] for f in features)

@@ -127,6 +127,29 @@ def test_disputed_rows_say_how():
                 assert "isputed" in row["unverified"], (name, row[next(iter(row))])
 
 
+def test_disputed_capabilities_keep_the_competing_figures():
+    # Competing figures are a range (low < high), and the note says who gives which.
+    _, rows = _curated_rows("capabilities.csv")
+    disputed = [r for r in rows if r["verification"] == "disputed"]
+    assert disputed
+    for row in disputed:
+        key = (row["country_iso3"], row["indicator"], row["year"])
+        assert float(row["value_low"]) < float(row["value_high"]), key
+        assert "isputed" in row["note"], key
+
+
+def test_every_capability_figure_names_its_release():
+    # SIPRI revises past years: a figure without its release cannot be compared.
+    _, rows = _curated_rows("capabilities.csv")
+    for row in (r for r in rows if r["value_low"]):
+        key = (row["country_iso3"], row["indicator"], row["year"])
+        assert row["release"], key
+        if "SIPRI" in row["source"]:
+            assert "SIPRI" in row["release"], key
+        money = row["indicator"] == "military_expenditure_usd_bn"
+        assert bool(row["price_basis"]) == money, key
+
+
 def test_border_lengths_beside_the_measured_line(geodata):
     _, rows = _curated_rows("border_lengths.csv")
     measured = geodata.borders.set_index("pair")["length_km"]

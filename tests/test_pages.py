@@ -226,6 +226,18 @@ def test_regional_factors_page():
         (capability["Country"] == "Libya") & (capability["Indicator"].str.contains("personnel"))
     ]
     assert list(libya_personnel["Value"]) == ["unknown"]
+    assert {"Release", "Price basis", "Verification"} <= set(capability.columns)
+    # The series: a year x country grid per indicator, unknown cells written as such.
+    series = [t for t in tables if t.index.name == "Year"]
+    assert len(series) == 2
+    for grid in series:
+        assert list(grid.index) == list(range(2011, 2025))
+        assert {"Algeria", "Libya", "Chad"} <= set(grid.columns)
+        assert "Western Sahara" not in grid.columns
+        assert (grid == "unknown").any().any()
+    assert series[0].loc[2024, "Algeria"] == "21.8"
+    coverage = next(t for t in tables if "Unknown" in t.columns)
+    assert (coverage["Cells"] == 140).all()
     assert any("Border share" in t.columns for t in tables)
     assert any("Arrangement" in t.columns and "Started" in t.columns for t in tables)
     assert "bw-closure" in _map_script(at)

@@ -291,7 +291,16 @@ def capability_chart(
     encoding = {
         "x": alt.X("year:O", title="Year"),
         "color": alt.Color("country:N", title="Country"),
-        "tooltip": ["country", "year", "value_low", "value_high", "verified", "source"],
+        "tooltip": [
+            "country",
+            "year",
+            "value_low",
+            "value_high",
+            "release",
+            "price_basis",
+            "verification",
+            "source",
+        ],
     }
     return (
         base.mark_rule(strokeWidth=4).encode(y="value_low:Q", y2="value_high:Q", **encoding)

@@ -64,6 +64,10 @@ class Settings:
     default_zone_km: int = 50
     #: Chromium binary for browser tests and benchmarks (default: ``chromium`` on PATH).
     chromium: str = ""
+    #: Team mode: a PostgreSQL + PostGIS database (SQLAlchemy URL, e.g.
+    #: ``postgresql+psycopg://borderwatch_app@127.0.0.1:55432/borderwatch``) that holds the
+    #: imported datasets and the audit trail. Empty: files in :attr:`data_dir` (one machine).
+    database_url: str = ""
 
     @property
     def max_import_bytes(self) -> int:

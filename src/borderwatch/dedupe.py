@@ -354,10 +354,15 @@ def _clusters(
     label = _split_conflicts(len(usable), i, j, metres, code[usable], allowed)
     _, inverse, counts = np.unique(label, return_inverse=True, return_counts=True)
     in_cluster = counts[inverse.reshape(-1)] >= 2
-    position, label = usable[in_cluster], label[in_cluster]
+    return _order_clusters(incidents, usable[in_cluster], label[in_cluster], curated)
 
-    # Preferred member: curated, then best (lowest) location precision, then most sources,
-    # then the first in the table.
+
+def _order_clusters(
+    incidents: pd.DataFrame, position: np.ndarray, label: np.ndarray, curated: np.ndarray
+) -> _Clusters:
+    """Number the clusters by their first row in the table and put each one's preferred
+    member first: curated, then best (lowest) location precision, then most sources, then
+    the first in the table."""
     if "location_precision" in incidents.columns:
         precision = pd.to_numeric(incidents["location_precision"], errors="coerce")
         precision = precision.to_numpy("float64", na_value=np.nan)[position]
@@ -369,7 +374,6 @@ def _clusters(
         n_sources = np.array([len(_as_tuple(v)) for v in values], dtype=int)
     else:
         n_sources = np.zeros(len(position), dtype=int)
-    # Clusters numbered by their first row in the table.
     first = pd.Series(position).groupby(label).transform("min").to_numpy()
     order = np.lexsort((position, -n_sources, precision, ~curated[position], first))
     position, first = position[order], first[order]

@@ -470,6 +470,12 @@ CAPABILITY_INDICATORS: dict[str, str] = {
     "military_expenditure_usd_bn": "Military expenditure (US$ bn)",
     "active_personnel": "Active military personnel",
 }
+#: The money indicator: the only one whose figures have a price basis.
+EXPENDITURE_INDICATOR = "military_expenditure_usd_bn"
+#: Price bases of expenditure figures. SIPRI publishes current and constant US$ side by side
+#: and the outlets quoting it often do not say which: then the basis is "not stated"; a range
+#: whose figures have different bases is "mixed" (the note says which is which).
+PRICE_BASES = ("current US$", "constant 2015 US$", "not stated", "mixed")
 
 CAPABILITIES = TableSchema(
     name="capabilities",
@@ -480,6 +486,8 @@ CAPABILITIES = TableSchema(
         Column("year", "int", required=True, minimum=1950, maximum=2100),
         Column("value_low", "float", minimum=0),
         Column("value_high", "float", minimum=0),
+        Column("release"),
+        Column("price_basis", allowed=PRICE_BASES),
         Column("source"),
         *VERIFICATION_COLUMNS,
         Column("note"),
@@ -497,6 +505,20 @@ CAPABILITIES = TableSchema(
             "source",
             "a figure needs its source (leave the values empty when none is known)",
             lambda t: t["value_low"].notna() & (t["source"] == ""),
+        ),
+        Rule(
+            "release",
+            "a figure needs the release or edition it comes from (SIPRI revises past years)",
+            lambda t: t["value_low"].notna() & (t["release"] == ""),
+        ),
+        Rule(
+            "price_basis",
+            "an expenditure figure needs its price basis ('not stated' when the source "
+            "does not say); personnel figures have none",
+            lambda t: (
+                t["value_low"].notna()
+                & ((t["indicator"] == EXPENDITURE_INDICATOR) == (t["price_basis"] == ""))
+            ),
         ),
     ),
 )

@@ -120,6 +120,9 @@ class DatasetInfo:
     merge_duplicates
         Whether its incidents may be merged with reports of the same event in other
         datasets (:mod:`borderwatch.dedupe`); on by default.
+    groups
+        Groups allowed to see it (team mode: licensed data such as ACLED or GTD). Empty: every
+        user sees it. A user outside the groups never sees its rows, counts, exports or entry.
     """
 
     key: str
@@ -134,6 +137,7 @@ class DatasetInfo:
     sha256: str
     source_sha256: str = ""
     merge_duplicates: bool = True
+    groups: tuple[str, ...] = ()
 
 
 #: Fields every registry entry has.
@@ -150,7 +154,7 @@ _FIELD_TYPES = {
     "sha256": str,
 }
 #: Fields added later: an entry written before them gets the default.
-_OPTIONAL_FIELD_TYPES = {"source_sha256": str, "merge_duplicates": bool}
+_OPTIONAL_FIELD_TYPES = {"source_sha256": str, "merge_duplicates": bool, "groups": list}
 
 DISTINCT_NAME = "distinct.json"
 DISTINCT_FORMAT = "borderwatch-distinct-pairs"
@@ -199,6 +203,14 @@ class _Registry:
             "retired": self.retired,
         }
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _group_names(groups: Iterable[str]) -> tuple[str, ...]:
+    """Sorted, distinct, stripped group names; an empty name is refused."""
+    names = {str(group).strip() for group in groups}
+    if "" in names:
+        raise ValueError("a group name must not be empty")
+    return tuple(sorted(names))
 
 
 def _slug(text: str) -> str:
@@ -434,6 +446,17 @@ class DatasetStore:
             self._write_registry(registry)
         return info
 
+    def set_groups(self, key: str, groups: Iterable[str]) -> DatasetInfo:
+        """Restrict a dataset to the named groups (none: everyone sees it); returns its entry."""
+        allowed = _group_names(groups)
+        with self._writing():
+            registry = self._read_registry()
+            position = registry.find(key)
+            info = replace(registry.datasets[position], groups=allowed)
+            registry.datasets[position] = info
+            self._write_registry(registry)
+        return info
+
     # ---------------------------------------------------------------- split merges
 
     @property
@@ -545,11 +568,9 @@ class DatasetStore:
             for message in entry_problems:
                 problems.append(Problem(None, None, f"dataset entry {number}: {message}"))
             if not entry_problems:
-                datasets.append(
-                    DatasetInfo(
-                        **{f.name: entry[f.name] for f in fields(DatasetInfo) if f.name in entry}
-                    )
-                )
+                values = {f.name: entry[f.name] for f in fields(DatasetInfo) if f.name in entry}
+                values["groups"] = tuple(values.get("groups", ()))
+                datasets.append(DatasetInfo(**values))
         keys = [info.key for info in datasets]
         problems.extend(
             Problem(None, "key", f"'{key}' is used by more than one entry")
@@ -572,6 +593,10 @@ class DatasetStore:
         for name, kind in _OPTIONAL_FIELD_TYPES.items():
             if name in entry and not isinstance(entry[name], kind):
                 problems.append(f"field '{name}' is not a {kind.__name__}")
+        if isinstance(entry.get("groups"), builtins.list) and not all(
+            isinstance(group, str) and group for group in entry["groups"]
+        ):
+            problems.append("field 'groups' must list non-empty group names")
         if problems:
             return problems
         if not _KEY_PATTERN.match(entry["key"]):

@@ -114,3 +114,26 @@ def test_each_download_button_delivers_its_own_format_first_time(page_and_log, a
         head = Path(download.path()).read_bytes()[:8]
         assert {".svg": b"<?xml", ".pdf": b"%PDF", ".png": b"\x89PNG"}[suffix] in head
     assert log.foreign(app.host) == []
+
+
+def test_a_title_typed_without_enter_names_the_next_download(page_and_log, app):
+    """The title is taken as the analyst types: no Enter needed before a download."""
+    page, log = page_and_log
+    page.goto(f"{app.url}/?country=Tunisia", wait_until="domcontentloaded")
+    _open_export_panel(page)
+    title = page.get_by_role("textbox", name="Title")
+    title.scroll_into_view_if_needed()
+    title.click()
+    title.press("ControlOrMeta+a")
+    title.press_sequentially("Tunisia brief", delay=40)
+    # No Enter: the hand goes from the keyboard to the mouse (a few hundred ms for a person).
+    page.wait_for_timeout(400)
+    opener = page.get_by_role("button", name=re.compile(r"Download \d+ incidents"))
+    opener.scroll_into_view_if_needed()
+    opener.click()
+    with page.expect_download(timeout=TIMEOUT_MS) as download_info:
+        page.get_by_role("button", name="GeoJSON").click()
+    download = download_info.value
+    assert download.suggested_filename == "tunisia-brief.geojson", download.suggested_filename
+    assert '"Tunisia brief"' in Path(download.path()).read_text(encoding="utf-8")
+    assert log.foreign(app.host) == []

@@ -116,6 +116,25 @@ def test_phone_legend_collapsed_popup_fits_map_fills_width(browser, app):
     context.close()
 
 
+def test_phone_map_is_about_as_tall_as_wide_and_desktop_keeps_its_height(browser, app):
+    heights = {}
+    for width, height in ((390, 844), (1440, 900)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        page.goto(app.url, wait_until="domcontentloaded")
+        frame = _map_frame(page)
+        page.wait_for_timeout(1500)
+        box = page.locator(MAP_IFRAME).bounding_box()
+        drawn = frame.evaluate("() => document.getElementById('map_div').offsetHeight")
+        heights[width] = (box["width"], box["height"], drawn)
+        context.close()
+    phone_width, phone_height, phone_drawn = heights[390]
+    # The region fills a phone's map instead of a third of it; nothing is clipped.
+    assert 300 <= phone_height <= phone_width, heights
+    assert abs(phone_drawn - phone_height) <= 2, heights
+    assert heights[1440][1] == 620, heights
+
+
 def test_legend_open_on_a_wide_map_does_not_cover_the_selection(page_and_log, app, geodata):
     page, _ = page_and_log
     page.goto(app.url, wait_until="domcontentloaded")

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from borderwatch.store import DatasetInfo, DatasetStore, DistinctPair
+from borderwatch.app.backend import DatasetStoreBackend
+from borderwatch.store import DatasetInfo, DistinctPair
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
@@ -105,22 +106,22 @@ def count_merged(incidents: pd.DataFrame) -> int:
     return int((incidents["also_reported_as"].map(len) > 0).sum())
 
 
-def split_group(store: DatasetStore, group: MergedGroup) -> list[DistinctPair]:
+def split_group(store: DatasetStoreBackend, group: MergedGroup) -> list[DistinctPair]:
     """Declare the group's reports distinct from one another: they are shown apart from
     the next build of the data on. Returns every pair now declared."""
     return store.declare_distinct(group.pairs)
 
 
-def split_pairs(store: DatasetStore) -> list[DistinctPair]:
+def split_pairs(store: DatasetStoreBackend) -> list[DistinctPair]:
     """The pairs of reports the analyst declared distinct, in the order declared."""
     return store.distinct_pairs()
 
 
-def undo_split(store: DatasetStore, pair: DistinctPair) -> list[DistinctPair]:
+def undo_split(store: DatasetStoreBackend, pair: DistinctPair) -> list[DistinctPair]:
     """Let the two reports of ``pair`` be merged again; returns the pairs still declared."""
     return store.forget_distinct([pair.ids])
 
 
-def set_merging(store: DatasetStore, key: str, merge: bool) -> DatasetInfo:
+def set_merging(store: DatasetStoreBackend, key: str, merge: bool) -> DatasetInfo:
     """Let a dataset's reports be merged with other datasets' (or keep them all apart)."""
     return store.set_merge_duplicates(key, merge)

@@ -22,9 +22,10 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from borderwatch.app.backend import DatasetStoreBackend
 from borderwatch.config import settings
 from borderwatch.importers import ImportRefusedError, ImportResult, check_file_size, import_file
-from borderwatch.store import DatasetInfo, DatasetStore
+from borderwatch.store import DatasetInfo
 
 #: Dataset key the importer labels incidents with until the store gives the real one.
 PROVISIONAL_KEY = "pending"
@@ -205,7 +206,7 @@ def import_source(
 
 
 def store_result(
-    result: ImportResult, *, dataset_name: str, store: DatasetStore
+    result: ImportResult, *, dataset_name: str, store: DatasetStoreBackend
 ) -> DatasetInfo | None:
     """Keep the accepted incidents as a new, shown dataset; ``None`` when none were accepted.
 

@@ -287,27 +287,17 @@ def _import_chunks(
     rows = 0
     for chunk in chunks:
         offset = chunk.attrs["offset"]
-        incidents, rejected, flags, accepted = _map_and_check_rows(chunk, layout, key, countries)
-        ids = np.full(len(chunk), "", dtype=object)
-        ids[accepted - 1] = incidents["original_id"].astype("str").to_numpy(dtype=object)
-        ids[rejected["row"].to_numpy() - 1] = rejected["original_id"].to_numpy(dtype=object)
-        earlier = seen.reindex(ids).to_numpy(dtype="float64", na_value=np.nan)
-        repeated = ~np.isnan(earlier) & (ids != "")
-        if repeated.any():
-            incidents, rejected, flags, accepted = _reject_repeats(
-                incidents, rejected, flags, accepted, ids, earlier, repeated, id_field
-            )
-        firsts = pd.Series(np.arange(len(ids)) + offset + 1, index=ids)
-        firsts = firsts[(ids != "") & ~repeated]
-        firsts = firsts[~firsts.index.duplicated(keep="first")]
-        seen = pd.concat([seen, firsts]) if len(seen) else firsts
+        mapped = _map_and_check_rows(chunk, layout, key, countries)
+        (incidents, rejected, flags, _), seen = _reject_ids_seen_before(
+            mapped, len(chunk), offset, seen, id_field
+        )
+        source = _rejected_source(chunk, rejected)
+        source.index = source.index + offset
         for table in (rejected, flags):
             table["row"] += offset
         incidents_parts.append(incidents)
         rejected_parts.append(rejected)
         flag_parts.append(flags)
-        source = _rejected_source(chunk, rejected.assign(row=rejected["row"] - offset))
-        source.index = source.index + offset
         source_parts.append(source)
         rows += len(chunk)
         del chunk
@@ -315,14 +305,12 @@ def _import_chunks(
         return None
     if rows == 0:
         raise ImportFormatError(f"{_display_name(file_name)} has a header but no data rows.")
-    incidents = pd.concat(incidents_parts, ignore_index=True)
-    incidents = gpd.GeoDataFrame(incidents, geometry="geometry", crs="EPSG:4326")
-    incidents.attrs = {}
-    flags = (
-        pd.concat([f for f in flag_parts if len(f)], ignore_index=True)
-        if any(len(f) for f in flag_parts)
-        else empty_flags()
+    incidents = gpd.GeoDataFrame(
+        pd.concat(incidents_parts, ignore_index=True), geometry="geometry", crs="EPSG:4326"
     )
+    incidents.attrs = {}
+    flag_parts = [f for f in flag_parts if len(f)]
+    flags = pd.concat(flag_parts, ignore_index=True) if flag_parts else empty_flags()
     rejected_source = pd.concat(source_parts)
     rejected_source.attrs = {}
     return ImportResult(
@@ -338,6 +326,31 @@ def _import_chunks(
         sheet=None,
         source_sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def _reject_ids_seen_before(
+    mapped: tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame, np.ndarray],
+    n_rows: int,
+    offset: int,
+    seen: pd.Series,
+    id_field: str,
+) -> tuple[tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame, np.ndarray], pd.Series]:
+    """One chunk's mapped rows with the ids met in earlier chunks rejected as repeats, and
+    ``seen`` (first 1-based row of each id) extended with this chunk's new ids."""
+    incidents, rejected, flags, accepted = mapped
+    ids = np.full(n_rows, "", dtype=object)
+    ids[accepted - 1] = incidents["original_id"].astype("str").to_numpy(dtype=object)
+    ids[rejected["row"].to_numpy() - 1] = rejected["original_id"].to_numpy(dtype=object)
+    earlier = seen.reindex(ids).to_numpy(dtype="float64", na_value=np.nan)
+    repeated = ~np.isnan(earlier) & (ids != "")
+    if repeated.any():
+        mapped = _reject_repeats(
+            incidents, rejected, flags, accepted, ids, earlier, repeated, id_field
+        )
+    firsts = pd.Series(np.arange(len(ids)) + offset + 1, index=ids)
+    firsts = firsts[(ids != "") & ~repeated]
+    firsts = firsts[~firsts.index.duplicated(keep="first")]
+    return mapped, (pd.concat([seen, firsts]) if len(seen) else firsts)
 
 
 def _reject_repeats(

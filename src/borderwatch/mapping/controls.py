@@ -151,6 +151,57 @@ class Attribution(MacroElement):
         self.text = text
 
 
+_PHONE_HEIGHT_TEMPLATE = Template(
+    """
+{% macro script(this, kwargs) %}
+(function() {
+    // A map as tall as on a desktop leaves a phone's narrow map mostly sea and sky: under
+    // {{ this.narrow_px }} px wide the map is about as tall as it is wide. streamlit-folium
+    // sets the map's height on every render, so its height call is adapted, not replaced.
+    var map = {{ this._parent.get_name() }};
+    var S = window.Streamlit;
+    if (!S || !S.setFrameHeight || S.bwHeightAdapted) { return; }
+    S.bwHeightAdapted = true;
+    var wanted = null;
+    function adapted(height) {
+        var width = document.documentElement.clientWidth || window.innerWidth;
+        if (typeof height !== "number" || !width || width >= {{ this.narrow_px }}) {
+            return height;
+        }
+        return Math.max({{ this.min_px }}, Math.min(height, Math.round(width * {{ this.ratio }})));
+    }
+    var setFrameHeight = S.setFrameHeight;
+    S.setFrameHeight = function(height) {
+        if (typeof height === "number") { wanted = height; }
+        var shown = adapted(height);
+        var div = document.getElementById("map_div");
+        if (typeof shown === "number" && div && div.style.height !== shown + "px") {
+            div.style.height = shown + "px";
+            map.invalidateSize();
+        }
+        return setFrameHeight.call(S, shown);
+    };
+    window.addEventListener("resize", function() {
+        if (wanted !== null) { S.setFrameHeight(wanted); }
+    });
+})();
+{% endmacro %}
+"""
+)
+
+
+class PhoneHeight(MacroElement):
+    """On a narrow screen (a phone), make the map about as tall as it is wide instead of
+    the desktop height, so the region fills it; wider maps keep the page's height."""
+
+    _template = _PHONE_HEIGHT_TEMPLATE
+
+    def __init__(self, narrow_px: int = 640, ratio: float = 0.9, min_px: int = 300) -> None:
+        super().__init__()
+        self._name = "PhoneHeight"
+        self.narrow_px, self.ratio, self.min_px = narrow_px, ratio, min_px
+
+
 _REFIT_TEMPLATE = Template(
     """
 {% macro script(this, kwargs) %}

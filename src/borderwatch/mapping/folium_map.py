@@ -27,6 +27,7 @@ from borderwatch.mapping.controls import (
     Attribution,
     LegendControl,
     NameBaseLayer,
+    PhoneHeight,
     RefitWhenShown,
     ViewUpdate,
     legend_html,
@@ -97,6 +98,7 @@ def base_map(
     west, south, east, north = view.countries[view.countries["focus"]].total_bounds
     m.location = [float(south + north) / 2, float(west + east) / 2]
     m.options["zoom"] = REGION_ZOOM
+    PhoneHeight().add_to(m)
     RefitWhenShown([[float(south), float(west)], [float(north), float(east)]]).add_to(m)
     return use_local_assets(m, base_url=asset_base_url)
 
@@ -159,10 +161,12 @@ def _add_incident_layers(group: folium.FeatureGroup, view: MapView) -> list[list
     a heat map and per-country shading as options. Returns the drawn points."""
     incidents = view.incidents
     assert incidents is not None
-    placed = incidents.dropna(subset=["longitude", "latitude"])
-    if len(placed) > settings().max_individual_points:
+    is_placed = incidents["longitude"].notna() & incidents["latitude"].notna()
+    if int(is_placed.sum()) > settings().max_individual_points:
+        # grid_cells takes the few columns it counts: a copy of every column of a large
+        # selection would cost more than the counting.
         cell_deg = cell_size_deg(view.bounds)
-        cells = grid_cells(placed, cell_deg=cell_deg)
+        cells = grid_cells(incidents, cell_deg=cell_deg)
         layers.add_incident_cells(group, cells, cell_deg=cell_deg)
         layers.CellCounts(cells).add_to(group)
         heat = [
@@ -172,6 +176,7 @@ def _add_incident_layers(group: folium.FeatureGroup, view: MapView) -> list[list
             )
         ]
     else:
+        placed = incidents[is_placed]
         layers.add_incidents(group, placed, view.country_names)
         heat = [
             [round(float(a), 4), round(float(o), 4), 1.0]

@@ -87,31 +87,46 @@ def export_panel(view: MapView, *, key: str, incidents: gpd.GeoDataFrame | None 
         the view has no incident table.
     """
     with st.expander("Export this view", icon=":material/download:"):
-        title = st.text_input(
+        _export_files(view, key, incidents)
+
+
+# A fragment: the title is taken as the analyst types (after a short pause) and only this
+# panel reruns, so the buttons carry the new title before a hand reaches them — a title
+# sent only on Enter lost the race to a quick click on a download.
+@st.fragment
+def _export_files(view: MapView, key: str, incidents: gpd.GeoDataFrame | None) -> None:
+    title = str(
+        st.text_input(
             "Title",
             key=_title_key(view, key),
-            help="Press Enter before downloading: a file carries the title last sent.",
+            live=TITLE_COMMIT_PAUSE,
+            help="The title of every file below, taken as you type.",
+        )
+        or view.title
+    )
+
+    def provenance() -> Provenance:
+        return make_provenance(
+            title=title,
+            filters=view.filter_description,
+            files=view.files,
+            incidents=incidents if incidents is not None else view.incidents,
         )
 
-        def provenance() -> Provenance:
-            return make_provenance(
-                title=title,
-                filters=view.filter_description,
-                files=view.files,
-                incidents=incidents if incidents is not None else view.incidents,
-            )
+    image_col, map_col, data_col = st.columns(3)
+    with image_col:
+        _snapshot_download(view, key, title, provenance)
+    with map_col:
+        _map_download(view, key, title, provenance)
+    with data_col:
+        _data_download(incidents, key, title, provenance)
+    st.caption(
+        "Every file says what it shows, the filters, the data versions and when it was made."
+    )
 
-        image_col, map_col, data_col = st.columns(3)
-        with image_col:
-            _snapshot_download(view, key, title, provenance)
-        with map_col:
-            _map_download(view, key, title, provenance)
-        with data_col:
-            _data_download(incidents, key, title, provenance)
-        st.caption(
-            "Every file says what it shows, the filters, the data versions and when it was made."
-        )
 
+#: How long typing pauses before the title is taken (Streamlit's ``live`` commit).
+TITLE_COMMIT_PAUSE = "150ms"
 
 #: One button per snapshot file: (label, format, dpi). Each button names exactly the file it
 #: delivers; there is no separate format choice that a quick click could outrun.

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from borderwatch.mapping.folium_map import base_map, data_layers
 from borderwatch.mapping.layers import ID_MARK
 from borderwatch.mapping.view import MapView
+from borderwatch.ui.folium_component import BaseCache, component_arguments, draw, prepare_base
 
 MAP_HEIGHT_PX = 620
+_RETURNED = ["last_object_clicked_tooltip"]
+#: Base maps rendered once (countries, borders, labels: the same for every selection).
+_BASES = BaseCache()
 #: The map's anchor, the skip link's target.
 MAP_ANCHOR = "bw-map"
 
@@ -58,14 +61,15 @@ def show_map(
     never panning or zooming. The id is kept while the incident stays in the view.
     """
     st.markdown(f'<div id="{MAP_ANCHOR}" tabindex="-1"></div>', unsafe_allow_html=True)
-    result = st_folium(
-        base_map(view, basemap=basemap),
-        key=key,
-        feature_group_to_add=data_layers(view),
-        height=height,
-        use_container_width=True,
-        returned_objects=["last_object_clicked_tooltip"],
+    base = _BASES.get(
+        (view.countries, view.borders),
+        (basemap, view.attribution),
+        lambda: prepare_base(base_map(view, basemap=basemap), _RETURNED),
     )
+    arguments = component_arguments(
+        base, key=key, data_layers=data_layers(view), height=height, returned_objects=_RETURNED
+    )
+    result = draw(arguments, key=key)
     remembered = f"_bw_clicked_{key}"
     clicked = clicked_incident_id((result or {}).get("last_object_clicked_tooltip"))
     if clicked is not None:

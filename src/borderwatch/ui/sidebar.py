@@ -7,6 +7,7 @@ reopens the same view. Streamlit writes bound multiselects with their display la
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
@@ -150,56 +151,12 @@ def _more_filters(data: PreparedData, selection: IncidentFilter) -> IncidentFilt
     span = (datetime.date(first, 1, 1), datetime.date(last, 12, 31))
     opened = any(key in st.query_params for key in MORE_FILTER_KEYS)
     with st.expander("More filters", expanded=opened, icon=":material/tune:"):
-        dates = st.date_input(
-            "Dates",
-            value=span,
-            min_value=span[0],
-            max_value=span[1],
-            format="YYYY-MM-DD",
-            key="dates",
-            bind="query-params",
-            help="An incident counts if any of its days falls in this range (and in the "
-            "years above).",
-        )
-        actor = st.text_input(
-            "Perpetrator / actor contains",
-            key="actor",
-            bind="query-params",
-            placeholder="e.g. AQIM, Okba Ibn Nafaa",
-            help="Part of the perpetrator as recorded, any case, accents optional.",
-        )
+        dates, actor = _date_and_actor_widgets(span)
         min_deaths, unknown = _toll_widgets()
-        precisions = st.multiselect(
-            "Location precision",
-            options=list(PRECISION_LABELS),
-            format_func=PRECISION_LABELS.__getitem__,
-            key="precision",
-            bind="query-params",
-            placeholder="Any precision",
-            help="How precisely incidents are placed (see Data & sources). Incidents "
-            "without coordinates have none.",
-        )
-        datasets = st.multiselect(
-            "Datasets",
-            options=_datasets(data.fingerprint, data),
-            format_func=dataset_label,
-            key="dataset",
-            bind="query-params",
-            placeholder="All datasets",
-        )
-        two_sources = st.toggle(
-            "Verified by two sources only",
-            key="two_sources",
-            bind="query-params",
-            help="Curated incidents whose verification is 'two sources'. Incidents "
-            "without a verification status (imports) are left out.",
-        )
+        precisions, datasets, two_sources = _record_widgets(data)
     chosen_dates = tuple(dates) if isinstance(dates, (tuple, list)) else ()
-    return IncidentFilter(
-        countries=selection.countries,
-        years=selection.years,
-        event_types=selection.event_types,
-        border_zone_km=selection.border_zone_km,
+    return dataclasses.replace(
+        selection,
         dates=(chosen_dates[0], chosen_dates[1])
         if len(chosen_dates) == 2 and tuple(chosen_dates) != span
         else None,
@@ -210,6 +167,58 @@ def _more_filters(data: PreparedData, selection: IncidentFilter) -> IncidentFilt
         datasets=tuple(datasets),
         two_sources_only=bool(two_sources),
     )
+
+
+def _date_and_actor_widgets(span: tuple[datetime.date, datetime.date]) -> tuple[object, str]:
+    """The day-range and perpetrator widgets; returns their raw values."""
+    dates = st.date_input(
+        "Dates",
+        value=span,
+        min_value=span[0],
+        max_value=span[1],
+        format="YYYY-MM-DD",
+        key="dates",
+        bind="query-params",
+        help="An incident counts if any of its days falls in this range (and in the years above).",
+    )
+    actor = st.text_input(
+        "Perpetrator / actor contains",
+        key="actor",
+        bind="query-params",
+        placeholder="e.g. AQIM, Okba Ibn Nafaa",
+        help="Part of the perpetrator as recorded, any case, accents optional.",
+    )
+    return dates, str(actor or "")
+
+
+def _record_widgets(data: PreparedData) -> tuple[list, list, bool]:
+    """Location precision, dataset and verification widgets; returns their values."""
+    precisions = st.multiselect(
+        "Location precision",
+        options=list(PRECISION_LABELS),
+        format_func=PRECISION_LABELS.__getitem__,
+        key="precision",
+        bind="query-params",
+        placeholder="Any precision",
+        help="How precisely incidents are placed (see Data & sources). Incidents "
+        "without coordinates have none.",
+    )
+    datasets = st.multiselect(
+        "Datasets",
+        options=_datasets(data.fingerprint, data),
+        format_func=dataset_label,
+        key="dataset",
+        bind="query-params",
+        placeholder="All datasets",
+    )
+    two_sources = st.toggle(
+        "Verified by two sources only",
+        key="two_sources",
+        bind="query-params",
+        help="Curated incidents whose verification is 'two sources'. Incidents "
+        "without a verification status (imports) are left out.",
+    )
+    return precisions, datasets, bool(two_sources)
 
 
 def _layer_widgets() -> tuple[bool, bool, str]:
