@@ -12,6 +12,7 @@ from borderwatch.tables import crossing_table, ranking_table, regime_table
 from borderwatch.ui.data import data_or_stop, zones
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
+from borderwatch.ui.playback import playback_section
 from borderwatch.ui.sidebar import choices
 from borderwatch.ui.widgets import (
     PRECISION_CAVEAT,
@@ -87,7 +88,8 @@ view = border_map_view(
     selected_pairs=tuple(pairs),
     links=links[0] if links else None,
 )
-show_map(view, key="border-map", basemap=chosen.basemap)
+map_view, export_view = playback_section(view)
+show_map(map_view, key="border-map", basemap=chosen.basemap)
 not_placed_notice(
     filtered,
     names,
@@ -145,4 +147,5 @@ incidents_table(inside, names)
 if links:
     links_section(*links, names)
 
-export_panel(view, key="border", incidents=inside)
+# With playback on, the export draws the frame picked for the snapshot.
+export_panel(export_view, key="border", incidents=export_view.incidents)

@@ -18,6 +18,7 @@ from borderwatch.ui.find import (
     set_focus,
 )
 from borderwatch.ui.map import show_map
+from borderwatch.ui.playback import playback_section
 from borderwatch.ui.sidebar import choices
 from borderwatch.ui.widgets import (
     PRECISION_CAVEAT,
@@ -62,7 +63,8 @@ view = incident_map_view(
     links=links[0] if links else None,
     focus=focus_for(selected, focused),
 )
-focused = follow_map_click(show_map(view, key="incident-map", basemap=chosen.basemap), focused)
+map_view, export_view = playback_section(view)
+focused = follow_map_click(show_map(map_view, key="incident-map", basemap=chosen.basemap), focused)
 not_placed_notice(selected, names)
 if selection.border_zone_km is not None or chosen.show_zones:
     st.caption(PRECISION_CAVEAT)
@@ -93,4 +95,5 @@ incidents_table(selected, names, key="incident-table", focused=focused, on_focus
 if links:
     links_section(*links, names)
 
-export_panel(view, key="incidents", incidents=selected)
+# With playback on, the export draws the frame picked for the snapshot.
+export_panel(export_view, key="incidents", incidents=export_view.incidents)

@@ -49,6 +49,27 @@ PACKAGES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     ),
     # The heat-map layer option (package.json names no licence; LICENSE is BSD-2-Clause).
     "leaflet.heat": ("0.2.0", "BSD-2-Clause", ("dist/leaflet-heat.js", "LICENSE")),
+    # Playback: Leaflet.TimeDimension needs nezasa's ISO 8601 period parser loaded first.
+    # The package ships no licence file; its README states the Apache-2.0 licence
+    # (LICENCE_NOTES below writes where that statement is).
+    "iso8601-js-period": ("0.2.1", "Apache-2.0", ("iso8601.js", "README.md")),
+    # Its control CSS is left out: it loads Bootstrap's icon font from a CDN. BorderWatch
+    # styles the control itself (mapping/playback_layer.py).
+    "leaflet-timedimension": (
+        "1.1.1",
+        "MIT",
+        ("dist/leaflet.timedimension.min.js", "LICENSE"),
+    ),
+}
+
+#: Packages that ship no licence file: a note naming where the package states its licence.
+LICENCE_NOTES: dict[str, str] = {
+    "iso8601-js-period": (
+        "iso8601-js-period 0.2.1 ships no licence file. Its README.md (kept beside this note),\n"
+        'its package.json ("license": "Apache-2.0") and the header of iso8601.js state:\n'
+        "Published under Apache 2.0 license, (c) Nezasa, 2012-2013.\n"
+        "Licence text: https://www.apache.org/licenses/LICENSE-2.0\n"
+    ),
 }
 
 
@@ -83,6 +104,8 @@ def vendor(name: str, version: str, licence: str, files: tuple[str, ...]) -> dic
             destination = target / relative.removeprefix("dist/")
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, destination)
+    if name in LICENCE_NOTES:
+        (target / "LICENCE-NOTE.txt").write_text(LICENCE_NOTES[name], encoding="utf-8")
     kept = sorted(p for p in target.rglob("*") if p.is_file())
     return {
         "package": name,

@@ -55,6 +55,9 @@ class Settings:
     dedupe_km: float = 10.0
     #: Above this many placed incidents a map draws grid cells instead of markers.
     max_individual_points: int = 1_500
+    #: Playback draws each incident up to this many placed incidents in the selection; above
+    #: it every frame is the count of its incidents per grid cell (a light page, quick frames).
+    playback_max_points: int = 5_000
     #: Rows shown in an incidents table (the newest first); exports carry all rows.
     table_row_limit: int = 1_000
     #: Border-zone width the sidebar starts with, in km.

@@ -29,6 +29,8 @@ LOCAL_FILES: dict[str, str] = {
     "markerclustercss": "leaflet.markercluster-1.5.3/MarkerCluster.css",
     "markerclusterdefaultcss": "leaflet.markercluster-1.5.3/MarkerCluster.Default.css",
     "leaflet-heat.js": "leaflet.heat-0.2.0/leaflet-heat.js",
+    "iso8601.js": "iso8601-js-period-0.2.1/iso8601.js",
+    "leaflet.timedimension.js": "leaflet-timedimension-1.1.1/leaflet.timedimension.min.js",
 }
 
 #: folium.Map's defaults that BorderWatch maps never use (Bootstrap, icon fonts).

@@ -10,6 +10,7 @@ from folium.elements import JSCSSMixin
 
 from borderwatch.mapping import style
 from borderwatch.mapping.controls import KeyboardAndFocus
+from borderwatch.mapping.playback_layer import PLAYBACK_CSS
 
 Basemap = Literal["offline", "openstreetmap"]
 BASEMAPS: tuple[Basemap, ...] = ("offline", "openstreetmap")
@@ -73,6 +74,7 @@ div.leaflet-container {{ background: {style.SEA_COLOR}; font-family: sans-serif;
 .leaflet-control-layers label {{ white-space: normal; }}
 .bw-legend {{ max-width: min(260px, 60vw); }}
 .leaflet-container:focus-visible {{ outline: 3px solid #1f4e79; outline-offset: -3px; }}
+{PLAYBACK_CSS}
 @media (max-width: 600px) {{
   .leaflet-control-attribution {{ max-width: calc(100vw - 130px); font-size: 9px;
     line-height: 1.2; white-space: normal; }}
@@ -83,8 +85,8 @@ div.leaflet-container {{ background: {style.SEA_COLOR}; font-family: sans-serif;
 
 
 class Plugins(JSCSSMixin, MacroElement):
-    """Load the Leaflet plugins the data layers may use (clusters, heat map) with the base
-    map: an in-place update can add layers, not scripts."""
+    """Load the Leaflet plugins the data layers may use (clusters, heat map, playback) with
+    the base map: an in-place update can add layers, not scripts."""
 
     _template = Template("{% macro script(this, kwargs) %}{% endmacro %}")
 
@@ -94,6 +96,9 @@ class Plugins(JSCSSMixin, MacroElement):
         self.default_js = [
             ("markerclusterjs", "markercluster.js"),
             ("leaflet-heat.js", "leaflet-heat.js"),
+            # Leaflet.TimeDimension reads nezasa's period parser when it loads.
+            ("iso8601.js", "iso8601.js"),
+            ("leaflet.timedimension.js", "leaflet.timedimension.min.js"),
         ]
         self.default_css = [
             ("markerclustercss", "MarkerCluster.css"),

@@ -263,7 +263,14 @@ _KEYBOARD_TEMPLATE = Template(
             });
     }
     map.whenReady(function() { untab(container); });
-    map.on("layeradd", function() { untab(container); });
+    // Once per burst of added layers (a playback frame adds hundreds): each pass walks
+    // every path of the map.
+    var untabPending = false;
+    map.on("layeradd", function() {
+        if (untabPending) { return; }
+        untabPending = true;
+        setTimeout(function() { untabPending = false; untab(container); }, 0);
+    });
 })();
 {% endmacro %}
 """

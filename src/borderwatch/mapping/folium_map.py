@@ -32,6 +32,7 @@ from borderwatch.mapping.controls import (
     ViewUpdate,
     legend_html,
 )
+from borderwatch.mapping.playback_layer import PlaybackLayer
 from borderwatch.mapping.view import Bounds, MapView
 
 #: The map's accessible name (constant: the base map must not vary with the selection).
@@ -122,7 +123,9 @@ def data_layers(view: MapView) -> folium.FeatureGroup:
     if view.links is not None:
         layers.add_links(group, view.links, view.country_names)
     points: list[list[float]] = []
-    if view.incidents is not None:
+    if view.playback is not None:
+        points = _add_playback(group, view)
+    elif view.incidents is not None:
         points = _add_incident_layers(group, view)
     overlays = [
         (child.layer_name, child, bool(child.show))
@@ -184,6 +187,17 @@ def _add_incident_layers(group: folium.FeatureGroup, view: MapView) -> list[list
     layers.HeatLayer(heat).add_to(group)
     _add_country_shading(group, incidents)
     return [[p[0], p[1]] for p in heat]
+
+
+def _add_playback(group: folium.FeatureGroup, view: MapView) -> list[list[float]]:
+    """The frames and their player instead of all incidents at once; returns the placed
+    incidents' points (to tell whether any is in view)."""
+    assert view.playback is not None
+    PlaybackLayer(view.playback).add_to(group)
+    if view.incidents is None:
+        return []
+    placed = view.incidents[["latitude", "longitude"]].dropna()
+    return placed.round(3).to_numpy().tolist()
 
 
 def _add_country_shading(group: folium.FeatureGroup, incidents: pd.DataFrame) -> None:

@@ -111,9 +111,12 @@ def _incident_sections(view: MapView) -> list[LegendSection]:
         LegendEntry(event_key(t), "dot", s.label, color=s.color) for t, s in styles.items()
     )
     sizes = LegendEntry(INCIDENTS_KEY, "sizes", "")
+    # Playback by grid cells sizes circles by incidents, not deaths (the cells' tooltips
+    # give the counts).
+    cells = view.playback is not None and view.playback.frames.mode == "cells"
     return [
         LegendSection("Incident type", types),
-        LegendSection("Deaths (best estimate; ? = unknown)", (sizes,)),
+        LegendSection("Deaths (best estimate; ? = unknown)", () if cells else (sizes,)),
     ]
 
 
@@ -192,7 +195,7 @@ def _overlay_entries(view: MapView) -> list[LegendEntry]:
     if view.links is not None:
         link = style.LINES["link"]
         entries.append(LegendEntry("link", "arrow", link.label, line=link))
-    if view.incidents is not None:
+    if view.incidents is not None and view.playback is None:  # playback draws no clusters
         entries.append(LegendEntry(CLUSTER_KEY, "cluster", style.CLUSTER_LABEL, media="screen"))
     return entries
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import geopandas as gpd
 import pandas as pd
 
 from borderwatch.mapping.legend import LegendSection, legend_for
+
+if TYPE_CHECKING:
+    from borderwatch.mapping.playback import Playback
 
 #: The map's credit line (no tile layer gives one).
 ATTRIBUTION = "Borders: Natural Earth (public domain) · Incidents: BorderWatch, cited per incident"
@@ -204,6 +207,11 @@ class MapView:
         Border zones and countries whose incidents rose or fell significantly
         (:mod:`borderwatch.changes`): polygons with ``flag`` (``"rise"`` or ``"fall"``),
         ``name`` and ``detail`` (the figures, in words), or ``None``.
+    playback
+        The incidents as frames played in the browser
+        (:class:`~borderwatch.mapping.playback.Playback`), or ``None``. The interactive map
+        then draws the frames instead of all incidents at once; exports draw ``incidents``
+        (:func:`~borderwatch.mapping.playback.frame_view` narrows them to one frame).
 
     Raises
     ------
@@ -228,6 +236,7 @@ class MapView:
     attribution: str = ATTRIBUTION
     focus: Focus | None = None
     changes: gpd.GeoDataFrame | None = None
+    playback: Playback | None = None
     #: Legend sections, derived from the layers (:func:`borderwatch.mapping.legend.legend_for`).
     legend: tuple[LegendSection, ...] = field(init=False)
     #: Files of the data layer the view is drawn from, for the exports' provenance.

@@ -112,6 +112,16 @@ def _audited(
     return made
 
 
+def _title_key(view: MapView, key: str) -> str:
+    """The title widget's key, its value reset to the view's title when that changes (e.g.
+    another playback frame is picked); the analyst's own title is kept otherwise."""
+    widget, proposed = f"{key}_title", f"_{key}_title_proposed"
+    if widget not in st.session_state or st.session_state.get(proposed) != view.title:
+        st.session_state[widget] = view.title
+        st.session_state[proposed] = view.title
+    return widget
+
+
 def export_panel(
     view: MapView,
     *,
@@ -154,8 +164,7 @@ def _export_files(
     title = str(
         st.text_input(
             "Title",
-            value=view.title,
-            key=f"{key}_title",
+            key=_title_key(view, key),
             live=TITLE_COMMIT_PAUSE,
             help="The title of every file below, taken as you type.",
         )
