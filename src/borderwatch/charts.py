@@ -63,20 +63,7 @@ def zone_trend_chart(
         )
         .properties(height=220)
     )
-    unknown = (
-        table["unknown_tolls"] if "unknown_tolls" in table else pd.Series(0, index=table.index)
-    )
-    yearly = (
-        table.assign(unknown_tolls=unknown)
-        .groupby("year", as_index=False)
-        .agg(
-            deaths_low=("deaths_low", _known_sum),
-            deaths_best=("deaths_best", _known_sum),
-            deaths_high=("deaths_high", _known_sum),
-            unknown_tolls=("unknown_tolls", "sum"),
-        )
-    )
-    yearly = yearly[yearly["deaths_best"].notna()]
+    yearly = _known_deaths_per_year(table)
     tooltip = [
         "year",
         alt.Tooltip("deaths_low:Q", title="deaths (low)"),
@@ -99,6 +86,25 @@ def zone_trend_chart(
         )
     ).properties(height=220)
     return alt.vconcat(incidents, deaths).resolve_scale(x="shared")
+
+
+def _known_deaths_per_year(table: pd.DataFrame) -> pd.DataFrame:
+    """Deaths (low, best, high) per year over the incidents whose toll is known, and the
+    incidents whose toll is unknown; years with no known toll are left out."""
+    unknown = (
+        table["unknown_tolls"] if "unknown_tolls" in table else pd.Series(0, index=table.index)
+    )
+    yearly = (
+        table.assign(unknown_tolls=unknown)
+        .groupby("year", as_index=False)
+        .agg(
+            deaths_low=("deaths_low", _known_sum),
+            deaths_best=("deaths_best", _known_sum),
+            deaths_high=("deaths_high", _known_sum),
+            unknown_tolls=("unknown_tolls", "sum"),
+        )
+    )
+    return yearly[yearly["deaths_best"].notna()]
 
 
 def _known_sum(values: pd.Series) -> object:
@@ -312,26 +318,27 @@ def capability_chart(
     ).properties(height=240)
 
 
-def incident_trend_chart(trend: pd.DataFrame, *, period: str) -> alt.VConcatChart:
-    """Incidents and deaths per period by event type (:func:`borderwatch.trends.incident_trend`),
-    and the incidents whose toll is unknown, apart: unknown is never drawn as zero deaths."""
-    monthly = period == "month"
+def _period_axis(trend: pd.DataFrame, monthly: bool) -> alt.X:
+    """The time axis of a trend by month or year."""
     unit = "yearmonth" if monthly else "year"
     # An explicit extent (first period to the end of the last): a single period still has
     # its full width, and periods without incidents keep their place.
     first = pd.Timestamp(trend["period"].min()) if len(trend) else pd.Timestamp("2011-01-01")
     last = pd.Timestamp(trend["period"].max()) if len(trend) else first
     end = last + (pd.DateOffset(months=1) if monthly else pd.DateOffset(years=1))
-    x = alt.X(
+    return alt.X(
         f"{unit}(period):T",
         title="Month (start date)" if monthly else "Year (start date)",
         axis=alt.Axis(format="%b %Y" if monthly else "%Y", tickCount="year", labelAngle=0),
         scale=alt.Scale(domain=[first.isoformat(), end.isoformat()]),
     )
-    totals = trend_totals(trend)
+
+
+def _type_colours(trend: pd.DataFrame) -> alt.Color:
+    """Event types in the map's colours, so a type reads the same on the map, its legend
+    and the chart."""
     present = [k for k in EVENT_TYPES if k in set(trend["event_type"].dropna())]
-    # The map's colours, so a type reads the same on the map, its legend and the chart.
-    color = alt.Color(
+    return alt.Color(
         "type_label:N",
         title="Event type",
         legend=alt.Legend(orient="bottom", columns=3, labelLimit=220),
@@ -340,6 +347,16 @@ def incident_trend_chart(trend: pd.DataFrame, *, period: str) -> alt.VConcatChar
             range=[EVENT_COLORS.get(k, "#777777") for k in present],
         ),
     )
+
+
+def incident_trend_chart(trend: pd.DataFrame, *, period: str) -> alt.VConcatChart:
+    """Incidents and deaths per period by event type (:func:`borderwatch.trends.incident_trend`),
+    and the incidents whose toll is unknown, apart: unknown is never drawn as zero deaths."""
+    monthly = period == "month"
+    unit = "yearmonth" if monthly else "year"
+    x = _period_axis(trend, monthly)
+    totals = trend_totals(trend)
+    color = _type_colours(trend)
     when = alt.Tooltip(f"{unit}(period):T", title="period", format="%B %Y" if monthly else "%Y")
     rows = trend[trend["incidents"] > 0]
     incidents = (
