@@ -11,9 +11,9 @@ from borderwatch.app.trends import (
     change_csv,
     change_list,
     month_choices,
-    monthly_totals,
     select_changes,
     select_trends,
+    snapshot_trend,
     unit_names,
 )
 from borderwatch.changes import (
@@ -60,6 +60,7 @@ chosen_kind = st.radio(
 kind: UnitKind = "zone" if chosen_kind == "zone" else "country"
 trends = select_trends(data, chosen.incident_filter, kind=kind, zone_km=zone_km)
 options = list(trends.ranking.index)
+picked: list[str] = []
 if not options:
     st.info(
         "No incidents of the selection fall in a "
@@ -168,11 +169,21 @@ if flagged(table).empty:
         icon=":material/info:",
     )
 show_map(view, key="changes-map", basemap=chosen.basemap)
+snapshot_unit = st.selectbox(
+    "Trend in a snapshot",
+    options=[None, *picked],
+    format_func=lambda u: "The whole selection" if u is None else names.get(u, u),
+    key=f"snapshot_trend_{kind}",
+    help='What the snapshot buttons "with the trend" draw under the map: the whole '
+    "selection per month, or one of the countries or zones shown above.",
+)
 export_panel(
     view,
     key="changes",
     incidents=changes.incidents,
-    trend=functools.partial(monthly_totals, trends.selected),
+    trend=functools.partial(
+        snapshot_trend, trends, snapshot_unit, name=names.get(snapshot_unit or "", "")
+    ),
 )
 
 st.subheader("Change list")

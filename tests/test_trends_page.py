@@ -181,3 +181,30 @@ def test_snapshot_with_the_trend_panel(rise_view, prepared):
 def test_unit_names_cover_countries_and_borders(prepared):
     names = unit_names(prepared)
     assert names["LBY"] == "Libya" and names["DZA-TUN"] == prepared.border_names["DZA-TUN"]
+
+
+def test_snapshot_trend_is_the_selection_or_one_chosen_unit(prepared):
+    from matplotlib.figure import Figure
+
+    from borderwatch.app.trends import select_trends, snapshot_trend
+    from borderwatch.exports.snapshot.trend import draw_trend_panel
+
+    trends = select_trends(prepared, IncidentFilter(), kind="country", zone_km=50)
+    whole = snapshot_trend(trends, None)
+    assert int(whole["incidents"].sum()) == len(trends.selected)
+    libya = snapshot_trend(trends, "LBY", name="Libya")
+    assert int(libya["incidents"].sum()) == int(trends.ranking["LBY"])
+    assert {"period", "incidents", "deaths_best", "unknown_tolls"} <= set(libya.columns)
+    fig = Figure(figsize=(11, 3))
+    draw_trend_panel(fig, (0.5, 0.5, 10, 2), libya)
+    assert [ax.get_title(loc="left").split("\n")[0] for ax in fig.axes] == [
+        "Libya: Incidents per month",
+        "Libya: Deaths per month (best estimate, known tolls)",
+    ]
+
+
+def test_the_page_offers_a_unit_for_the_snapshot_trend():
+    at = _trends()
+    box = at.selectbox(key="snapshot_trend_country")
+    assert box.options[0] == "The whole selection"
+    assert len(box.options) == 1 + len(at.multiselect(key="trend_country").value)

@@ -81,6 +81,16 @@ def monthly_totals(incidents: pd.DataFrame) -> pd.DataFrame:
     return trend_totals(incident_trend(incidents, "month"))
 
 
+def snapshot_trend(trends: TrendSelection, unit: str | None, *, name: str = "") -> pd.DataFrame:
+    """What the snapshot's trend panel draws: the whole selection per month (``unit`` is
+    ``None``), or one country's or border zone's series, labelled with ``name``."""
+    if unit is None:
+        return monthly_totals(trends.selected)
+    series = trends.of(unit).rename(columns={"month": "period"})
+    series.attrs["label"] = name or unit
+    return series
+
+
 @dataclass(frozen=True)
 class ChangeSelection:
     """The change table for a choice of windows, and what the page says about it.

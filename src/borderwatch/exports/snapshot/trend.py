@@ -34,17 +34,20 @@ def draw_trend_panel(
         Left, bottom, width, height of the panel, in inches.
     totals
         Per month (``period``): ``incidents``, ``deaths_best``, ``unknown_tolls``
-        (:func:`borderwatch.trends.trend_totals` of a monthly trend).
+        (:func:`borderwatch.trends.trend_totals` of a monthly trend). A ``label`` in its
+        ``attrs`` (a country or border zone) heads both panels.
     """
     width_in, height_in = fig.get_size_inches()
     left, bottom, width, height = rect_in
     half = (width - 0.6) / 2
     unknown = int(totals["unknown_tolls"].sum()) if len(totals) else 0
+    label = str(totals.attrs.get("label", ""))
+    of = f"{label}: " if label else ""
     panels = [
-        (left, "Incidents per month", totals["incidents"], INCIDENT_COLOR),
+        (left, f"{of}Incidents per month", totals["incidents"], INCIDENT_COLOR),
         (
             left + half + 0.6,
-            "Deaths per month (best estimate, known tolls)"
+            f"{of}Deaths per month (best estimate, known tolls)"
             + (f"\n{unknown:,} incidents of unknown toll not counted" if unknown else ""),
             totals["deaths_best"],
             DEATH_COLOR,
