@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from borderwatch.devserver import CHROMIUM_ARGS, RunningApp, chromium_executable, running_app
 from borderwatch.paths import REPO_ROOT
@@ -63,3 +64,39 @@ def page_and_log(browser: Browser) -> Iterator[tuple[Page, RequestLog]]:
     page = context.new_page()
     yield page, log
     context.close()
+
+
+#: How long a popover download may take to arrive once clicked.
+POPOVER_DOWNLOAD_TIMEOUT_MS = 60_000
+
+
+def _in_viewport(page, locator) -> bool:
+    box = locator.bounding_box()
+    height = page.evaluate("innerHeight")
+    return bool(box) and box["y"] >= 0 and box["y"] + box["height"] <= height and box["x"] >= 0
+
+
+def download_from_popover(page, opener, label: str, exact: bool = False):
+    """Click the popover's button ``label`` and return the download. On a busy machine the
+    long page can still be settling (a chart or table above finishing its layout) and move
+    an open popover under the pointer: then close it and open it again, as an analyst
+    would, and click once the button holds still in view."""
+    button = page.get_by_role("button", name=label, exact=exact)
+    for attempt in range(4):
+        if not button.is_visible():
+            opener.scroll_into_view_if_needed()
+            opener.click()
+        for _ in range(10):
+            if button.is_visible() and _in_viewport(page, button):
+                break
+            page.wait_for_timeout(200)
+        try:
+            with page.expect_download(timeout=POPOVER_DOWNLOAD_TIMEOUT_MS) as download_info:
+                button.click(timeout=5_000)
+            return download_info.value
+        except PlaywrightTimeoutError:
+            if attempt == 3:
+                raise
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(500)
+    raise AssertionError("unreachable")

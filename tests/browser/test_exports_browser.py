@@ -7,10 +7,9 @@ import re
 from pathlib import Path
 
 from PIL import Image
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, download_from_popover
 
 TIMEOUT_MS = 60_000
 
@@ -24,38 +23,6 @@ def _open_export_panel(page):
     panel = page.get_by_text("Export this view")
     expect(panel).to_be_visible(timeout=TIMEOUT_MS)
     panel.click()
-
-
-def _in_viewport(page, locator) -> bool:
-    box = locator.bounding_box()
-    height = page.evaluate("innerHeight")
-    return bool(box) and box["y"] >= 0 and box["y"] + box["height"] <= height and box["x"] >= 0
-
-
-def _download_from_popover(page, opener, label: str, exact: bool = False):
-    """Click the popover's button ``label`` and return the download. On a busy machine the
-    long page can still be settling (a chart or table above finishing its layout) and move
-    an open popover under the pointer: then close it and open it again, as an analyst
-    would, and click once the button holds still in view."""
-    button = page.get_by_role("button", name=label, exact=exact)
-    for attempt in range(4):
-        if not button.is_visible():
-            opener.scroll_into_view_if_needed()
-            opener.click()
-        for _ in range(10):
-            if button.is_visible() and _in_viewport(page, button):
-                break
-            page.wait_for_timeout(200)
-        try:
-            with page.expect_download(timeout=TIMEOUT_MS) as download_info:
-                button.click(timeout=5_000)
-            return download_info.value
-        except PlaywrightTimeoutError:
-            if attempt == 3:
-                raise
-            page.keyboard.press("Escape")
-            page.wait_for_timeout(500)
-    raise AssertionError("unreachable")
 
 
 def test_snapshot_downloads_through_the_ui(page_and_log, app):
@@ -131,13 +98,13 @@ def test_each_download_button_delivers_its_own_format_first_time(page_and_log, a
         ("KML (Google Earth)", ".kml"),
         ("GeoJSON", ".geojson"),
     ]:
-        download = _download_from_popover(page, opener, label)
+        download = download_from_popover(page, opener, label)
         assert download.suggested_filename.endswith(suffix), (label, download.suggested_filename)
         assert download.failure() is None
     page.keyboard.press("Escape")
     snapshot = page.get_by_role("button", name="Download snapshot")
     for label, suffix in (("SVG", ".svg"), ("PDF", ".pdf"), ("PNG, 150 dpi", ".png")):
-        download = _download_from_popover(page, snapshot, label, exact=True)
+        download = download_from_popover(page, snapshot, label, exact=True)
         assert download.suggested_filename.endswith(suffix), (label, download.suggested_filename)
         head = Path(download.path()).read_bytes()[:8]
         assert {".svg": b"<?xml", ".pdf": b"%PDF", ".png": b"\x89PNG"}[suffix] in head

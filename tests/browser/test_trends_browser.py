@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from borderwatch.mapping import style
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, download_from_popover
 
 TIMEOUT_MS = 60_000
 MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
@@ -90,11 +90,8 @@ def test_exported_kml_reads_back_time_spans_and_styles(page_and_log, app):
     panel.scroll_into_view_if_needed()
     panel.click()
     opener = page.get_by_role("button", name=re.compile(r"Download \d+ incidents"))
-    opener.scroll_into_view_if_needed()
-    opener.click()
-    with page.expect_download(timeout=TIMEOUT_MS) as download_info:
-        page.get_by_role("button", name="KML (Google Earth)").click()
-    root = ET.fromstring(Path(download_info.value.path()).read_bytes())
+    download = download_from_popover(page, opener, "KML (Google Earth)")
+    root = ET.fromstring(Path(download.path()).read_bytes())
     styles = {s.get("id"): s for s in root.iterfind(".//kml:Style", KML)}
     placemarks = root.findall(".//kml:Placemark", KML)
     assert placemarks and styles
@@ -121,11 +118,7 @@ def test_snapshot_with_the_trend_downloads(page_and_log, app):
     panel.scroll_into_view_if_needed()
     panel.click()
     opener = page.get_by_role("button", name="Download snapshot")
-    opener.scroll_into_view_if_needed()
-    opener.click()
-    with page.expect_download(timeout=TIMEOUT_MS) as download_info:
-        page.get_by_role("button", name="PNG, 300 dpi, with the trend").click()
-    download = download_info.value
+    download = download_from_popover(page, opener, "PNG, 300 dpi, with the trend")
     assert download.suggested_filename.endswith("-trend.png")
     image = Image.open(io.BytesIO(Path(download.path()).read_bytes()))
     # 11 in wide at 300 dpi; the page is taller than the map alone by the trend panel.
