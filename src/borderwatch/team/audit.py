@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal, Protocol, get_args
 
 import pandas as pd
 
@@ -22,16 +22,7 @@ import pandas as pd
 Action = Literal[
     "import", "enable", "disable", "delete", "export", "restrict", "settings", "sign-in"
 ]
-ACTIONS: tuple[str, ...] = (
-    "import",
-    "enable",
-    "disable",
-    "delete",
-    "export",
-    "restrict",
-    "settings",
-    "sign-in",
-)
+ACTIONS: tuple[str, ...] = get_args(Action)
 
 #: Columns of the CSV export, in order.
 CSV_COLUMNS = ("at", "user", "action", "dataset", "sha256", "detail")
