@@ -133,3 +133,32 @@ def test_grid_cells_equal_a_plain_groupby_on_random_incidents():
     top = counts.max(axis=1).to_numpy()
     chosen = [counts.iloc[i][t] for i, t in enumerate(cells["main_type"])]
     assert chosen == top.tolist()  # the chosen type is a most frequent one
+
+
+def test_grid_cells_on_a_degenerate_extent_are_numbered_by_sorting_the_same_way():
+    """Cells spread so far apart that the dense grid would be huge: numbered by sorting,
+    in the same (column, row) order, with the same counts."""
+    import pandas as pd
+
+    from borderwatch import aggregate
+
+    incidents = pd.DataFrame(
+        {
+            "longitude": [0.0, 0.01, 179.0, 0.02, 179.0],
+            "latitude": [-89.0, -89.0, 89.0, 89.0, 89.0],
+            "event_type": ["a", "a", "b", "b", "b"],
+            "date_start": pd.to_datetime(["2014-01-01"] * 5),
+            "fatalities_low": pd.array([1, None, 2, 3, None], dtype="Int64"),
+            "fatalities_best": pd.array([1, None, 2, 3, None], dtype="Int64"),
+            "fatalities_high": pd.array([1, None, 2, 3, None], dtype="Int64"),
+        }
+    )
+    dense = grid_cells(incidents, cell_deg=0.05)
+    limit = aggregate._DENSE_LIMIT
+    try:
+        aggregate._DENSE_LIMIT = 1
+        sorted_ = grid_cells(incidents, cell_deg=0.05)
+    finally:
+        aggregate._DENSE_LIMIT = limit
+    pd.testing.assert_frame_equal(dense, sorted_)
+    assert dense["incidents"].tolist() == [2, 1, 2]  # (0, -89), (0, 89), (179, 89)

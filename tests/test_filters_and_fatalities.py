@@ -139,3 +139,24 @@ def test_describe_names_every_restriction():
     assert "datasets: Curated (BorderWatch), acled-2020" in text
     assert "verified by two sources only" in text
     assert IncidentFilter().describe() == "countries: all; years: all; event types: all"
+
+
+def test_bound_arrays_are_incident_bounds_as_floats():
+    """The numpy bounds the map counts with equal the per-incident bounds: figures filled
+    from each other, out-of-order figures bracketed, unknown tolls NaN."""
+    import numpy as np
+
+    from borderwatch.fatalities import bound_arrays, incident_bounds
+
+    incidents = pd.DataFrame(
+        {
+            "fatalities_low": pd.array([1, None, None, 9, None, 2], dtype="Int64"),
+            "fatalities_best": pd.array([2, 5, None, 4, None, None], dtype="Int64"),
+            "fatalities_high": pd.array([3, None, 7, 6, None, 8], dtype="Int64"),
+        }
+    )
+    for got, expected in zip(bound_arrays(incidents), incident_bounds(incidents), strict=True):
+        assert np.array_equal(
+            got, expected.to_numpy(dtype="float64", na_value=np.nan), equal_nan=True
+        )
+    assert sum_fatalities(incidents).unknown == 1

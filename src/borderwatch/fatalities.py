@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 
@@ -44,13 +45,36 @@ def incident_bounds(incidents: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.S
     return lo, mid, hi
 
 
+def bound_arrays(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`incident_bounds` as float arrays, unknown tolls NaN: what counting needs, in
+    numpy (a million rows several times faster than the nullable integer columns)."""
+    low, best, high = (_floats(incidents[f"fatalities_{k}"]) for k in ("low", "best", "high"))
+    lo = np.where(np.isnan(low), np.where(np.isnan(best), high, best), low)
+    hi = np.where(np.isnan(high), np.where(np.isnan(best), low, best), high)
+    mid = np.where(np.isnan(best), lo, best)
+    # Figures out of order: the smallest and largest of them (fmin/fmax skip NaN).
+    return np.fmin(np.fmin(lo, mid), hi), mid, np.fmax(np.fmax(lo, mid), hi)
+
+
+def _floats(figures: pd.Series) -> np.ndarray:
+    """A nullable integer column as floats, missing as NaN (from its mask: three times
+    faster than ``to_numpy(na_value=…)`` on a million rows)."""
+    values = figures.array
+    if isinstance(values, pd.arrays.IntegerArray):
+        floats = values._data.astype("float64")
+        floats[values._mask] = np.nan
+        return floats
+    return figures.to_numpy(dtype="float64", na_value=np.nan)
+
+
 def sum_fatalities(incidents: pd.DataFrame) -> FatalityRange:
-    lo, mid, hi = incident_bounds(incidents)
+    """The selection's deaths as a range, and how many incidents have no known toll."""
+    lo, mid, hi = bound_arrays(incidents)
     return FatalityRange(
-        low=int(lo.sum()),
-        best=int(mid.sum()),
-        high=int(hi.sum()),
-        unknown=int(lo.isna().sum()),
+        low=int(np.nansum(lo)),
+        best=int(np.nansum(mid)),
+        high=int(np.nansum(hi)),
+        unknown=int(np.isnan(lo).sum()),
     )
 
 

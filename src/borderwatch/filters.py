@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from borderwatch.fatalities import incident_bounds
+from borderwatch.fatalities import bound_arrays
 from borderwatch.schemas import CURATED_DATASET, EVENT_TYPES
 from borderwatch.search import normalise
 
@@ -125,10 +125,10 @@ def filter_incidents(incidents: pd.DataFrame, selection: IncidentFilter) -> pd.D
     if selection.actor.strip():
         keep &= _text_contains(incidents, "perpetrator", selection.actor)
     if selection.min_deaths is not None or not selection.unknown_deaths:
-        _, best, _ = incident_bounds(incidents)
-        minimum = selection.min_deaths or 0
-        enough = (best >= minimum).fillna(False).astype(bool)
-        keep &= enough | (best.isna() & selection.unknown_deaths)
+        _, best, _ = bound_arrays(incidents)
+        unknown = np.isnan(best)
+        enough = ~unknown & (np.nan_to_num(best) >= (selection.min_deaths or 0))
+        keep &= enough | (unknown & selection.unknown_deaths)
     if selection.precisions:
         keep &= incidents["location_precision"].isin(selection.precisions).fillna(False)
     if selection.datasets:

@@ -13,13 +13,14 @@ in one map for the standalone HTML export.
 from __future__ import annotations
 
 import folium
+import numpy as np
 import pandas as pd
 from branca.element import MacroElement, Template
 from folium.map import Layer
 
 from borderwatch.aggregate import cell_size_deg, grid_cells
 from borderwatch.config import settings
-from borderwatch.fatalities import incident_bounds
+from borderwatch.fatalities import bound_arrays
 from borderwatch.mapping import layers
 from borderwatch.mapping.assets import STREAMLIT_STATIC_URL, use_local_assets, walk
 from borderwatch.mapping.base import new_map
@@ -203,16 +204,24 @@ def _add_playback(group: folium.FeatureGroup, view: MapView) -> list[list[float]
 def _add_country_shading(group: folium.FeatureGroup, incidents: pd.DataFrame) -> None:
     if "country_iso3" not in incidents or incidents.empty:
         return
-    _, best, _ = incident_bounds(incidents)
-    table = pd.DataFrame(
-        {"iso3": incidents["country_iso3"].to_numpy(), "deaths": best.fillna(0).to_numpy()}
+    _, best, _ = bound_arrays(incidents)
+    # Counted on the codes of the (few) countries: a groupby on a million strings is slower.
+    codes, countries = pd.factorize(incidents["country_iso3"])
+    known = codes >= 0
+    size = np.bincount(codes[known], minlength=len(countries))
+    deaths = np.bincount(
+        codes[known],
+        weights=np.nan_to_num(best[known]),
+        minlength=len(countries),
     )
-    per_country = table.groupby("iso3")["deaths"].agg(["size", "sum"])
+    names = [str(country) for country in countries]
     layers.CountryShading(
-        "Incidents per country (shading)", "Incidents", per_country["size"].to_dict()
+        "Incidents per country (shading)", "Incidents", dict(zip(names, size.tolist(), strict=True))
     ).add_to(group)
     layers.CountryShading(
-        "Deaths per country (shading)", "Deaths (best estimate)", per_country["sum"].to_dict()
+        "Deaths per country (shading)",
+        "Deaths (best estimate)",
+        dict(zip(names, deaths.tolist(), strict=True)),
     ).add_to(group)
 
 
