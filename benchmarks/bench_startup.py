@@ -133,11 +133,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--before", default=BEFORE)
     parser.add_argument("--floor", action="store_true", help="also time the floor app")
+    parser.add_argument("--store", type=Path, help="an existing dataset store (not --events)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="borderwatch-startup-") as tmp:
         work = Path(tmp)
         before_root = extract_revision(args.before, work)
-        store = _make_store(args.events, work) if args.events else work / "empty-store"
+        store = args.store or (
+            _make_store(args.events, work) if args.events else work / "empty-store"
+        )
         env = {
             environment_variable("data_dir"): str(store),
             environment_variable("cache_dir"): str(work / "cache"),
@@ -162,7 +165,7 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "events_imported": args.events,
+                "events_imported": args.events or (str(args.store) if args.store else 0),
                 "before_revision": args.before,
                 "runs": args.runs,
                 "start_to_map_s": {k: [round(v, 2) for v in vs] for k, vs in timings.items()},

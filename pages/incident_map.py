@@ -3,7 +3,7 @@
 import streamlit as st
 
 from borderwatch.charts import incident_trend_chart
-from borderwatch.filters import filter_incidents, year_span
+from borderwatch.filters import full_rows, rows_to_draw, year_span
 from borderwatch.links import cross_border_links
 from borderwatch.mapping.incident_map import incident_map_view
 from borderwatch.search import focus_for
@@ -33,7 +33,8 @@ data = data_or_stop()
 names = data.country_names
 chosen = choices()
 selection = chosen.incident_filter
-selected = filter_incidents(data.incidents, selection)
+# A large selection's map needs a few columns; the full rows follow once it is drawn.
+shown = rows_to_draw(data.incidents, selection)
 focused = focused_id()
 
 st.title("Incidents along North Africa's borders")
@@ -41,30 +42,35 @@ st.caption(
     f"{selection.describe(names)}. Circles are coloured by event type and sized by deaths; "
     "click one for what happened, how precisely it is placed, and who reported it."
 )
-search_box(data, selected)
-focus_notice(data, selected, focused)
-incident_counters(selected)
+search_box(data, shown)
+focus_notice(data, shown, focused)
+incident_counters(shown)
 
-if selected.empty:
+if shown.empty:
     explain_empty(selection, names, covered_years=year_span(data.incidents))
     st.stop()
 
 # Links only when shown: with imported data the selection can be a million rows.
-links = cross_border_links(selected, data.anchors) if chosen.show_links else None
+links = (
+    cross_border_links(full_rows(data.incidents, shown), data.anchors)
+    if chosen.show_links
+    else None
+)
 view = incident_map_view(
     title="Security incidents along North Africa's borders",
     filter_description=selection.describe(names),
     countries=data.display_countries,
     borders=data.display_borders,
-    incidents=selected,
+    incidents=shown,
     country_names=names,
     focus_countries=selection.countries,
     zones=zones(chosen.zone_km) if chosen.show_zones else None,
     links=links[0] if links else None,
-    focus=focus_for(selected, focused),
+    focus=focus_for(shown, focused),
 )
 map_view, export_view = playback_section(view)
 focused = follow_map_click(show_map(map_view, key="incident-map", basemap=chosen.basemap), focused)
+selected = full_rows(data.incidents, shown)
 not_placed_notice(selected, names)
 if selection.border_zone_km is not None or chosen.show_zones:
     st.caption(PRECISION_CAVEAT)
@@ -80,9 +86,7 @@ picked = st.segmented_control(
     bind="query-params",
 )
 period: Period = "month" if picked == "month" else "year"
-st.altair_chart(
-    incident_trend_chart(incident_trend(selected, period), period=period), width="stretch"
-)
+st.altair_chart(incident_trend_chart(incident_trend(shown, period), period=period), width="stretch")
 st.caption(
     "By the start date of each incident. Deaths are best estimates of the incidents whose "
     "toll is known; incidents with no reported toll are counted apart, not as zero."
@@ -96,4 +100,10 @@ if links:
     links_section(*links, names)
 
 # With playback on, the export draws the frame picked for the snapshot.
-export_panel(export_view, key="incidents", incidents=export_view.incidents)
+export_panel(
+    export_view,
+    key="incidents",
+    incidents=None
+    if export_view.incidents is None
+    else full_rows(data.incidents, export_view.incidents),
+)

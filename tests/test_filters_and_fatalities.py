@@ -160,3 +160,23 @@ def test_bound_arrays_are_incident_bounds_as_floats():
             got, expected.to_numpy(dtype="float64", na_value=np.nan), equal_nan=True
         )
     assert sum_fatalities(incidents).unknown == 1
+
+
+def test_rows_to_draw_copy_few_columns_of_a_large_selection_and_every_column_of_a_small(
+    small_incidents,
+):
+    """A map of many incidents counts cells from a few columns; the full rows of the same
+    selection (:func:`full_rows`) are those :func:`filter_incidents` gives."""
+    from borderwatch.filters import MAP_COLUMNS, full_rows, rows_to_draw
+
+    selection = IncidentFilter(years=(2014, 2016))
+    expected = filter_incidents(small_incidents, selection)
+    large = rows_to_draw(small_incidents, selection, max_points=1)
+    assert list(large.columns) == list(MAP_COLUMNS)
+    assert large.index.equals(expected.index)
+    pd.testing.assert_frame_equal(full_rows(small_incidents, large), expected)
+    small = rows_to_draw(small_incidents, selection, max_points=10_000)
+    pd.testing.assert_frame_equal(small, expected)
+    # Nothing left out: the table itself, never a copy.
+    everything = rows_to_draw(small_incidents, IncidentFilter(), max_points=1)
+    assert full_rows(small_incidents, everything) is small_incidents

@@ -488,3 +488,23 @@ def test_tables_have_readable_headers_and_no_none():
     regimes = next(df.value for df in at.dataframe if "Regime" in df.value.columns)
     assert "Verification" in regimes.columns
     assert not regimes.astype(str).apply(lambda c: c.str.contains("00:00:00")).any().any()
+
+
+def test_incident_map_of_cells_still_has_full_table_and_exports(monkeypatch):
+    """Above the point limit the map counts cells from a few columns; the table, the
+    counters and the data export still have every incident with every column."""
+    import pandas as pd
+
+    from borderwatch.config import environment_variable
+    from borderwatch.ui.exports import DATA_LABELS
+
+    everything = _run()
+    monkeypatch.setenv(environment_variable("max_individual_points"), "5")
+    cells = _run()
+    assert "bw-cell" in _map_script(cells)
+    for at in (everything, cells):
+        assert at.metric[0].value == everything.metric[0].value
+    pd.testing.assert_frame_equal(cells.dataframe[0].value, everything.dataframe[0].value)
+    assert "bw-cell" not in _map_script(everything)
+    labels = {b.proto.label for b in cells.get("download_button")}
+    assert set(DATA_LABELS.values()) <= labels

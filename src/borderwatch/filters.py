@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from borderwatch.config import settings
 from borderwatch.fatalities import bound_arrays
 from borderwatch.schemas import CURATED_DATASET, EVENT_TYPES
 from borderwatch.search import normalise
@@ -106,8 +108,56 @@ def year_span(incidents: pd.DataFrame) -> tuple[int, int]:
     return int(incidents["date_start"].dt.year.min()), int(incidents["date_end"].dt.year.max())
 
 
-def filter_incidents(incidents: pd.DataFrame, selection: IncidentFilter) -> pd.DataFrame:
-    """Rows of ``incidents`` that the selection keeps, in their original order."""
+#: What a map of many incidents reads (grid cells, counters, bounds, legend, playback,
+#: focus): a selection of a million rows copies these few columns before the map is drawn
+#: (:func:`rows_to_draw`), not every text column.
+MAP_COLUMNS = (
+    *("incident_id", "name", "date_start", "date_end", "country_iso3", "latitude"),
+    *("longitude", "event_type", "fatalities_low", "fatalities_best", "fatalities_high"),
+    "location_precision",
+)
+
+
+def filter_incidents(
+    incidents: pd.DataFrame, selection: IncidentFilter, *, columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Rows of ``incidents`` that the selection keeps, in their original order (and index);
+    with ``columns``, only those columns."""
+    keep = _kept(incidents, selection)
+    source = incidents if columns is None else incidents[list(columns)]
+    if bool(keep.all()):
+        return source  # nothing left out: no copy of a possibly million-row table
+    return source[keep]
+
+
+def rows_to_draw(
+    incidents: pd.DataFrame, selection: IncidentFilter, *, max_points: int | None = None
+) -> pd.DataFrame:
+    """The selection as its map needs it: every column when at most ``max_points`` (the
+    configured ``max_individual_points``) of its incidents are placed — each is drawn, with
+    its popup — else only :data:`MAP_COLUMNS`, which grid cells count. A page copies the
+    full rows of a large selection (:func:`full_rows`) after its map is drawn, so the map
+    does not wait for a million rows of text."""
+    if max_points is None:
+        max_points = settings().max_individual_points
+    narrow = filter_incidents(incidents, selection, columns=MAP_COLUMNS)
+    placed = narrow["latitude"].notna() & narrow["longitude"].notna()
+    if int(placed.sum()) > max_points:
+        return narrow
+    return full_rows(incidents, narrow)
+
+
+def full_rows(incidents: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """Every column of ``incidents`` for ``rows``, a selection (possibly narrow) of them."""
+    if rows.columns.equals(incidents.columns):
+        return rows
+    if rows.index.equals(incidents.index):
+        return incidents
+    return incidents.iloc[incidents.index.get_indexer(rows.index)]
+
+
+def _kept(incidents: pd.DataFrame, selection: IncidentFilter) -> pd.Series:
+    """True on the rows the selection keeps."""
     keep = pd.Series(True, index=incidents.index)
     if selection.countries:
         keep &= incidents["country_iso3"].isin(selection.countries)
@@ -135,9 +185,7 @@ def filter_incidents(incidents: pd.DataFrame, selection: IncidentFilter) -> pd.D
         keep &= _column(incidents, "dataset", CURATED_DATASET).isin(selection.datasets)
     if selection.two_sources_only:
         keep &= _column(incidents, "verification", "") == TWO_SOURCES
-    if bool(keep.all()):
-        return incidents  # nothing left out: no copy of a possibly million-row table
-    return incidents[keep]
+    return keep
 
 
 def _column(incidents: pd.DataFrame, name: str, default: str) -> pd.Series:
