@@ -13,6 +13,9 @@ tree, "before" is an older revision (default ``main``) extracted with ``git arch
 - ``--sessions`` concurrent sessions (20 by default) changing the filter at once: how many
   failed to update within 60 s, and the median time of the others.
 
+With ``--interleave`` only the filter changes are timed, both servers up at once and their
+changes alternating, so a busy machine's noise hits both alike.
+
 Run: ``python benchmarks/bench_map_updates.py [--events 1000000] [--before REV]``. With
 ``--events N`` a synthetic ACLED file of N events (``bench_import.py``) is imported into a
 temporary store that both servers use. Prints one JSON document.
@@ -169,6 +172,30 @@ def _one_variant(browser: Browser, root: Path, env: dict, changes: int, sessions
     }
 
 
+def _interleaved(browser: Browser, roots: dict[str, Path], env: dict, changes: int) -> dict:
+    """Both servers up at once, their changes alternating (which goes first alternates
+    too): on a noisy machine both see the same noise, so the ratio holds."""
+    with _server(roots["before"], env) as before_url, _server(roots["after"], env) as after_url:
+        pages = {"before": _open(browser, before_url)[0], "after": _open(browser, after_url)[0]}
+        timings: dict[str, list[float]] = {"before": [], "after": []}
+        for n in range(changes):
+            for name in ("before", "after") if n % 2 == 0 else ("after", "before"):
+                _press(pages[name], "ArrowRight" if n % 2 == 0 else "ArrowLeft")
+                elapsed = _wait(pages[name])
+                pages[name].wait_for_timeout(1500)  # the rest of the page, off the clock
+                if elapsed is not None:
+                    timings[name].append(round(elapsed, 3))
+    medians = {name: statistics.median(values) for name, values in timings.items() if values}
+    return {
+        "median_before_s": medians.get("before"),
+        "median_after_s": medians.get("after"),
+        "after_over_before": round(medians["after"] / medians["before"], 2)
+        if len(medians) == 2
+        else None,
+        "changes_s": timings,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=0, help="synthetic events to import")
@@ -177,6 +204,11 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument(
         "--store", type=Path, help="an existing dataset store to use instead of --events"
+    )
+    parser.add_argument(
+        "--interleave",
+        action="store_true",
+        help="only the filter changes, both servers up at once and alternating (no sessions)",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="borderwatch-mapupd-") as tmp:
@@ -191,6 +223,10 @@ def main() -> None:
             browser = playwright.chromium.launch(
                 executable_path=chromium_executable(), headless=True, args=list(CHROMIUM_ARGS)
             )
+            if args.interleave:
+                roots = {"before": before_root, "after": paths.REPO_ROOT}
+                print(json.dumps(_interleaved(browser, roots, env, args.changes), indent=2))
+                return
             report = {
                 "events": args.events or (str(args.store) if args.store else "curated only"),
                 "before": args.before,

@@ -33,7 +33,8 @@ data = data_or_stop()
 names = data.country_names
 chosen = choices()
 selection = chosen.incident_filter
-# A large selection's map needs a few columns; the full rows follow once it is drawn.
+# A large selection is held as a few columns: the map counts them; the table and the
+# exports take the other columns of the rows they show, when they show them.
 shown = rows_to_draw(data.incidents, selection)
 focused = focused_id()
 
@@ -70,8 +71,7 @@ view = incident_map_view(
 )
 map_view, export_view = playback_section(view)
 focused = follow_map_click(show_map(map_view, key="incident-map", basemap=chosen.basemap), focused)
-selected = full_rows(data.incidents, shown)
-not_placed_notice(selected, names)
+not_placed_notice(shown, names, columns_from=data.incidents)
 if selection.border_zone_km is not None or chosen.show_zones:
     st.caption(PRECISION_CAVEAT)
 
@@ -94,16 +94,19 @@ st.caption(
 
 st.subheader("Filtered incidents")
 st.caption("Select a row to show that incident on the map; click one on the map to select it here.")
-incidents_table(selected, names, key="incident-table", focused=focused, on_focus=set_focus)
+incidents_table(
+    shown,
+    names,
+    key="incident-table",
+    focused=focused,
+    on_focus=set_focus,
+    columns_from=data.incidents,
+)
 
 if links:
     links_section(*links, names)
 
 # With playback on, the export draws the frame picked for the snapshot.
 export_panel(
-    export_view,
-    key="incidents",
-    incidents=None
-    if export_view.incidents is None
-    else full_rows(data.incidents, export_view.incidents),
+    export_view, key="incidents", incidents=export_view.incidents, columns_from=data.incidents
 )

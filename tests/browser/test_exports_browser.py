@@ -132,3 +132,37 @@ def test_a_title_typed_without_enter_names_the_next_download(page_and_log, app):
     assert download.suggested_filename == "tunisia-brief.geojson", download.suggested_filename
     assert '"Tunisia brief"' in Path(download.path()).read_text(encoding="utf-8")
     assert log.foreign(app.host) == []
+
+
+def _geojson_of(browser, url: str, cells: bool) -> tuple[int, list[dict]]:
+    """The incident count the export button names and the features of its GeoJSON."""
+    import json
+
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    try:
+        page.goto(f"{url}/?country=Tunisia", wait_until="domcontentloaded")
+        symbol = "path.bw-cell" if cells else "path.bw-incident"
+        page.frame_locator("iframe[title*='st_folium']").first.locator(symbol).first.wait_for(
+            timeout=TIMEOUT_MS
+        )
+        _open_export_panel(page)
+        opener = page.get_by_role("button", name=re.compile(r"Download \d+ incidents"))
+        count = int(re.search(r"\d+", opener.first.inner_text()).group())
+        download = download_from_popover(page, opener, "GeoJSON")
+        return count, json.loads(Path(download.path()).read_text(encoding="utf-8"))["features"]
+    finally:
+        page.close()
+
+
+def test_a_map_of_cells_exports_every_column_of_every_incident(browser, app):
+    """Above the point limit the page holds a few columns of the selection (the map counts
+    cells from them); the exported file is still the same: every incident, every column."""
+    from borderwatch.config import environment_variable
+    from borderwatch.devserver import running_app
+
+    count, features = _geojson_of(browser, app.url, cells=False)
+    with running_app(env={environment_variable("max_individual_points"): "5"}) as cells_app:
+        cells_count, cells_features = _geojson_of(browser, cells_app.url, cells=True)
+    assert cells_count == count == len(cells_features) > 5
+    assert [f["properties"] for f in cells_features] == [f["properties"] for f in features]
+    assert {"summary", "sources", "perpetrator", "place_name"} <= set(features[0]["properties"])

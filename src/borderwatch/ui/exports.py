@@ -23,6 +23,7 @@ from borderwatch.exports import SNAPSHOT_FORMATS
 from borderwatch.exports.data import DATA_FORMATS, export_data
 from borderwatch.exports.html import standalone_html
 from borderwatch.exports.provenance import Provenance, make_provenance
+from borderwatch.filters import full_rows
 from borderwatch.mapping.view import MapView
 from borderwatch.team.identity import User
 from borderwatch.ui.auth import current_user
@@ -85,7 +86,7 @@ def _audited(
     user: User,
     file_format: str,
     view: MapView,
-    incidents: gpd.GeoDataFrame | None,
+    incidents: Callable[[], gpd.GeoDataFrame | None],
     title: str,
 ) -> Callable[[], bytes]:
     """``make``, recording in the audit trail who exported which file (its sha256, format,
@@ -93,7 +94,8 @@ def _audited(
 
     def made() -> bytes:
         data = make()
-        rows = incidents if incidents is not None else view.incidents
+        rows = incidents()
+        rows = rows if rows is not None else view.incidents
         datasets = (
             rows["dataset"].dropna().astype(str) if rows is not None and "dataset" in rows else ()
         )
@@ -128,6 +130,7 @@ def export_panel(
     key: str,
     incidents: gpd.GeoDataFrame | None = None,
     trend: Callable[[], pd.DataFrame] | None = None,
+    columns_from: gpd.GeoDataFrame | None = None,
 ) -> None:
     """An expander with title, format choices and download buttons for ``view``.
 
@@ -146,9 +149,13 @@ def export_panel(
         ``deaths_best``, ``unknown_tolls``), called only when a file asks for them: when
         given, the snapshot offers files with a trend panel under the map too (each its
         own button).
+    columns_from
+        The table ``incidents`` were selected from, when they hold only a few columns
+        (:func:`borderwatch.filters.rows_to_draw`): a file takes their other columns from
+        it when it is made, so the page keeps no full copy of a large selection.
     """
     with st.expander("Export this view", icon=":material/download:"):
-        _export_files(view, key, incidents, trend)
+        _export_files(view, key, incidents, trend, columns_from)
 
 
 # A fragment: the title is taken as the analyst types (after a short pause) and only this
@@ -160,6 +167,7 @@ def _export_files(
     key: str,
     incidents: gpd.GeoDataFrame | None,
     trend: Callable[[], pd.DataFrame] | None = None,
+    columns_from: gpd.GeoDataFrame | None = None,
 ) -> None:
     title = str(
         st.text_input(
@@ -171,16 +179,23 @@ def _export_files(
         or view.title
     )
 
+    def rows() -> gpd.GeoDataFrame | None:
+        # Every column, made when a file is (not kept between runs for each session).
+        if incidents is None or columns_from is None:
+            return incidents
+        return full_rows(columns_from, incidents)
+
     def provenance() -> Provenance:
+        chosen = rows()
         return make_provenance(
             title=title,
             filters=view.filter_description,
             files=view.files,
-            incidents=incidents if incidents is not None else view.incidents,
+            incidents=chosen if chosen is not None else view.incidents,
         )
 
     audited = functools.partial(
-        _audited, user=current_user(), view=view, incidents=incidents, title=title
+        _audited, user=current_user(), view=view, incidents=rows, title=title
     )
     image_col, map_col, data_col = st.columns(3)
     with image_col:
@@ -188,7 +203,7 @@ def _export_files(
     with map_col:
         _map_download(view, key, title, provenance, audited)
     with data_col:
-        _data_download(incidents, key, title, provenance, audited)
+        _data_download(incidents, rows, key, title, provenance, audited)
     st.caption(
         "Every file says what it shows, the filters, the data versions and when it was made."
     )
@@ -225,8 +240,12 @@ def _snapshot_bytes(
 
 
 def _data_bytes(
-    incidents: gpd.GeoDataFrame, provenance: Callable[[], Provenance], data_fmt: str
+    rows: Callable[[], gpd.GeoDataFrame | None],
+    provenance: Callable[[], Provenance],
+    data_fmt: str,
 ) -> bytes:
+    incidents = rows()
+    assert incidents is not None  # a data button is offered only with incidents
     return export_data(incidents, provenance(), fmt=data_fmt)
 
 
@@ -296,6 +315,7 @@ def _map_download(
 
 def _data_download(
     incidents: gpd.GeoDataFrame | None,
+    rows: Callable[[], gpd.GeoDataFrame | None],
     key: str,
     title: str,
     provenance: Callable[[], Provenance],
@@ -312,7 +332,7 @@ def _data_download(
             st.download_button(
                 label,
                 data=audited(
-                    functools.partial(_data_bytes, incidents, provenance, data_fmt),
+                    functools.partial(_data_bytes, rows, provenance, data_fmt),
                     file_format=data_fmt,
                 ),
                 file_name=f"{_file_stem(title)}.{extension}",

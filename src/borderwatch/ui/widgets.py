@@ -10,7 +10,7 @@ import streamlit as st
 
 from borderwatch.config import settings
 from borderwatch.fatalities import sum_fatalities
-from borderwatch.filters import IncidentFilter
+from borderwatch.filters import IncidentFilter, full_rows
 from borderwatch.links import link_summary
 from borderwatch.proximity import is_placed
 from borderwatch.tables import incident_table, link_columns
@@ -45,12 +45,17 @@ def incident_counters(selected: pd.DataFrame) -> None:
 
 
 def not_placed_notice(
-    selected: pd.DataFrame, country_names: dict[str, str], *, what: str | None = None
+    selected: pd.DataFrame,
+    country_names: dict[str, str],
+    *,
+    what: str | None = None,
+    columns_from: pd.DataFrame | None = None,
 ) -> None:
     """Count, and list, selected incidents that have no coordinates (never drop them).
 
     ``what`` names the incidents counted when they are not the ones in the counters above
-    (e.g. "incidents matching the filters" on a page that counts those in a zone).
+    (e.g. "incidents matching the filters" on a page that counts those in a zone);
+    ``columns_from`` as for :func:`incidents_table`.
     """
     unplaced = selected[~is_placed(selected)]
     if unplaced.empty:
@@ -61,7 +66,7 @@ def not_placed_notice(
         return
     with st.expander(f"{len(unplaced):,} incident(s) not placed: no coordinates"):
         st.caption("They count in the figures above but cannot be drawn or measured.")
-        incidents_table(unplaced, country_names)
+        incidents_table(unplaced, country_names, columns_from=columns_from)
 
 
 def explain_empty(
@@ -156,13 +161,16 @@ def incidents_table(
     key: str | None = None,
     focused: str | None = None,
     on_focus: Callable[[str | None], None] | None = None,
+    columns_from: pd.DataFrame | None = None,
 ) -> None:
     """The incident table, capped for very large selections (most recent first): rows sent
     to the browser are limited by ``table_row_limit``; the exports carry everything.
 
     With ``key`` and ``on_focus``, one row can be selected: selecting it calls ``on_focus``
     with its id (``None`` when cleared), and the ``focused`` incident's row is selected
-    (the table is keyed by it, so a focus set elsewhere selects the row)."""
+    (the table is keyed by it, so a focus set elsewhere selects the row). ``selected`` may
+    hold a few columns (:func:`borderwatch.filters.rows_to_draw`): the shown rows' other
+    columns are then taken from ``columns_from``."""
     shown, limit = selected, settings().table_row_limit
     if len(selected) > limit:
         # argsort of one column, not a sort of the whole (possibly million-row) table
@@ -175,6 +183,8 @@ def incidents_table(
             f"Showing the {limit:,} most recent of {len(selected):,} incidents; "
             "narrow the filters, or export the data (below) for all of them."
         )
+    if columns_from is not None:
+        shown = full_rows(columns_from, shown)
     table = incident_table(shown, country_names)
     if key is None or on_focus is None:
         data_table(table, placeholder="unknown")
