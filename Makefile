@@ -32,7 +32,7 @@ setup: $(VENV)/.installed
 setup-dev: $(VENV)/.installed-dev
 
 run: setup
-	$(PY) -m borderwatch.ui.launcher --server.address $(ADDRESS) --server.port $(PORT)
+	$(PY) -m borderwatch.ui.launcher --server.address $(ADDRESS) --server.port $(PORT) $(ARGS)
 
 # Team mode on this machine: PostgreSQL + PostGIS in .pg/, schema migrated, curated layer
 # loaded, the dev sign-in provider, the app on 127.0.0.1 (docs/team-server.md).
