@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -59,14 +60,18 @@ _NEWEST_FIRST = " ORDER BY date_start DESC, dataset, position"
 _PARAMETER = re.compile(r"(?<![:\w]):([a-z_]+)\b")
 
 
-def shown_incidents(groups: tuple[str, ...] | None = None, *, narrow: bool = False) -> str:
+def shown_incidents(
+    groups: tuple[str, ...] | None = None, *, narrow: bool = False, hidden: bool = False
+) -> str:
     """SQL of the incidents shown: curated ones and those of enabled datasets (with
-    ``groups``, only datasets open to everyone or to one of those groups). ``narrow``: only
-    the columns filters and counts read, from ``incident_facts`` (a fraction of the bytes
-    to scan)."""
+    ``groups``, only datasets open to everyone or to one of those groups; with ``hidden``,
+    none whose key is in the ``:hidden`` parameter). ``narrow``: only the columns filters
+    and counts read, from ``incident_facts`` (a fraction of the bytes to scan)."""
     visible = "datasets.enabled"
     if groups is not None:
         visible += " AND (datasets.groups = '{}' OR datasets.groups && CAST(:groups AS text[]))"
+    if hidden:
+        visible += " AND NOT (datasets.key = ANY(CAST(:hidden AS text[])))"
     columns, imported = (
         (FACT_COLUMNS, "incident_facts") if narrow else (_SHOWN_COLUMNS, "incidents")
     )
@@ -137,13 +142,22 @@ class Summary:
 
 
 def _query(
-    selection: IncidentFilter, bbox: BBox | None, groups: tuple[str, ...] | None
+    selection: IncidentFilter,
+    bbox: BBox | None,
+    groups: tuple[str, ...] | None,
+    hidden: Collection[str] = (),
+    *,
+    narrow: bool = True,
 ) -> tuple[str, dict[str, object]]:
-    """``FROM … WHERE …`` over the narrow columns, and its parameters."""
+    """``FROM … WHERE …`` over the narrow columns (all columns unless ``narrow``), and its
+    parameters; datasets whose keys are in ``hidden`` are left out."""
     where, params = where_clause(selection, bbox)
     if groups is not None:
         params["groups"] = list(groups)
-    return f"FROM {shown_incidents(groups, narrow=True)} WHERE {where}", params
+    if hidden:
+        params["hidden"] = sorted(hidden)
+    shown = shown_incidents(groups, narrow=narrow, hidden=bool(hidden))
+    return f"FROM {shown} WHERE {where}", params
 
 
 def summary(
@@ -152,9 +166,10 @@ def summary(
     *,
     bbox: BBox | None = None,
     groups: tuple[str, ...] | None = None,
+    hidden: Collection[str] = (),
 ) -> Summary:
     """Counters of the incidents ``selection`` keeps (see :class:`Summary`)."""
-    source, params = _query(selection, bbox, groups)
+    source, params = _query(selection, bbox, groups, hidden)
     statement = sa.text(
         "SELECT count(*), count(*) FILTER (WHERE latitude IS NOT NULL AND longitude IS NOT "
         f"NULL), coalesce(sum({DEATHS_LOW}), 0), coalesce(sum({DEATHS_BEST}), 0), "
@@ -172,10 +187,11 @@ def grid_cells(
     cell_deg: float,
     bbox: BBox | None = None,
     groups: tuple[str, ...] | None = None,
+    hidden: Collection[str] = (),
 ) -> pd.DataFrame:
     """Placed incidents counted per ``cell_deg`` cell, as
     :func:`borderwatch.aggregate.grid_cells` gives them (one row per occupied cell)."""
-    source, params = _query(selection, bbox, groups)
+    source, params = _query(selection, bbox, groups, hidden)
     params["cell"] = float(cell_deg)
     statement = sa.text(
         "SELECT avg(longitude) AS longitude, avg(latitude) AS latitude, count(*) AS incidents, "
@@ -201,10 +217,14 @@ def grid_cells(
 
 
 def counts_per_country(
-    url: str, selection: IncidentFilter, *, groups: tuple[str, ...] | None = None
+    url: str,
+    selection: IncidentFilter,
+    *,
+    groups: tuple[str, ...] | None = None,
+    hidden: Collection[str] = (),
 ) -> pd.DataFrame:
     """Incidents and deaths (best estimates of known tolls) per country, most first."""
-    source, params = _query(selection, None, groups)
+    source, params = _query(selection, None, groups, hidden)
     statement = sa.text(
         f"SELECT country_iso3, count(*) AS incidents, coalesce(sum({DEATHS_BEST}), 0) AS deaths "
         f"{source} GROUP BY country_iso3 ORDER BY count(*) DESC, country_iso3"
@@ -222,17 +242,22 @@ def select_incidents(
     limit: int | None = None,
     bbox: BBox | None = None,
     groups: tuple[str, ...] | None = None,
+    hidden: Collection[str] = (),
+    placed_only: bool = False,
 ) -> gpd.GeoDataFrame:
     """The incidents ``selection`` keeps (newest first, at most ``limit``), typed as the
-    incident contract says, with ``border_distance_km`` and ``nearest_border``."""
+    incident contract says, with ``border_distance_km`` and ``nearest_border``;
+    ``placed_only``: only those with coordinates."""
     from borderwatch.team.db.copying import copy_out
 
-    source, params = _query(selection, bbox, groups)
+    source, params = _query(selection, bbox, groups, hidden)
+    if placed_only:
+        source += " AND latitude IS NOT NULL AND longitude IS NOT NULL"
     limited = f" LIMIT {int(limit)}" if limit is not None else ""
     # Which rows, from the narrow columns; then all their columns, by primary key.
     chosen = f"SELECT dataset, position, date_start {source}{_NEWEST_FIRST}{limited}"
     statement = (
-        f"SELECT {select_list('shown')} FROM {shown_incidents(groups)} "
+        f"SELECT {select_list('shown')} FROM {shown_incidents(groups, hidden=bool(hidden))} "
         f"JOIN ({chosen}) AS chosen USING (dataset, position)"
         " ORDER BY chosen.date_start DESC, dataset, position"
     )
@@ -279,3 +304,154 @@ def map_data(
     if counted.placed <= max_points:
         return MapData(counted, select_incidents(url, selection, bbox=bbox, groups=groups), None)
     return MapData(counted, None, cells)
+
+
+def country_totals(
+    url: str,
+    selection: IncidentFilter,
+    *,
+    groups: tuple[str, ...] | None = None,
+    hidden: Collection[str] = (),
+) -> pd.DataFrame:
+    """Per country (``country_iso3``, NULL for none) of the selection, in one scan:
+    ``incidents``, ``placed``, ``deaths_low`` / ``deaths_best`` / ``deaths_high`` (sums of
+    the known tolls), ``unknown_deaths``, and the placed incidents' extent (``west``,
+    ``south``, ``east``, ``north``). The counters, the countries and the map's extent of a
+    selection are sums and extremes of these rows."""
+    source, params = _query(selection, None, groups, hidden)
+    placed = "FILTER (WHERE latitude IS NOT NULL AND longitude IS NOT NULL)"
+    statement = sa.text(
+        "SELECT country_iso3, count(*) AS incidents, "
+        f"count(*) {placed} AS placed, coalesce(sum({DEATHS_LOW}), 0) AS deaths_low, "
+        f"coalesce(sum({DEATHS_BEST}), 0) AS deaths_best, "
+        f"coalesce(sum({DEATHS_HIGH}), 0) AS deaths_high, "
+        f"count(*) FILTER (WHERE {DEATHS_LOW} IS NULL) AS unknown_deaths, "
+        f"min(longitude) {placed} AS west, min(latitude) {placed} AS south, "
+        f"max(longitude) {placed} AS east, max(latitude) {placed} AS north "
+        f"{source} GROUP BY country_iso3 ORDER BY count(*) DESC, country_iso3"
+    )
+    columns = [
+        *("country_iso3", "incidents", "placed", "deaths_low", "deaths_best", "deaths_high"),
+        *("unknown_deaths", "west", "south", "east", "north"),
+    ]
+    with connection(url) as conn:
+        table = pd.DataFrame(conn.execute(statement, params).all(), columns=columns)
+    for column in columns[1:7]:
+        table[column] = table[column].astype("int64")
+    for column in columns[7:]:
+        table[column] = table[column].astype("float64")
+    return table
+
+
+#: ``date_trunc`` units of the trend's periods.
+_TRUNC_UNITS = {"year": "year", "month": "month"}
+
+
+def trend_counts(
+    url: str,
+    selection: IncidentFilter,
+    period: str,
+    *,
+    groups: tuple[str, ...] | None = None,
+    hidden: Collection[str] = (),
+) -> pd.DataFrame:
+    """Incidents and deaths per period (of the start date) and event type, grouped in SQL:
+    ``period`` (first day), ``event_type``, ``incidents``, ``deaths_low`` / ``deaths_best``
+    / ``deaths_high`` (sums of the known tolls; missing where every toll is unknown) and
+    ``unknown_tolls``; :func:`borderwatch.trends.complete_trend` finishes it."""
+    source, params = _query(selection, None, groups, hidden)
+    unit = _TRUNC_UNITS[period]
+    statement = sa.text(
+        f"SELECT date_trunc('{unit}', date_start)::date AS period, event_type, "
+        f"count(*) AS incidents, sum({DEATHS_LOW}) AS deaths_low, "
+        f"sum({DEATHS_BEST}) AS deaths_best, sum({DEATHS_HIGH}) AS deaths_high, "
+        f"count(*) FILTER (WHERE {DEATHS_BEST} IS NULL) AS unknown_tolls "
+        f"{source} AND event_type IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
+    )
+    columns = [
+        *("period", "event_type", "incidents", "deaths_low", "deaths_best", "deaths_high"),
+        "unknown_tolls",
+    ]
+    with connection(url) as conn:
+        table = pd.DataFrame(conn.execute(statement, params).all(), columns=columns)
+    table["period"] = pd.to_datetime(table["period"]).astype("datetime64[ns]")
+    table["event_type"] = table["event_type"].astype(object)
+    for column in ("incidents", "unknown_tolls"):
+        table[column] = table[column].astype("int64")
+    for column in ("deaths_low", "deaths_best", "deaths_high"):
+        table[column] = pd.to_numeric(table[column]).astype("float64")
+    return table
+
+
+def _fetch(
+    url: str, source: str, params: dict[str, object], *, order: str, limit: int | None
+) -> gpd.GeoDataFrame:
+    """Every column of the rows of ``source`` (``FROM … WHERE …`` over all columns), in
+    ``order``, at most ``limit``, typed as the incident contract says."""
+    from borderwatch.team.db.copying import copy_out
+
+    limited = f" LIMIT {int(limit)}" if limit is not None else ""
+    query = _PARAMETER.sub(r"%(\1)s", f"SELECT {select_list('shown')} {source}{order}{limited}")
+    with connection(url) as conn:
+        frame = read_incidents_csv(copy_out(conn, query, params), measured=True)
+    return frame.reset_index(drop=True)
+
+
+def incidents_by_id(
+    url: str,
+    ids: Collection[str],
+    *,
+    selection: IncidentFilter | None = None,
+    groups: tuple[str, ...] | None = None,
+    hidden: Collection[str] = (),
+) -> gpd.GeoDataFrame:
+    """The shown incidents whose ``incident_id`` is one of ``ids`` (only those
+    ``selection`` keeps, when given), newest first."""
+    source, params = _query(selection or IncidentFilter(), None, groups, hidden, narrow=False)
+    params["ids"] = sorted(set(map(str, ids)))
+    return _fetch(
+        url, f"{source} AND incident_id = ANY(%(ids)s)", params, order=_NEWEST_FIRST, limit=None
+    )
+
+
+#: The searched text of a row, as :data:`borderwatch.search.SEARCH_FIELDS` lists it.
+_SEARCHED = (
+    "lower(unaccent(concat_ws(chr(31), incident_id, name, place_name, perpetrator, summary)))"
+)
+
+
+def search(
+    url: str,
+    terms: tuple[str, ...],
+    country_codes: tuple[tuple[str, ...], ...],
+    *,
+    limit: int,
+    groups: tuple[str, ...] | None = None,
+    hidden: Collection[str] = (),
+) -> tuple[gpd.GeoDataFrame, int]:
+    """Shown incidents matching every one of ``terms`` (normalised words,
+    :func:`borderwatch.search.query_terms`) in their id, name, place, perpetrator or summary
+    (lower case, accents removed by ``unaccent``), or whose country is one of the term's
+    ``country_codes``; at most ``limit`` of them (an exact id first, then those whose name
+    matches, newest first) and how many match."""
+    source, params = _query(IncidentFilter(), None, groups, hidden, narrow=False)
+    conditions = []
+    for number, (term, codes) in enumerate(zip(terms, country_codes, strict=True)):
+        params[f"t{number}"], params[f"c{number}"] = term, list(codes)
+        conditions.append(
+            f"(strpos({_SEARCHED}, :t{number}) > 0 OR country_iso3 = ANY(:c{number}))"
+        )
+    matching = f"{source} AND {' AND '.join(conditions or ['FALSE'])}"
+    with connection(url) as conn:
+        total = int(conn.execute(sa.text(f"SELECT count(*) {matching}"), params).scalar_one())
+    if not total:
+        return select_incidents(url, IncidentFilter(), limit=0), 0
+    params["exact"] = terms[0] if len(terms) == 1 else "\x1f"
+    in_name = " AND ".join(
+        f"strpos(lower(unaccent(coalesce(name, ''))), :t{n}) > 0" for n in range(len(terms))
+    )
+    order = (
+        f" ORDER BY (lower(incident_id) = :exact) DESC, ({in_name}) DESC, "
+        "date_start DESC, dataset, position"
+    )
+    return _fetch(url, _PARAMETER.sub(r"%(\1)s", matching), params, order=order, limit=limit), total
