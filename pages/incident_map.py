@@ -9,6 +9,7 @@ from borderwatch.mapping.incident_map import incident_map_view
 from borderwatch.search import focus_for
 from borderwatch.trends import PERIODS, Period, incident_trend
 from borderwatch.ui.data import data_or_stop, zones
+from borderwatch.ui.database_map import database_incident_map
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.find import (
     focus_notice,
@@ -32,6 +33,9 @@ from borderwatch.ui.widgets import (
 data = data_or_stop()
 names = data.country_names
 chosen = choices()
+if data.events_in_database:  # team mode: every figure and row asked of the database
+    database_incident_map(data, chosen)
+    st.stop()
 selection = chosen.incident_filter
 selected = filter_incidents(data.incidents, selection)
 focused = focused_id()

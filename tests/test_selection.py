@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from borderwatch import loading
+from borderwatch import loading, paths
 from borderwatch.app.selection import DatabaseSelection, FrameSelection
 from borderwatch.filters import IncidentFilter, filter_incidents
 from borderwatch.mapping.layers import simplify_for_display
@@ -82,3 +82,36 @@ def test_hidden_datasets_are_left_out_of_every_answer(loaded, countries):  # noq
     pd.testing.assert_frame_equal(database.trend("year"), memory.trend("year"), check_dtype=False)
     rows = database.table(10_000).rows
     assert not rows["dataset"].isin([synthetic, restricted]).any()
+
+
+@pytest.mark.parametrize("text", ["AQIM", "amenas", "Tunisie attack", "algérie"])
+def test_search_in_sql_finds_what_the_search_index_finds(loaded, text):  # noqa: F811
+    from borderwatch.app.prepared import DataSettings
+    from borderwatch.app.selection import search_database
+    from borderwatch.search import SearchIndex, country_search_names
+
+    url, shown, _ = loaded
+    names = country_search_names(loading.load_geodata().countries)
+    expected = SearchIndex(shown, names).search(text)
+    chosen = DataSettings(paths.GEODATA_DIR, paths.GEODATA_DIR, 3, 10.0, database_url=url)
+    hits = search_database(chosen, text, names, limit=10_000)
+    assert expected.total > 0
+    assert hits.total == expected.total
+    assert set(hits.rows["incident_id"]) == set(shown["incident_id"].iloc[expected.positions])
+    newest = hits.rows["date_start"].tolist()
+    first = search_database(chosen, text, names, limit=3)
+    assert len(first.rows) == min(3, hits.total) and set(first.rows["date_start"]) <= set(newest)
+
+
+def test_incidents_by_id_keep_to_the_selection(loaded):  # noqa: F811
+    from borderwatch.team.db import query
+
+    url, shown, _ = loaded
+    tunisian = shown[shown["country_iso3"] == "TUN"]["incident_id"].iloc[0]
+    libyan = shown[shown["country_iso3"] == "LBY"]["incident_id"].iloc[0]
+    both = query.incidents_by_id(url, [tunisian, libyan])
+    assert set(both["incident_id"]) == {tunisian, libyan}
+    kept = query.incidents_by_id(
+        url, [tunisian, libyan], selection=IncidentFilter(countries=("TUN",))
+    )
+    assert kept["incident_id"].tolist() == [tunisian]

@@ -16,6 +16,7 @@ answers on the same rows.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
@@ -28,6 +29,7 @@ from borderwatch.fatalities import incident_bounds, sum_fatalities
 from borderwatch.filters import IncidentFilter, filter_incidents
 from borderwatch.mapping.view import Bounds, fit_bounds
 from borderwatch.proximity import is_placed
+from borderwatch.search import normalise, query_terms
 from borderwatch.trends import Period, complete_trend, incident_trend
 
 if TYPE_CHECKING:
@@ -238,12 +240,54 @@ def select(
     return FrameSelection(selection, filter_incidents(prepared.incidents, selection))
 
 
-__all__ = [
-    "Counters",
-    "DatabaseSelection",
-    "FrameSelection",
-    "MapRows",
-    "Selection",
-    "TableRows",
-    "select",
-]
+@dataclass(frozen=True)
+class Hits:
+    """Incidents a search found: the first few (best first) and how many match."""
+
+    rows: gpd.GeoDataFrame
+    total: int
+
+
+def search_database(
+    data_settings: DataSettings,
+    text: str,
+    country_names: Mapping[str, Iterable[str]],
+    *,
+    limit: int,
+) -> Hits:
+    """Team mode's search, in SQL: every word of ``text`` must be in an incident's id, name,
+    place, perpetrator or summary, or in one of its country's ``country_names`` (ISO3 ->
+    names in any language), ignoring case and Latin accents (PostgreSQL's ``unaccent``;
+    the embedded search also folds Arabic letter variants, this one does not). At most
+    ``limit`` rows: an exact id first, then name matches, newest first."""
+    from borderwatch.team.db import query
+
+    terms = query_terms(text)
+    folded = {
+        code: " ".join(normalise(n) for n in names if isinstance(n, str) and n)
+        for code, names in country_names.items()
+    }
+    codes = tuple(tuple(c for c, names in folded.items() if term in names) for term in terms)
+    rows, total = query.search(
+        data_settings.database_url,
+        terms,
+        codes,
+        limit=limit,
+        hidden=data_settings.hidden_datasets,
+    )
+    return Hits(rows, total)
+
+
+def incidents_by_id(
+    data_settings: DataSettings, ids: Collection[str], selection: IncidentFilter | None = None
+) -> gpd.GeoDataFrame:
+    """Team mode: the shown incidents whose ids are in ``ids`` (those ``selection`` keeps,
+    when given), with every column, from the database."""
+    from borderwatch.team.db import query
+
+    return query.incidents_by_id(
+        data_settings.database_url,
+        ids,
+        selection=selection,
+        hidden=data_settings.hidden_datasets,
+    )

@@ -57,7 +57,7 @@ _CELL_COLUMNS = (
 )
 _NEWEST_FIRST = " ORDER BY date_start DESC, dataset, position"
 #: A ``:name`` parameter of :func:`where_clause` (not a ``::type`` cast).
-_PARAMETER = re.compile(r"(?<![:\w]):([a-z_]+)\b")
+_PARAMETER = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)\b")
 
 
 def shown_incidents(
@@ -455,3 +455,19 @@ def search(
         "date_start DESC, dataset, position"
     )
     return _fetch(url, _PARAMETER.sub(r"%(\1)s", matching), params, order=order, limit=limit), total
+
+
+def shown_span(
+    url: str, *, groups: tuple[str, ...] | None = None, hidden: Collection[str] = ()
+) -> tuple[tuple[str, ...], tuple[int, int] | None]:
+    """The countries where shown incidents happened (sorted) and the years they cover
+    (first start, last end; ``None`` when there is none): what the sidebar offers."""
+    source, params = _query(IncidentFilter(), None, groups, hidden)
+    statement = sa.text(
+        "SELECT array_agg(DISTINCT country_iso3) FILTER (WHERE country_iso3 IS NOT NULL), "
+        f"min(extract(year FROM date_start))::int, max(extract(year FROM date_end))::int {source}"
+    )
+    with connection(url) as conn:
+        countries, first, last = conn.execute(statement, params).one()
+    years = None if first is None or last is None else (int(first), int(last))
+    return tuple(sorted(countries or ())), years
