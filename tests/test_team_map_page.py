@@ -70,3 +70,12 @@ def test_other_pages_say_they_show_the_curated_layer_only(team_app):
     at.switch_page("pages/borders.py").run()
     assert not at.exception, at.exception
     assert any("curated layer only" in w.value for w in at.warning)
+
+
+def test_the_data_page_says_where_team_data_is_stored(team_app):
+    at = _run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "stored in the team database" in text
+    assert "on this machine only" not in text
