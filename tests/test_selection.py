@@ -13,12 +13,17 @@ from borderwatch.mapping.layers import simplify_for_display
 from tests.test_team_db_query import SELECTIONS, loaded  # noqa: F401  (the shared fixture)
 
 
-def _both(loaded, selection: IncidentFilter, hidden: frozenset[str] = frozenset()):  # noqa: F811
+def _both(
+    loaded,  # noqa: F811
+    selection: IncidentFilter,
+    hidden: frozenset[str] = frozenset(),
+    cell_deg: float | None = None,
+):
     url, shown, _ = loaded
     kept = shown[~shown["dataset"].isin(hidden)]
     return (
         FrameSelection(selection, filter_incidents(kept, selection)),
-        DatabaseSelection(selection, url, hidden),
+        DatabaseSelection(selection, url, hidden, cell_deg),
     )
 
 
@@ -29,10 +34,10 @@ def countries():
 
 @pytest.mark.parametrize("name", list(SELECTIONS))
 def test_counters_countries_and_extent_agree(loaded, countries, name):  # noqa: F811
-    memory, database = _both(loaded, SELECTIONS[name])
+    memory, database = _both(loaded, SELECTIONS[name], cell_deg=0.5)
     assert database.counters() == memory.counters()
     assert database.bounds(countries) == pytest.approx(memory.bounds(countries))
-    pd.testing.assert_frame_equal(database.per_country(), memory.per_country())
+    pd.testing.assert_frame_equal(database.per_country(), memory.per_country(), check_dtype=False)
 
 
 @pytest.mark.parametrize("name", ["everything", "countries", "deaths known only", "combined"])
@@ -60,8 +65,9 @@ def test_table_rows_are_the_newest_and_say_when_capped(loaded, name):  # noqa: F
 
 
 @pytest.mark.parametrize("name", ["everything", "years", "curated only"])
-def test_map_rows_are_incidents_or_cells_alike(loaded, name):  # noqa: F811
-    memory, database = _both(loaded, SELECTIONS[name])
+@pytest.mark.parametrize("expected_cell_deg", [None, 0.5])
+def test_map_rows_are_incidents_or_cells_alike(loaded, name, expected_cell_deg):  # noqa: F811
+    memory, database = _both(loaded, SELECTIONS[name], cell_deg=expected_cell_deg)
     placed = memory.counters().placed
     few = database.map_rows(max_points=placed, cell_deg=0.5)
     assert few.cells is None and few.incidents is not None
@@ -72,13 +78,19 @@ def test_map_rows_are_incidents_or_cells_alike(loaded, name):  # noqa: F811
     assert many.incidents is None and many.cells is not None and many.cell_deg == 0.5
     assert len(many.cells) == len(expected.cells)
     assert many.cells["incidents"].sum() == expected.cells["incidents"].sum() == placed
+    shared = [c for c in expected.cells.columns if c != "main_type"]
+    pd.testing.assert_frame_equal(
+        many.cells[shared].reset_index(drop=True),
+        expected.cells[shared].reset_index(drop=True),
+        check_dtype=False,
+    )
 
 
 def test_hidden_datasets_are_left_out_of_every_answer(loaded, countries):  # noqa: F811
     _, _, (synthetic, restricted) = loaded
     memory, database = _both(loaded, IncidentFilter(), hidden=frozenset({synthetic, restricted}))
     assert database.counters() == memory.counters()
-    pd.testing.assert_frame_equal(database.per_country(), memory.per_country())
+    pd.testing.assert_frame_equal(database.per_country(), memory.per_country(), check_dtype=False)
     pd.testing.assert_frame_equal(database.trend("year"), memory.trend("year"), check_dtype=False)
     rows = database.table(10_000).rows
     assert not rows["dataset"].isin([synthetic, restricted]).any()

@@ -17,6 +17,7 @@ answers on the same rows.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Protocol
 import geopandas as gpd
 import pandas as pd
 
-from borderwatch.aggregate import grid_cells
+from borderwatch.aggregate import cell_size_deg, grid_cells
 from borderwatch.fatalities import incident_bounds, sum_fatalities
 from borderwatch.filters import IncidentFilter, filter_incidents
 from borderwatch.mapping.view import Bounds, fit_bounds
@@ -150,23 +151,37 @@ class FrameSelection:
 
 @dataclass
 class DatabaseSelection:
-    """A selection of the incidents in the team database: each answer is one SQL query
-    (:mod:`borderwatch.team.db.query`), over the curated layer and the enabled datasets
-    the user may see. Reports of one event in several datasets are not merged here."""
+    """A selection of the incidents in the team database, over the curated layer and the
+    enabled datasets the user may see. The counters, the counts per country, the trend
+    and (for the expected cell size) the grid cells are counted in one scan
+    (:func:`borderwatch.team.db.query.overview`); the table's rows and a small selection's
+    incidents are fetched by key. Reports of one event in several datasets are not merged
+    here."""
 
     selection: IncidentFilter
     url: str
     #: Keys of the datasets the user may not see.
     hidden: frozenset[str] = frozenset()
+    #: The cell size the map will most likely ask for (:func:`expected_cell_deg`): its
+    #: cells are counted in the same scan. ``None``: counted when asked.
+    expected_cell_deg: float | None = None
+
+    @cached_property
+    def _overview(self) -> dict[str, pd.DataFrame]:
+        from borderwatch.team.db import query
+
+        return query.overview(
+            self.url, self.selection, cell_deg=self.expected_cell_deg, hidden=self.hidden
+        )
 
     @cached_property
     def _totals(self) -> pd.DataFrame:
         from borderwatch.team.db import query
 
-        return query.country_totals(self.url, self.selection, hidden=self.hidden)
+        return query.totals_from_overview(self._overview["countries"])
 
     def counters(self) -> Counters:
-        """Sums of the counts per country (one scan)."""
+        """Sums of the counts per country."""
         summed = self._totals.sum(numeric_only=True)
         return Counters(
             incidents=int(summed["incidents"]),
@@ -194,28 +209,36 @@ class DatabaseSelection:
         from borderwatch.team.db import query
 
         if self.counters().placed > max_points:
-            cells = query.grid_cells(
-                self.url, self.selection, cell_deg=cell_deg, hidden=self.hidden
-            )
+            if cell_deg == self.expected_cell_deg:
+                cells = query.cells_from_overview(self._overview["cells"])
+            else:
+                cells = query.grid_cells(
+                    self.url, self.selection, cell_deg=cell_deg, hidden=self.hidden
+                )
             return MapRows(None, cells, cell_deg)
         placed = query.select_incidents(
             self.url, self.selection, hidden=self.hidden, placed_only=True
         )
         return MapRows(placed, None)
 
+    def newest(self, limit: int) -> gpd.GeoDataFrame:
+        """The ``limit`` newest incidents (by start date): the table's rows."""
+        from borderwatch.team.db import query
+
+        return query.select_incidents(self.url, self.selection, limit=limit, hidden=self.hidden)
+
     def table(self, limit: int) -> TableRows:
         """The ``limit`` newest incidents (by start date)."""
-        from borderwatch.team.db import query
-
-        rows = query.select_incidents(self.url, self.selection, limit=limit, hidden=self.hidden)
-        return TableRows(rows, self.counters().incidents)
+        return TableRows(self.newest(limit), self.counters().incidents)
 
     def trend(self, period: Period) -> pd.DataFrame:
-        """The trend grouped in SQL, completed as :func:`borderwatch.trends.incident_trend`."""
+        """The trend counted in SQL, completed as :func:`borderwatch.trends.incident_trend`."""
         from borderwatch.team.db import query
 
-        counts = query.trend_counts(self.url, self.selection, period, hidden=self.hidden)
-        return complete_trend(counts, period)
+        counts = self._overview["years" if period == "year" else "months"]
+        if counts.empty:
+            return complete_trend(counts, period)
+        return complete_trend(query.trend_from_overview(counts, period), period)
 
     def per_country(self) -> pd.DataFrame:
         """Incidents and deaths per country, as the map's shading counts them."""
@@ -228,6 +251,14 @@ class DatabaseSelection:
         ).astype({"incidents": "int64", "deaths": "int64"})
 
 
+def expected_cell_deg(prepared: PreparedData, selection: IncidentFilter) -> float:
+    """The grid cell size of the map of ``selection`` when its incidents lie inside the
+    chosen countries (or the region): the size the page then asks for."""
+    return cell_size_deg(
+        fit_bounds(prepared.display_countries, focus_countries=selection.countries)
+    )
+
+
 def select(
     prepared: PreparedData, selection: IncidentFilter, data_settings: DataSettings
 ) -> Selection:
@@ -235,7 +266,10 @@ def select(
     the team database when ``data_settings`` names one."""
     if data_settings.database_url:
         return DatabaseSelection(
-            selection, data_settings.database_url, frozenset(data_settings.hidden_datasets)
+            selection,
+            data_settings.database_url,
+            frozenset(data_settings.hidden_datasets),
+            expected_cell_deg(prepared, selection),
         )
     return FrameSelection(selection, filter_incidents(prepared.incidents, selection))
 
@@ -290,4 +324,45 @@ def incidents_by_id(
         ids,
         selection=selection,
         hidden=data_settings.hidden_datasets,
+    )
+
+
+@dataclass(frozen=True)
+class IncidentMapAnswers:
+    """Everything the Incident map shows of one selection, computed at once: what a page
+    keeps (and a server may share between sessions asking the same)."""
+
+    counters: Counters
+    bounds: Bounds
+    map_rows: MapRows
+    per_country: pd.DataFrame
+    trends: Mapping[str, pd.DataFrame]
+    table: TableRows
+
+
+def incident_map_answers(
+    answers: Selection,
+    countries: gpd.GeoDataFrame,
+    *,
+    max_points: int,
+    table_limit: int,
+) -> IncidentMapAnswers:
+    """The Incident map's answers about a selection (``countries``: the display layer the
+    map fits). In team mode the table's rows are fetched while the counts are made, on
+    another connection: two queries at once instead of one after the other."""
+    if isinstance(answers, DatabaseSelection):
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            newest = pool.submit(answers.newest, table_limit)
+            counted = answers.counters()
+            table = TableRows(newest.result(), counted.incidents)
+    else:
+        table = answers.table(table_limit)
+    bounds = answers.bounds(countries)
+    return IncidentMapAnswers(
+        counters=answers.counters(),
+        bounds=bounds,
+        map_rows=answers.map_rows(max_points=max_points, cell_deg=cell_size_deg(bounds)),
+        per_country=answers.per_country(),
+        trends={period: answers.trend(period) for period in ("year", "month")},
+        table=table,
     )

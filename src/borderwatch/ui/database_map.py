@@ -12,11 +12,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from borderwatch.aggregate import cell_size_deg
+from borderwatch.app.prepared import DataSettings
 from borderwatch.app.selection import (
     Counters,
-    Selection,
+    IncidentMapAnswers,
     TableRows,
+    incident_map_answers,
     incidents_by_id,
     search_database,
     select,
@@ -24,6 +25,7 @@ from borderwatch.app.selection import (
 from borderwatch.charts import incident_trend_chart
 from borderwatch.config import settings
 from borderwatch.fatalities import FatalityRange
+from borderwatch.filters import IncidentFilter
 from borderwatch.mapping.view import MapView
 from borderwatch.search import country_search_names, focus_for
 from borderwatch.store import empty_incidents
@@ -74,7 +76,7 @@ def _hit_label(row: pd.Series, names: dict[str, str]) -> str:
     return f"{row['name']} · {row['place_name']}, {country} · {day} · {row['incident_id']}"
 
 
-def search_box(data: PreparedData, answers: Selection) -> None:
+def search_box(data: PreparedData, selection: IncidentFilter) -> None:
     """The search box of the embedded page, answered by the database."""
     query = st.text_input(
         "Find an incident",
@@ -106,7 +108,7 @@ def search_box(data: PreparedData, answers: Selection) -> None:
         f"{hits.total:,} incident(s) match “{query}”"
         + (f"; the first {len(hits.rows)} are listed — add a word to narrow them." if more else ".")
     )
-    inside = incidents_by_id(chosen, hits.rows["incident_id"], answers.selection)
+    inside = incidents_by_id(chosen, hits.rows["incident_id"], selection)
     visible = set(inside["incident_id"])
     for _, row in hits.rows.iterrows():
         incident_id = str(row["incident_id"])
@@ -121,12 +123,12 @@ def search_box(data: PreparedData, answers: Selection) -> None:
         )
 
 
-def _focused_row(answers: Selection, incident_id: str | None) -> gpd.GeoDataFrame:
+def _focused_row(selection: IncidentFilter, incident_id: str | None) -> gpd.GeoDataFrame:
     """The focused incident if the selection keeps it (no row otherwise); says why not."""
     if not incident_id:
         return empty_incidents()
     chosen = data_settings()
-    row = incidents_by_id(chosen, [incident_id], answers.selection)
+    row = incidents_by_id(chosen, [incident_id], selection)
     if row.empty:
         anywhere = incidents_by_id(chosen, [incident_id])
         st.warning(
@@ -145,31 +147,62 @@ def _focused_row(answers: Selection, incident_id: str | None) -> gpd.GeoDataFram
     return row
 
 
-def _map_view(data: PreparedData, chosen: SidebarChoices, answers: Selection, focused_rows):
-    """The map's view: the placed incidents, or the database's grid cells when many."""
-    bounds = answers.bounds(data.display_countries)
-    rows = answers.map_rows(
-        max_points=settings().max_individual_points, cell_deg=cell_size_deg(bounds)
+@st.cache_resource(max_entries=32, show_spinner="Counting in the team database…")
+def _answers(
+    key: str, _data: PreparedData, _chosen: DataSettings, _selection: IncidentFilter
+) -> IncidentMapAnswers:
+    # Shared by every session of this process asking the same selection of the same data
+    # (the key names the data's fingerprint — store version, datasets hidden from the
+    # user — the selection and the limits): one computes, the others wait and reuse it.
+    del key
+    config = settings()
+    return incident_map_answers(
+        select(_data, _selection, _chosen),
+        _data.display_countries,
+        max_points=config.max_individual_points,
+        table_limit=config.table_row_limit,
     )
+
+
+def page_answers(data: PreparedData, selection: IncidentFilter) -> IncidentMapAnswers:
+    """The Incident map's answers about ``selection``, counted in the team database once
+    per process and selection (:func:`borderwatch.app.selection.incident_map_answers`)."""
+    chosen = data_settings()
+    config = settings()
+    key = repr(
+        (data.fingerprint, chosen, selection, config.max_individual_points, config.table_row_limit)
+    )
+    return _answers(key, data, chosen, selection)
+
+
+def _map_view(
+    data: PreparedData,
+    chosen: SidebarChoices,
+    answers: IncidentMapAnswers,
+    focused_rows: gpd.GeoDataFrame,
+) -> MapView:
+    """The map's view: the placed incidents, or the database's grid cells when many."""
+    rows = answers.map_rows
+    focus = None
+    if not focused_rows.empty:
+        focus = focus_for(focused_rows, str(focused_rows["incident_id"].iloc[0]))
     return MapView(
         title=TITLE,
         filter_description=chosen.incident_filter.describe(data.country_names),
         countries=data.display_countries,
         borders=data.display_borders,
-        bounds=bounds,
+        bounds=answers.bounds,
         country_names=data.country_names,
         incidents=rows.incidents if rows.incidents is not None else empty_incidents(),
         zones=zones(chosen.zone_km) if chosen.show_zones else None,
-        focus=focus_for(focused_rows, focused_rows["incident_id"].iloc[0])
-        if not focused_rows.empty
-        else None,
+        focus=focus,
         cells=rows.cells,
         cell_deg=rows.cell_deg,
-        country_counts=answers.per_country(),
+        country_counts=answers.per_country,
     )
 
 
-def _trend(answers: Selection) -> None:
+def _trend(answers: IncidentMapAnswers) -> None:
     st.subheader("Over time")
     picked = st.segmented_control(
         "Count per",
@@ -181,7 +214,7 @@ def _trend(answers: Selection) -> None:
         bind="query-params",
     )
     period: Period = "month" if picked == "month" else "year"
-    st.altair_chart(incident_trend_chart(answers.trend(period), period=period), width="stretch")
+    st.altair_chart(incident_trend_chart(answers.trends[period], period=period), width="stretch")
     st.caption(
         "By the start date of each incident. Deaths are best estimates of the incidents whose "
         "toll is known; incidents with no reported toll are counted apart, not as zero."
@@ -206,7 +239,6 @@ def _table(data: PreparedData, table: TableRows, focused: str | None) -> None:
 def database_incident_map(data: PreparedData, chosen: SidebarChoices) -> None:
     """The whole Incident map page in team mode (see the module docstring)."""
     selection = chosen.incident_filter
-    answers = select(data, selection, data_settings())
     st.title("Incidents along North Africa's borders")
     st.caption(
         f"{selection.describe(data.country_names)}. Circles are coloured by event type and "
@@ -214,10 +246,11 @@ def database_incident_map(data: PreparedData, chosen: SidebarChoices) -> None:
         "reported it. Counted in the team database (reports of one event in several "
         "datasets are counted once each)."
     )
-    search_box(data, answers)
+    search_box(data, selection)
     focused = focused_id()
-    focused_rows = _focused_row(answers, focused)
-    counted = answers.counters()
+    focused_rows = _focused_row(selection, focused)
+    answers = page_answers(data, selection)
+    counted = answers.counters
     counters(counted)
     if not counted.incidents:
         explain_empty(selection, data.country_names, covered_years=data.incident_years)
@@ -238,11 +271,11 @@ def database_incident_map(data: PreparedData, chosen: SidebarChoices) -> None:
         "need every selected incident in the app's memory)."
     )
     _trend(answers)
-    table = answers.table(settings().table_row_limit)
-    _table(data, table, focused)
-    if table.capped:
+    _table(data, answers.table, focused)
+    if answers.table.capped:
         st.caption(
-            f"Team mode: the data files below carry the {len(table.rows):,} newest incidents "
-            "of the table, not the whole selection; narrow the filters to export all of them."
+            f"Team mode: the data files below carry the {len(answers.table.rows):,} newest "
+            "incidents of the table, not the whole selection; narrow the filters to export "
+            "all of them."
         )
-    export_panel(view, key="incidents", incidents=table.rows)
+    export_panel(view, key="incidents", incidents=answers.table.rows)
