@@ -9,7 +9,6 @@ from borderwatch.mapping.incident_map import incident_map_view
 from borderwatch.search import focus_for
 from borderwatch.trends import PERIODS, Period, incident_trend
 from borderwatch.ui.data import data_or_stop, zones
-from borderwatch.ui.database_map import database_incident_map
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.find import (
     focus_notice,
@@ -34,6 +33,8 @@ data = data_or_stop()
 names = data.country_names
 chosen = choices()
 if data.events_in_database:  # team mode: every figure and row asked of the database
+    from borderwatch.ui.database_map import database_incident_map
+
     database_incident_map(data, chosen)
     st.stop()
 selection = chosen.incident_filter

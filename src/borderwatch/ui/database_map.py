@@ -83,11 +83,11 @@ def search_box(data: PreparedData, selection: IncidentFilter) -> None:
         key="q",
         bind="query-params",
         type="search",
-        live=True,
         placeholder="Name, place, perpetrator, words of the summary, id, or country "
         "(English, français, العربية)",
-        help="Case and accents do not matter; every word must match. Choose a hit to "
-        "centre the map on it and open it.",
+        help="Case and accents do not matter; every word must match. Press Enter to search "
+        "(the team database reads every incident's text, so not at each key). Choose a hit "
+        "to centre the map on it and open it.",
         icon=":material/search:",
     )
     query = (query or "").strip()
@@ -96,10 +96,20 @@ def search_box(data: PreparedData, selection: IncidentFilter) -> None:
     if len(query) < MIN_QUERY_CHARS:
         st.caption(f"Type at least {MIN_QUERY_CHARS} characters.")
         return
+    from borderwatch.team.db.query import SearchTooSlowError
+
     chosen = data_settings()
-    hits = search_database(
-        chosen, query, country_search_names(data.geodata.countries), limit=HITS_SHOWN
-    )
+    try:
+        hits = search_database(
+            chosen, query, country_search_names(data.geodata.countries), limit=HITS_SHOWN
+        )
+    except SearchTooSlowError as error:
+        st.warning(
+            f"Searching for “{query}”: {error}. Add a word, or type an incident's id, to "
+            "make it quicker.",
+            icon=":material/timer_off:",
+        )
+        return
     if not hits.total:
         st.caption(f"No incident matches “{query}”.")
         return

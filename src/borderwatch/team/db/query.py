@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
+import psycopg
 import sqlalchemy as sa
 
 from borderwatch.filters import TWO_SOURCES, IncidentFilter
@@ -248,33 +249,38 @@ def select_incidents(
     """The incidents ``selection`` keeps (newest first, at most ``limit``), typed as the
     incident contract says, with ``border_distance_km`` and ``nearest_border``;
     ``placed_only``: only those with coordinates."""
-    from borderwatch.team.db.copying import copy_out
 
     source, params = _query(selection, bbox, groups, hidden)
     if placed_only:
         source += " AND latitude IS NOT NULL AND longitude IS NOT NULL"
     limited = f" LIMIT {int(limit)}" if limit is not None else ""
-    # Which rows, from the narrow columns; then all their columns by primary key, given as
-    # arrays: a join with the choosing query made the planner scan every wide row.
+    # Which rows, from the narrow columns; then all their columns by primary key.
     chosen = sa.text(f"SELECT dataset, position {source}{_NEWEST_FIRST}{limited}")
+    with connection(url) as conn:
+        keys = [(key, int(position)) for key, position in conn.execute(chosen, params).all()]
+        return _rows_by_key(conn, keys)
+
+
+def _rows_by_key(conn: sa.Connection, keys: list[tuple[str, int]]) -> gpd.GeoDataFrame:
+    """Every column of the incidents with these (``dataset``, ``position``) keys, in their
+    order, typed as the incident contract says."""
+    from borderwatch.team.db.copying import copy_out
+
     # The keys were chosen among the shown rows: the tables are read here without the
-    # visibility condition, so the planner looks each row up by its primary key.
+    # visibility condition, and the keys given as arrays, so the planner looks each row up
+    # by its primary key (a join with the choosing query made it scan every wide row).
     every = (
         f"(SELECT {_SHOWN_COLUMNS} FROM curated_incidents UNION ALL "
         f"SELECT {_SHOWN_COLUMNS} FROM incidents) AS shown"
     )
     statement = (
-        "SELECT {} FROM unnest(CAST(:keys AS text[]), CAST(:positions AS int[])) "
+        "SELECT {} FROM unnest(%(keys)s::text[], %(positions)s::int[]) "
         "WITH ORDINALITY AS chosen(dataset, position, n) JOIN {} USING (dataset, position) "
         "ORDER BY chosen.n"
     ).format(select_list("shown"), every)
     # COPY binds no parameters: psycopg binds them client-side, in its own placeholders.
-    query = _PARAMETER.sub(r"%(\1)s", statement)
-    with connection(url) as conn:
-        keys = conn.execute(chosen, params).all()
-        params["keys"] = [key for key, _ in keys]
-        params["positions"] = [int(position) for _, position in keys]
-        frame = read_incidents_csv(copy_out(conn, query, params), measured=True)
+    params = {"keys": [key for key, _ in keys], "positions": [position for _, position in keys]}
+    frame = read_incidents_csv(copy_out(conn, statement, params), measured=True)
     return frame.reset_index(drop=True)
 
 
@@ -424,6 +430,17 @@ def incidents_by_id(
     )
 
 
+#: A search longer than this is stopped (it reads every imported row's text).
+SEARCH_TIMEOUT_S = 15
+
+
+class SearchTooSlowError(RuntimeError):
+    """A search in the team database took longer than :data:`SEARCH_TIMEOUT_S`."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(f"the search took longer than {seconds} s and was stopped")
+
+
 #: The searched text of a row, as :data:`borderwatch.search.SEARCH_FIELDS` lists it.
 _SEARCHED = (
     "lower(unaccent(concat_ws(chr(31), incident_id, name, place_name, perpetrator, summary)))"
@@ -451,20 +468,27 @@ def search(
         conditions.append(
             f"(strpos({_SEARCHED}, :t{number}) > 0 OR country_iso3 = ANY(:c{number}))"
         )
-    matching = f"{source} AND {' AND '.join(conditions or ['FALSE'])}"
-    with connection(url) as conn:
-        total = int(conn.execute(sa.text(f"SELECT count(*) {matching}"), params).scalar_one())
-    if not total:
-        return select_incidents(url, IncidentFilter(), limit=0), 0
     params["exact"] = terms[0] if len(terms) == 1 else "\x1f"
     in_name = " AND ".join(
         f"strpos(lower(unaccent(coalesce(name, ''))), :t{n}) > 0" for n in range(len(terms))
     )
-    order = (
-        f" ORDER BY (lower(incident_id) = :exact) DESC, ({in_name}) DESC, "
-        "date_start DESC, dataset, position"
+    # One scan: the best keys and how many match (a window count over every match).
+    statement = sa.text(
+        "SELECT dataset, position, count(*) OVER () "
+        f"{source} AND {' AND '.join(conditions or ['FALSE'])} "
+        f"ORDER BY (lower(incident_id) = :exact) DESC, ({in_name}) DESC, "
+        f"date_start DESC, dataset, position LIMIT {int(limit)}"
     )
-    return _fetch(url, _PARAMETER.sub(r"%(\1)s", matching), params, order=order, limit=limit), total
+    with connection(url) as conn:
+        conn.execute(sa.text(f"SET LOCAL statement_timeout = '{SEARCH_TIMEOUT_S}s'"))
+        try:
+            found = conn.execute(statement, params).all()
+        except sa.exc.OperationalError as error:
+            if isinstance(error.orig, psycopg.errors.QueryCanceled):
+                raise SearchTooSlowError(SEARCH_TIMEOUT_S) from None
+            raise
+        keys = [(key, int(position)) for key, position, _ in found]
+        return _rows_by_key(conn, keys), int(found[0][2]) if found else 0
 
 
 def shown_span(
