@@ -9,7 +9,7 @@ from borderwatch.filters import year_span
 from borderwatch.links import cross_border_links
 from borderwatch.mapping.border_map import border_map_view
 from borderwatch.tables import crossing_table, ranking_table, regime_table
-from borderwatch.ui.data import data_or_stop, zones
+from borderwatch.ui.data import curated_only_notice, data_or_stop, zones
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.playback import playback_section
@@ -33,6 +33,7 @@ width_km = chosen.zone_km
 first_year, last_year = year_span(data.incidents)
 
 st.title("Borders")
+curated_only_notice(data)
 pick, year_pick = st.columns([2, 1])
 border = pick.selectbox(
     "Border",

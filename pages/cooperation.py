@@ -21,7 +21,7 @@ from borderwatch.mapping.cooperation_map import cooperation_map_view
 from borderwatch.mapping.style import ARRANGEMENT_COLORS
 from borderwatch.schemas import ARRANGEMENT_KINDS
 from borderwatch.tables import arrangement_label, period_table
-from borderwatch.ui.data import data_or_stop
+from borderwatch.ui.data import curated_only_notice, data_or_stop
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
@@ -34,6 +34,7 @@ first_year = int(arrangements["date_start"].dt.year.min())
 last_year = max(year_span(data.incidents)[1], int(arrangements["date_start"].dt.year.max()))
 
 st.title("Security cooperation")
+curated_only_notice(data)
 year_col, kind_col = st.columns([1, 2])
 year = year_col.slider(
     "In force in",

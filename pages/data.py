@@ -9,7 +9,14 @@ from borderwatch.app.backend import audit_log, dataset_store
 from borderwatch.config import settings
 from borderwatch.errors import DataFileError
 from borderwatch.importers import ImportRefusedError, ImportResult, SheetChoiceError
-from borderwatch.team.access import AccessDeniedError, Permission, may, refusal, visible_datasets
+from borderwatch.team.access import (
+    AccessDeniedError,
+    Permission,
+    can_see,
+    managed_datasets,
+    may,
+    refusal,
+)
 from borderwatch.ui.auth import current_user, hidden_datasets
 from borderwatch.ui.data import (
     DEDUPE_DAYS_KEY,
@@ -50,9 +57,16 @@ st.title("Your data")
 st.markdown(
     "Import event files you hold a licence for — **ACLED** CSV (current and pre-2020 "
     "upper-case layouts), **UCDP GED** CSV, **GTD** CSV or XLSX, or BorderWatch's own CSV / "
-    "GeoJSON / GeoPackage exports. They are stored on this machine only and shown on every "
-    "page beside the curated incidents. Rows that cannot be used are listed with the reason; "
-    "nothing is dropped silently."
+    "GeoJSON / GeoPackage exports. "
+    + (
+        "They are stored in the team database, visible to every user the dataset is open to "
+        "(everyone, unless an administrator restricts it to groups), and counted on the "
+        "Incident map beside the curated incidents. "
+        if limits.database_url
+        else "They are stored on this machine only and shown on every page beside the curated "
+        "incidents. "
+    )
+    + "Rows that cannot be used are listed with the reason; nothing is dropped silently."
 )
 
 uploaded, server_path = None, ""
@@ -189,7 +203,7 @@ for aside in _set_aside():
         icon=":material/block:",
     )
 try:
-    datasets = visible_datasets(user, store.list())
+    datasets = managed_datasets(user, store.list())
 except DataFileError as error:
     st.error(error.summary() + f"\n\n**What to do:** {error.remedy}", icon=":material/error:")
     datasets = []
@@ -203,7 +217,12 @@ for info in datasets:
     )
     rows_col.markdown(f"{info.rows:,} incidents  \n{info.rejected:,} rows rejected")
     if info.groups:
-        name_col.caption(f"Restricted to: {', '.join(info.groups)}")
+        managed_only = (
+            ""
+            if can_see(user, info)
+            else (" — you manage it as an administrator; its rows are shown to its groups only")
+        )
+        name_col.caption(f"Restricted to: {', '.join(info.groups)}{managed_only}")
     enabled = enabled_col.toggle(
         "Shown",
         value=info.enabled,
@@ -251,6 +270,12 @@ st.caption(
     "block). Switch merging off for a dataset above, or split a wrong merge below."
 )
 
+if limits.database_url:
+    st.caption(
+        "Team mode: the Incident map counts in the team database, where reports of one event "
+        "in several datasets are not merged yet: each report counts once. The merges below "
+        "concern the curated layer only."
+    )
 MERGED_SHOWN = 25
 prepared = prepared_or_none()
 if prepared is not None:

@@ -32,6 +32,11 @@ from borderwatch.ui.widgets import (
 data = data_or_stop()
 names = data.country_names
 chosen = choices()
+if data.events_in_database:  # team mode: every figure and row asked of the database
+    from borderwatch.ui.database_map import database_incident_map
+
+    database_incident_map(data, chosen)
+    st.stop()
 selection = chosen.incident_filter
 # A large selection is held as a few columns: the map counts them; the table and the
 # exports take the other columns of the rows they show, when they show them.

@@ -22,7 +22,7 @@ from borderwatch.filters import IncidentFilter, filter_incidents, year_span
 from borderwatch.mapping.border_map import rivalry_map_view
 from borderwatch.schemas import CAPABILITY_INDICATORS
 from borderwatch.tables import key_dates_table
-from borderwatch.ui.data import data_or_stop, zones
+from borderwatch.ui.data import curated_only_notice, data_or_stop, zones
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
@@ -35,6 +35,7 @@ width_km = chosen.zone_km
 geodata = data.geodata
 
 st.title("Regional factors")
+curated_only_notice(data)
 st.markdown(
     "Libya's collapse exposed its neighbours' long land borders. Algeria built bilateral "
     "cooperation with Tunisia and Libya, but a region-wide security structure failed, for "

@@ -28,7 +28,7 @@ from borderwatch.charts import unit_trend_charts
 from borderwatch.cooperation import arrangement_dates
 from borderwatch.mapping.change_map import change_map_view
 from borderwatch.trends import series_csv
-from borderwatch.ui.data import data_or_stop, zones
+from borderwatch.ui.data import curated_only_notice, data_or_stop, zones
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
@@ -42,6 +42,7 @@ names = unit_names(data)
 zone_km = chosen.zone_km
 
 st.title("Trends and changes")
+curated_only_notice(data)
 st.caption(
     "Incidents and deaths per month for the sidebar's selection, per country or per border "
     f"zone ({zone_km} km either side of a border, each incident counted for its nearest "

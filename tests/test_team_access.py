@@ -349,3 +349,12 @@ def test_launcher_refuses_a_broken_roles_file(monkeypatch, tmp_path):
     monkeypatch.setenv("BORDERWATCH_ROLES_FILE", str(roles))
     with pytest.raises(SystemExit, match="'chief' is not a role"):
         launcher.main([])
+
+
+def test_administrators_manage_every_dataset_but_see_rows_of_their_groups_only(tmp_path):
+    store, open_key, licensed = _store_with_restricted(tmp_path / "store")
+    infos = store.list()
+    assert [i.key for i in access.managed_datasets(ADMIN, infos)] == [open_key, licensed]
+    assert [i.key for i in access.managed_datasets(VIEWER, infos)] == [open_key]
+    assert [i.key for i in access.managed_datasets(ANALYST, infos)] == [open_key, licensed]
+    assert access.hidden_dataset_keys(ADMIN, infos) == {licensed}

@@ -216,7 +216,8 @@ def test_the_schema_is_current_and_the_curated_layer_loads(team_database):
 
 
 def test_prepared_data_follows_the_database_at_once(empty_team_database, tmp_path):
-    """What one app process imports or deletes, another one's next rerun shows."""
+    """What one app process imports or deletes, another one's next rerun shows (asked of
+    the database: the prepared data holds the curated layer only)."""
     from borderwatch import paths
     from borderwatch.app.prepared import DataSettings, data_fingerprint, prepare_data
 
@@ -227,16 +228,27 @@ def test_prepared_data_follows_the_database_at_once(empty_team_database, tmp_pat
         dedupe_km=10.0,
         database_url=empty_team_database.app_url,
     )
+    from borderwatch.app.selection import select
+    from borderwatch.filters import IncidentFilter
+
+    def shown() -> pd.Series:
+        """The datasets of the rows the Incident map's table shows (all of them)."""
+        return select(prepare_data(chosen), IncidentFilter(), chosen).table(10_000).rows["dataset"]
+
     before = data_fingerprint(chosen)
     curated = len(prepare_data(chosen).incidents)
+    assert len(shown()) == curated
     other_process = PostgisDatasetStore(empty_team_database.app_url)
     info = _save(other_process, "GTD")
     assert data_fingerprint(chosen) != before
-    shown = prepare_data(chosen).incidents
-    assert (shown["dataset"] == info.key).sum() >= 1
-    assert len(shown) > curated
-    other_process.delete(info.key)
+    assert (shown() == info.key).sum() >= 1
+    assert len(shown()) > curated
+    assert prepare_data(chosen).database_datasets == (info.key,)
+    # The process holds the curated layer only: the imported rows stay in the database.
     assert len(prepare_data(chosen).incidents) == curated
+    other_process.delete(info.key)
+    assert len(shown()) == curated
+    assert prepare_data(chosen).database_datasets == ()
     assert not (tmp_path / "unused").exists()  # team mode writes no files of its own
 
 

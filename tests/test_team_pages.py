@@ -166,3 +166,22 @@ def test_a_team_server_reads_no_server_path_unless_folders_are_named(team_store,
     assert not at.exception, at.exception
     assert any("switched off" in e.value for e in at.error)
     assert not [b for b in at.button if b.label == "Import"]
+
+
+def test_an_admin_manages_a_restricted_dataset_outside_its_groups(team_store):
+    licensed = next(i for i in team_store.list() if i.groups)
+    at = _app(ADMIN, "pages/data.py")
+    assert any(
+        "you manage it as an administrator" in c.value and LICENSED in c.value for c in at.caption
+    )
+    toggle = at.toggle(key=f"enabled_{licensed.key}")
+    toggle.set_value(False).run()
+    assert not at.exception, at.exception
+    assert team_store.info(licensed.key).enabled is False
+    # Managing is not seeing: the admin's map counts what a viewer's counts.
+    team_store.set_enabled(licensed.key, True)
+    assert _app(ADMIN).metric[0].value == _app(VIEWER).metric[0].value
+    at = _app(ADMIN, "pages/data.py")
+    next(b for b in at.button if b.key == f"delete_{licensed.key}").click().run()
+    assert not at.exception, at.exception
+    assert licensed.key not in {i.key for i in team_store.list()}

@@ -17,6 +17,11 @@ from borderwatch.schemas import EVENT_TYPES
 Period = Literal["year", "month"]
 PERIODS: dict[str, str] = {"year": "Year", "month": "Month"}
 _FREQ = {"year": "YS", "month": "MS"}
+#: Columns of :func:`incident_trend`'s table.
+_TREND_COLUMNS = (
+    *("period", "event_type", "type_label", "incidents"),
+    *("deaths_low", "deaths_best", "deaths_high", "unknown_tolls"),
+)
 
 
 def period_starts(dates: pd.Series, period: Period) -> pd.Series:
@@ -40,26 +45,24 @@ def incident_trend(incidents: pd.DataFrame, period: Period = "year") -> pd.DataF
         first to the last of the selection has at least one row (``incidents`` 0 and
         ``event_type`` empty where nothing happened), so gaps show as gaps.
     """
-    columns = [
-        "period",
-        "event_type",
-        "type_label",
-        "incidents",
-        "deaths_low",
-        "deaths_best",
-        "deaths_high",
-        "unknown_tolls",
-    ]
     if incidents.empty:
-        return pd.DataFrame({c: [] for c in columns})
-    grouped = _per_period_and_type(incidents, period)
+        return pd.DataFrame({c: [] for c in _TREND_COLUMNS})
+    return complete_trend(_per_period_and_type(incidents, period), period)
+
+
+def complete_trend(grouped: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The trend table of :func:`incident_trend` from its counts per period and event type
+    (one row per occupied pair, e.g. grouped in the team database): empty periods filled
+    in, type labels added, rows ordered."""
+    if grouped.empty:
+        return pd.DataFrame({c: [] for c in _TREND_COLUMNS})
     every = pd.date_range(grouped["period"].min(), grouped["period"].max(), freq=_FREQ[period])
     empty = every.difference(pd.DatetimeIndex(grouped["period"].unique()))
     filler = pd.DataFrame({"period": empty, "event_type": None, "incidents": 0, "unknown_tolls": 0})
     out = pd.concat([grouped, filler], ignore_index=True) if len(filler) else grouped
     out["type_label"] = out["event_type"].map(lambda t: EVENT_TYPES.get(t, t) if t else "")
     return out.sort_values(["period", "event_type"], na_position="first").reset_index(drop=True)[
-        columns
+        list(_TREND_COLUMNS)
     ]
 
 

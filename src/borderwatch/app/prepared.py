@@ -137,6 +137,12 @@ class PreparedData:
     fingerprint: str = field(default="", compare=False)
     #: Enabled datasets left out because they cannot be shown (the Data page says why).
     set_aside: tuple[SetAside, ...] = ()
+    #: Team mode: ``incidents`` holds the curated layer only; the imported events stay in
+    #: the database and pages ask it (:mod:`borderwatch.app.selection`).
+    events_in_database: bool = False
+    #: Team mode: keys of the enabled datasets the user may see (the dataset filter's
+    #: choices, which ``incidents`` cannot give there).
+    database_datasets: tuple[str, ...] = ()
 
     @property
     def country_names(self) -> dict[str, str]:
@@ -322,7 +328,43 @@ def merge_choices(store_dir: Path | DatasetStoreBackend) -> MergeChoices:
     return MergeChoices(unmerged, distinct)
 
 
+def _build_team(data_settings: DataSettings, fingerprint: str) -> PreparedData:
+    """Team mode: the curated layer only, with the countries and years of everything shown
+    (asked of the database), so a process's memory does not grow with the imported events."""
+    from borderwatch.dedupe import combined_incidents
+    from borderwatch.team.db import query
+
+    geodata = loading.load_geodata(data_settings.geodata_dir)
+    incidents = add_border_distance(
+        combined_incidents(
+            geodata.incidents,
+            empty_incidents(),
+            max_days=data_settings.dedupe_days,
+            max_km=data_settings.dedupe_km,
+        ),
+        BorderIndex.from_borders(geodata.borders),
+    )
+    hidden = data_settings.hidden_datasets
+    countries, years = query.shown_span(data_settings.database_url, hidden=hidden)
+    store = data_settings.store()
+    shown = tuple(info.key for info in store.list() if info.enabled and info.key not in hidden)
+    return PreparedData(
+        geodata=geodata,
+        incidents=_contiguous(incidents),
+        incident_countries=countries,
+        incident_years=years or year_span(incidents),
+        anchors=country_anchors(geodata.countries),
+        display_countries=simplify_for_display(geodata.countries),
+        display_borders=simplify_for_display(geodata.borders),
+        fingerprint=fingerprint,
+        events_in_database=True,
+        database_datasets=shown,
+    )
+
+
 def _build(data_settings: DataSettings, fingerprint: str) -> PreparedData:
+    if data_settings.database_url:
+        return _build_team(data_settings, fingerprint)
     # Only a build needs duplicate merging (scipy): a start that reads a stored copy
     # does not import it.
     from borderwatch.dedupe import combined_incidents

@@ -165,11 +165,11 @@ def _add_incident_layers(group: folium.FeatureGroup, view: MapView) -> list[list
     incidents = view.incidents
     assert incidents is not None
     is_placed = incidents["longitude"].notna() & incidents["latitude"].notna()
-    if int(is_placed.sum()) > settings().max_individual_points:
+    if view.cells is not None or int(is_placed.sum()) > settings().max_individual_points:
         # grid_cells takes the few columns it counts: a copy of every column of a large
         # selection would cost more than the counting.
-        cell_deg = cell_size_deg(view.bounds)
-        cells = grid_cells(incidents, cell_deg=cell_deg)
+        cell_deg = view.cell_deg or cell_size_deg(view.bounds)
+        cells = view.cells if view.cells is not None else grid_cells(incidents, cell_deg=cell_deg)
         layers.add_incident_cells(group, cells, cell_deg=cell_deg)
         layers.CellCounts(cells).add_to(group)
         heat = [
@@ -186,7 +186,10 @@ def _add_incident_layers(group: folium.FeatureGroup, view: MapView) -> list[list
             for a, o in zip(placed["latitude"], placed["longitude"], strict=True)
         ]
     layers.HeatLayer(heat).add_to(group)
-    _add_country_shading(group, incidents)
+    if view.country_counts is not None:
+        _add_country_layers(group, view.country_counts.set_index("country_iso3"))
+    else:
+        _add_country_shading(group, incidents)
     return [[p[0], p[1]] for p in heat]
 
 
@@ -214,14 +217,19 @@ def _add_country_shading(group: folium.FeatureGroup, incidents: pd.DataFrame) ->
         weights=np.nan_to_num(best[known]),
         minlength=len(countries),
     )
-    names = [str(country) for country in countries]
+    per_country = pd.DataFrame(
+        {"incidents": size, "deaths": deaths}, index=[str(country) for country in countries]
+    )
+    _add_country_layers(group, per_country)
+
+
+def _add_country_layers(group: folium.FeatureGroup, per_country: pd.DataFrame) -> None:
+    """The two shading layers from incidents and deaths per country (indexed by ISO3)."""
     layers.CountryShading(
-        "Incidents per country (shading)", "Incidents", dict(zip(names, size.tolist(), strict=True))
+        "Incidents per country (shading)", "Incidents", per_country["incidents"].to_dict()
     ).add_to(group)
     layers.CountryShading(
-        "Deaths per country (shading)",
-        "Deaths (best estimate)",
-        dict(zip(names, deaths.tolist(), strict=True)),
+        "Deaths per country (shading)", "Deaths (best estimate)", per_country["deaths"].to_dict()
     ).add_to(group)
 
 

@@ -105,6 +105,8 @@ def _incident_sections(view: MapView) -> list[LegendSection]:
     assert view.incidents is not None
     # unique() before str(): the incident table can hold a million rows.
     present = {str(t) for t in view.incidents["event_type"].dropna().unique()}
+    if view.cells is not None:  # counted elsewhere: each cell's main type is drawn
+        present |= {str(t) for t in view.cells["main_type"].dropna().unique()}
     ordered = [t for t in EVENT_TYPES if t in present] + sorted(present - set(EVENT_TYPES))
     styles = {t: style.event_style(t) for t in ordered}
     types = tuple(

@@ -207,6 +207,14 @@ class MapView:
         Border zones and countries whose incidents rose or fell significantly
         (:mod:`borderwatch.changes`): polygons with ``flag`` (``"rise"`` or ``"fall"``),
         ``name`` and ``detail`` (the figures, in words), or ``None``.
+    cells, cell_deg
+        The incidents already counted per grid cell of ``cell_deg`` degrees
+        (:func:`borderwatch.aggregate.grid_cells`' columns), drawn instead of ``incidents``
+        (which may then be empty): team mode counts them in the database. ``None``: the
+        renderer counts ``incidents`` itself when there are many.
+    country_counts
+        Incidents and deaths per country (``country_iso3``, ``incidents``, ``deaths``) for
+        the shading, when counted elsewhere (team mode); ``None``: from ``incidents``.
     playback
         The incidents as frames played in the browser
         (:class:`~borderwatch.mapping.playback.Playback`), or ``None``. The interactive map
@@ -237,6 +245,9 @@ class MapView:
     focus: Focus | None = None
     changes: gpd.GeoDataFrame | None = None
     playback: Playback | None = None
+    cells: pd.DataFrame | None = None
+    cell_deg: float | None = None
+    country_counts: pd.DataFrame | None = None
     #: Legend sections, derived from the layers (:func:`borderwatch.mapping.legend.legend_for`).
     legend: tuple[LegendSection, ...] = field(init=False)
     #: Files of the data layer the view is drawn from, for the exports' provenance.

@@ -9,8 +9,9 @@ Roles (:class:`~borderwatch.team.identity.Role`):
 
 A dataset restricted to groups (``DatasetInfo.groups``) is seen only by users in at least
 one of them: a user outside them never sees its rows, counts, exports or its entry in the
-list. Administrators manage access to every dataset (they see each one's name and groups
-in the access list) but see its rows only when in one of its groups, like everyone else.
+list. Administrators manage every dataset (its entry on the Data page and in the access
+list: show, hide, delete, restrict) but see its rows only when in one of its groups, like
+everyone else.
 The local user of the one-machine mode sees everything. Nothing here imports Streamlit.
 """
 
@@ -82,6 +83,17 @@ def can_see(user: User, info: DatasetInfo) -> bool:
 def visible_datasets(user: User, infos: Iterable[DatasetInfo]) -> list[DatasetInfo]:
     """The datasets among ``infos`` that ``user`` may see, in the same order."""
     return [info for info in infos if can_see(user, info)]
+
+
+def managed_datasets(user: User, infos: Iterable[DatasetInfo]) -> list[DatasetInfo]:
+    """The datasets among ``infos`` that ``user`` lists and manages on the Data page: those
+    they may see, and for an administrator every dataset (to show, hide, delete or restrict
+    a licensed dataset whose groups they are not in). Managing is not seeing: its rows and
+    counts on the pages still follow :func:`can_see`."""
+    infos = list(infos)
+    if may(user, Permission.MANAGE_ACCESS):
+        return infos
+    return visible_datasets(user, infos)
 
 
 def hidden_dataset_keys(user: User, infos: Iterable[DatasetInfo]) -> frozenset[str]:

@@ -146,3 +146,16 @@ def set_aside_datasets() -> tuple:
         return _prepared(chosen, data_fingerprint(chosen)).set_aside
     except DataFileError:
         return ()
+
+
+def curated_only_notice(prepared: PreparedData) -> None:
+    """Team mode, on a page not yet answered by the database: say that its figures are of
+    the curated layer only, never show them as if they were everything."""
+    if not prepared.events_in_database:
+        return
+    st.warning(
+        f"**Team mode: this page shows the curated layer only** ({len(prepared.incidents):,} "
+        "incidents). The imported datasets stay in the team database and are counted on the "
+        "Incident map; this page does not ask the database yet.",
+        icon=":material/database:",
+    )

@@ -118,7 +118,7 @@ def _datasets(fingerprint: str, _data: PreparedData) -> list[str]:
     del fingerprint
     if "dataset" not in _data.incidents:
         return [CURATED_DATASET]
-    found = set(_data.incidents["dataset"].dropna().unique())
+    found = set(_data.incidents["dataset"].dropna().unique()) | set(_data.database_datasets)
     return sorted(found, key=lambda d: (d != CURATED_DATASET, d))
 
 

@@ -1,0 +1,291 @@
+"""The Incident map in team mode: every figure, row and cell asked of the database.
+
+The page's answers come from :func:`borderwatch.app.selection.select` (SQL there); this
+module only caches nothing, draws them, and says where team mode does less than the
+embedded mode (playback and cross-border links, which need every selected row in memory;
+data files, which carry the table's rows).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from borderwatch.app.prepared import DataSettings
+from borderwatch.app.selection import (
+    Counters,
+    IncidentMapAnswers,
+    TableRows,
+    incident_map_answers,
+    incidents_by_id,
+    search_database,
+    select,
+)
+from borderwatch.charts import incident_trend_chart
+from borderwatch.config import settings
+from borderwatch.fatalities import FatalityRange
+from borderwatch.filters import IncidentFilter
+from borderwatch.mapping.view import MapView
+from borderwatch.search import country_search_names, focus_for
+from borderwatch.store import empty_incidents
+from borderwatch.trends import PERIODS, Period
+from borderwatch.ui.data import PreparedData, data_settings, zones
+from borderwatch.ui.exports import export_panel
+from borderwatch.ui.find import (
+    HITS_SHOWN,
+    MIN_QUERY_CHARS,
+    focused_id,
+    follow_map_click,
+    set_focus,
+)
+from borderwatch.ui.map import show_map
+from borderwatch.ui.sidebar import SidebarChoices
+from borderwatch.ui.widgets import PRECISION_CAVEAT, explain_empty, incidents_table
+
+TITLE = "Security incidents along North Africa's borders"
+
+
+def counters(counted: Counters) -> None:
+    """Incidents, deaths as a range, and countries, as the embedded page shows them."""
+    deaths = FatalityRange(
+        low=counted.deaths_low,
+        best=counted.deaths_best,
+        high=counted.deaths_high,
+        unknown=counted.unknown_deaths,
+    )
+    col_incidents, col_deaths, col_countries = st.columns(3)
+    col_incidents.metric("Incidents", f"{counted.incidents:,}")
+    col_deaths.metric(
+        "Deaths (sourced range)",
+        deaths.label(),
+        help=f"Best estimates sum to {deaths.best:,}. "
+        + (
+            f"{deaths.unknown} incident(s) have no reported toll and are not counted."
+            if deaths.unknown
+            else "Every selected incident has a reported toll."
+        ),
+    )
+    col_countries.metric("Countries", counted.countries)
+
+
+def _hit_label(row: pd.Series, names: dict[str, str]) -> str:
+    date = row["date_start"]
+    day = f"{date:%Y-%m-%d}" if pd.notna(date) else "date unknown"
+    country = names.get(row["country_iso3"], row["country_iso3"])
+    return f"{row['name']} · {row['place_name']}, {country} · {day} · {row['incident_id']}"
+
+
+def search_box(data: PreparedData, selection: IncidentFilter) -> None:
+    """The search box of the embedded page, answered by the database."""
+    query = st.text_input(
+        "Find an incident",
+        key="q",
+        bind="query-params",
+        type="search",
+        placeholder="Name, place, perpetrator, words of the summary, id, or country "
+        "(English, français, العربية)",
+        help="Case and accents do not matter; every word must match. Press Enter to search "
+        "(the team database reads every incident's text, so not at each key). Choose a hit "
+        "to centre the map on it and open it.",
+        icon=":material/search:",
+    )
+    query = (query or "").strip()
+    if not query:
+        return
+    if len(query) < MIN_QUERY_CHARS:
+        st.caption(f"Type at least {MIN_QUERY_CHARS} characters.")
+        return
+    from borderwatch.team.db.query import SearchTooSlowError
+
+    chosen = data_settings()
+    try:
+        hits = search_database(
+            chosen, query, country_search_names(data.geodata.countries), limit=HITS_SHOWN
+        )
+    except SearchTooSlowError as error:
+        st.warning(
+            f"Searching for “{query}”: {error}. Add a word, or type an incident's id, to "
+            "make it quicker.",
+            icon=":material/timer_off:",
+        )
+        return
+    if not hits.total:
+        st.caption(f"No incident matches “{query}”.")
+        return
+    more = hits.total - len(hits.rows)
+    st.caption(
+        f"{hits.total:,} incident(s) match “{query}”"
+        + (f"; the first {len(hits.rows)} are listed — add a word to narrow them." if more else ".")
+    )
+    inside = incidents_by_id(chosen, hits.rows["incident_id"], selection)
+    visible = set(inside["incident_id"])
+    for _, row in hits.rows.iterrows():
+        incident_id = str(row["incident_id"])
+        outside = " (outside the filters)" if incident_id not in visible else ""
+        st.button(
+            _hit_label(row, data.country_names) + outside,
+            key=f"hit-{incident_id}",
+            type="tertiary",
+            icon=":material/location_on:",
+            on_click=set_focus,
+            args=(incident_id,),
+        )
+
+
+def _focused_row(selection: IncidentFilter, incident_id: str | None) -> gpd.GeoDataFrame:
+    """The focused incident if the selection keeps it (no row otherwise); says why not."""
+    if not incident_id:
+        return empty_incidents()
+    chosen = data_settings()
+    row = incidents_by_id(chosen, [incident_id], selection)
+    if row.empty:
+        anywhere = incidents_by_id(chosen, [incident_id])
+        st.warning(
+            f"“{anywhere['name'].iloc[0]}” ({incident_id}) is outside the current filters, so "
+            "it is not on the map or in the table. Widen the filters in the sidebar to see it."
+            if not anywhere.empty
+            else f"No incident has the id “{incident_id}” in the data shown (it may belong "
+            "to a dataset that is hidden or deleted).",
+            icon=":material/search_off:",
+        )
+        st.button("Clear", key="clear-focus", on_click=set_focus, args=(None,))
+    else:
+        text, clear = st.columns([5, 1], vertical_alignment="center")
+        text.markdown(f":material/my_location: **Showing {incident_id}**")
+        clear.button("Clear", key="clear-focus", on_click=set_focus, args=(None,))
+    return row
+
+
+@st.cache_resource(max_entries=32, show_spinner="Counting in the team database…")
+def _answers(
+    key: str, _data: PreparedData, _chosen: DataSettings, _selection: IncidentFilter
+) -> IncidentMapAnswers:
+    # Shared by every session of this process asking the same selection of the same data
+    # (the key names the data's fingerprint — store version, datasets hidden from the
+    # user — the selection and the limits): one computes, the others wait and reuse it.
+    del key
+    config = settings()
+    return incident_map_answers(
+        select(_data, _selection, _chosen),
+        _data.display_countries,
+        max_points=config.max_individual_points,
+        table_limit=config.table_row_limit,
+    )
+
+
+def page_answers(data: PreparedData, selection: IncidentFilter) -> IncidentMapAnswers:
+    """The Incident map's answers about ``selection``, counted in the team database once
+    per process and selection (:func:`borderwatch.app.selection.incident_map_answers`)."""
+    chosen = data_settings()
+    config = settings()
+    key = repr(
+        (data.fingerprint, chosen, selection, config.max_individual_points, config.table_row_limit)
+    )
+    return _answers(key, data, chosen, selection)
+
+
+def _map_view(
+    data: PreparedData,
+    chosen: SidebarChoices,
+    answers: IncidentMapAnswers,
+    focused_rows: gpd.GeoDataFrame,
+) -> MapView:
+    """The map's view: the placed incidents, or the database's grid cells when many."""
+    rows = answers.map_rows
+    focus = None
+    if not focused_rows.empty:
+        focus = focus_for(focused_rows, str(focused_rows["incident_id"].iloc[0]))
+    return MapView(
+        title=TITLE,
+        filter_description=chosen.incident_filter.describe(data.country_names),
+        countries=data.display_countries,
+        borders=data.display_borders,
+        bounds=answers.bounds,
+        country_names=data.country_names,
+        incidents=rows.incidents if rows.incidents is not None else empty_incidents(),
+        zones=zones(chosen.zone_km) if chosen.show_zones else None,
+        focus=focus,
+        cells=rows.cells,
+        cell_deg=rows.cell_deg,
+        country_counts=answers.per_country,
+    )
+
+
+def _trend(answers: IncidentMapAnswers) -> None:
+    st.subheader("Over time")
+    picked = st.segmented_control(
+        "Count per",
+        options=list(PERIODS),
+        format_func=PERIODS.__getitem__,
+        default="year",
+        required=True,
+        key="trend",
+        bind="query-params",
+    )
+    period: Period = "month" if picked == "month" else "year"
+    st.altair_chart(incident_trend_chart(answers.trends[period], period=period), width="stretch")
+    st.caption(
+        "By the start date of each incident. Deaths are best estimates of the incidents whose "
+        "toll is known; incidents with no reported toll are counted apart, not as zero."
+    )
+
+
+def _table(data: PreparedData, table: TableRows, focused: str | None) -> None:
+    st.subheader("Filtered incidents")
+    if table.capped:
+        st.caption(
+            f"Showing the {len(table.rows):,} newest of {table.total:,} incidents; narrow the "
+            "filters to see the others here."
+        )
+    st.caption(
+        "Select a row to show that incident on the map; click one on the map to select it here."
+    )
+    incidents_table(
+        table.rows, data.country_names, key="incident-table", focused=focused, on_focus=set_focus
+    )
+
+
+def database_incident_map(data: PreparedData, chosen: SidebarChoices) -> None:
+    """The whole Incident map page in team mode (see the module docstring)."""
+    selection = chosen.incident_filter
+    st.title("Incidents along North Africa's borders")
+    st.caption(
+        f"{selection.describe(data.country_names)}. Circles are coloured by event type and "
+        "sized by deaths; click one for what happened, how precisely it is placed, and who "
+        "reported it. Counted in the team database (reports of one event in several "
+        "datasets are counted once each)."
+    )
+    search_box(data, selection)
+    focused = focused_id()
+    focused_rows = _focused_row(selection, focused)
+    answers = page_answers(data, selection)
+    counted = answers.counters
+    counters(counted)
+    if not counted.incidents:
+        explain_empty(selection, data.country_names, covered_years=data.incident_years)
+        st.stop()
+    view = _map_view(data, chosen, answers, focused_rows)
+    focused = follow_map_click(show_map(view, key="incident-map", basemap=chosen.basemap), focused)
+    unplaced = counted.incidents - counted.placed
+    st.caption(
+        f"{unplaced:,} selected incident(s) have no coordinates: they count in the figures "
+        "above but cannot be drawn."
+        if unplaced
+        else f"All {counted.incidents:,} selected incidents are placed on the map."
+    )
+    if selection.border_zone_km is not None or chosen.show_zones:
+        st.caption(PRECISION_CAVEAT)
+    st.caption(
+        "Team mode: playback and cross-border links are not offered on this page yet (they "
+        "need every selected incident in the app's memory)."
+    )
+    _trend(answers)
+    _table(data, answers.table, focused)
+    if answers.table.capped:
+        st.caption(
+            f"Team mode: the data files below carry the {len(answers.table.rows):,} newest "
+            "incidents of the table, not the whole selection; narrow the filters to export "
+            "all of them."
+        )
+    export_panel(view, key="incidents", incidents=answers.table.rows)

@@ -1,0 +1,54 @@
+"""The Incident map in team mode, in Chromium: counters, grid cells and the capped table
+come from the team database (3,000 imported events there, none in the app's files)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from borderwatch.config import environment_variable
+from borderwatch.devserver import running_app
+from borderwatch.filters import IncidentFilter
+from borderwatch.team.db import query, setup
+from borderwatch.team.db.store import PostgisDatasetStore
+from tests.test_team_db_query import _synthetic
+
+from .conftest import ARTIFACTS
+from .test_incident_map_browser import metric_value
+
+TIMEOUT_MS = 90_000
+CELLS_DRAWN = """() => [...document.querySelectorAll("iframe")].some(f => {
+    try { return f.contentDocument.querySelectorAll("path.bw-cell").length > 0; }
+    catch (e) { return false; }
+})"""
+
+
+def test_the_incident_map_asks_the_team_database(browser, empty_team_database, tmp_path):
+    url = empty_team_database.app_url
+    setup.load_curated(empty_team_database.owner_url)
+    PostgisDatasetStore(url).save(
+        _synthetic(3000), name="syn", source_format="ACLED", source_file="s.csv", rejected=0
+    )
+    everything = query.summary(url, IncidentFilter()).incidents
+    libyan = query.summary(url, IncidentFilter(countries=("LBY",))).incidents
+    assert everything > 3000 and 0 < libyan < everything
+    env = {
+        environment_variable("database_url"): url,
+        environment_variable("data_dir"): str(tmp_path / "imports"),
+        environment_variable("cache_dir"): str(tmp_path / "cache"),
+    }
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    with running_app(env=env) as app:
+        page.goto(app.url, wait_until="domcontentloaded")
+        expect(metric_value(page, "Incidents")).to_have_text(f"{everything:,}", timeout=TIMEOUT_MS)
+        page.wait_for_function(CELLS_DRAWN, timeout=TIMEOUT_MS)  # above 1,500: grid cells
+        expect(
+            page.get_by_text(f"Showing the 1,000 newest of {everything:,} incidents")
+        ).to_be_visible(timeout=TIMEOUT_MS)
+        page.screenshot(path=ARTIFACTS / "team-incident-map.png")
+
+        page.goto(f"{app.url}/?country=Libya", wait_until="domcontentloaded")
+        expect(metric_value(page, "Incidents")).to_have_text(f"{libyan:,}", timeout=TIMEOUT_MS)
+        expect(page.get_by_text("Traceback")).to_have_count(0)
+    context.close()
+    assert not (tmp_path / "imports").exists()  # no dataset files in team mode

@@ -1,0 +1,81 @@
+"""The Incident map in team mode (AppTest): counters, table, trend and search answered by
+the team database, with the imported events never loaded into the app's memory."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from borderwatch import paths
+from borderwatch.config import environment_variable
+from borderwatch.filters import IncidentFilter, filter_incidents
+from tests.test_team_db_query import loaded  # noqa: F401  (the shared fixture)
+
+APP = str(paths.REPO_ROOT / "app.py")
+TIMEOUT_S = 120
+TABLE_ROWS = 200
+
+
+@pytest.fixture
+def team_app(loaded, tmp_path, monkeypatch):  # noqa: F811
+    url, shown, keys = loaded
+    monkeypatch.setenv(environment_variable("database_url"), url)
+    monkeypatch.setenv(environment_variable("data_dir"), str(tmp_path / "imports"))
+    monkeypatch.setenv(environment_variable("cache_dir"), str(tmp_path / "cache"))
+    monkeypatch.setenv(environment_variable("table_row_limit"), str(TABLE_ROWS))
+    return shown, keys
+
+
+def _run(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_incident_map_counts_every_shown_event_from_the_database(team_app, tmp_path):
+    shown, _ = team_app
+    at = _run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Incidents"] == f"{len(shown):,}"
+    assert metrics["Countries"] == str(shown["country_iso3"].nunique())
+    table = at.dataframe[0].value
+    assert len(table) == TABLE_ROWS
+    captions = " ".join(c.value for c in at.caption)
+    assert f"Showing the {TABLE_ROWS:,} newest of {len(shown):,} incidents" in captions
+    assert "Team mode: the data files below carry" in captions
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    assert not (tmp_path / "imports").exists()  # no file store in team mode
+
+
+def test_filters_from_the_url_are_counted_in_sql(team_app):
+    shown, _ = team_app
+    at = _run({"country": "Tunisia"})
+    expected = filter_incidents(shown, IncidentFilter(countries=("TUN",)))
+    assert at.metric[0].value == f"{len(expected):,}"
+    assert (at.dataframe[0].value["Country"] == "Tunisia").all()
+
+
+def test_search_is_answered_by_the_database(team_app):
+    at = _run({"q": "AQIM"})
+    hits = [b.label for b in at.button if b.key and b.key.startswith("hit-")]
+    assert hits
+    assert any("match “AQIM”" in c.value for c in at.caption)
+
+
+def test_other_pages_say_they_show_the_curated_layer_only(team_app):
+    at = _run()
+    at.switch_page("pages/borders.py").run()
+    assert not at.exception, at.exception
+    assert any("curated layer only" in w.value for w in at.warning)
+
+
+def test_the_data_page_says_where_team_data_is_stored(team_app):
+    at = _run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "stored in the team database" in text
+    assert "on this machine only" not in text
