@@ -36,8 +36,14 @@ _CELL_COLUMNS = (
 _DENSE_LIMIT = 20_000_000
 
 
-def grid_cells(incidents: pd.DataFrame, *, cell_deg: float) -> pd.DataFrame:
-    """Placed incidents counted per ``cell_deg`` grid cell.
+def grid_cells(
+    incidents: pd.DataFrame,
+    *,
+    cell_deg: float,
+    bounds: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> pd.DataFrame:
+    """Placed incidents counted per ``cell_deg`` grid cell (``bounds``: the incidents'
+    :func:`~borderwatch.fatalities.bound_arrays`, when the caller has them already).
 
     Returns
     -------
@@ -61,7 +67,9 @@ def grid_cells(incidents: pd.DataFrame, *, cell_deg: float) -> pd.DataFrame:
     sums = {
         name: np.bincount(cell, weights=np.nan_to_num(values[placed]), minlength=cells)
         for name, values in zip(
-            ("deaths_low", "deaths_best", "deaths_high"), bound_arrays(incidents), strict=True
+            ("deaths_low", "deaths_best", "deaths_high"),
+            bound_arrays(incidents) if bounds is None else bounds,
+            strict=True,
         )
     }
     first, last = _date_range_per_cell(incidents["date_start"].to_numpy()[placed], cell, count)

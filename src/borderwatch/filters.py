@@ -163,7 +163,10 @@ def _kept(incidents: pd.DataFrame, selection: IncidentFilter) -> pd.Series:
         keep &= incidents["country_iso3"].isin(selection.countries)
     if selection.years is not None:
         first, last = selection.years
-        keep &= (incidents["date_end"].dt.year >= first) & (incidents["date_start"].dt.year <= last)
+        # Compared as dates (the years' first days), not by extracting each row's year.
+        keep &= (incidents["date_end"] >= pd.Timestamp(first, 1, 1)) & (
+            incidents["date_start"] < pd.Timestamp(last + 1, 1, 1)
+        )
     if selection.event_types:
         keep &= incidents["event_type"].isin(selection.event_types)
     if selection.border_zone_km is not None:

@@ -77,7 +77,10 @@ def _per_period_and_type(incidents: pd.DataFrame, period: Period) -> pd.DataFram
     ticks = periods.astype("int64")[kept]
     first = int(ticks.min()) if len(ticks) else 0
     key = (ticks - first) * max(len(types), 1) + type_codes[kept]
-    groups, group = np.unique(key, return_inverse=True)
+    # Numbered on the dense (period, type) grid, not sorted: a few thousand slots at most.
+    occupied = np.bincount(key) > 0 if len(key) else np.zeros(0, dtype=bool)
+    groups = np.flatnonzero(occupied)
+    group = (np.cumsum(occupied) - 1)[key]
     bounds = [values[kept] for values in bound_arrays(incidents)]
     known = np.bincount(group, weights=~np.isnan(bounds[1]), minlength=len(groups))
     out = {

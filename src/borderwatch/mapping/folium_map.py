@@ -165,11 +165,16 @@ def _add_incident_layers(group: folium.FeatureGroup, view: MapView) -> list[list
     incidents = view.incidents
     assert incidents is not None
     is_placed = incidents["longitude"].notna() & incidents["latitude"].notna()
+    bounds = bound_arrays(incidents)  # once, for the cells and the shading
     if view.cells is not None or int(is_placed.sum()) > settings().max_individual_points:
         # grid_cells takes the few columns it counts: a copy of every column of a large
         # selection would cost more than the counting.
         cell_deg = view.cell_deg or cell_size_deg(view.bounds)
-        cells = view.cells if view.cells is not None else grid_cells(incidents, cell_deg=cell_deg)
+        cells = (
+            view.cells
+            if view.cells is not None
+            else grid_cells(incidents, cell_deg=cell_deg, bounds=bounds)
+        )
         layers.add_incident_cells(group, cells, cell_deg=cell_deg)
         layers.CellCounts(cells).add_to(group)
         heat = [
@@ -189,7 +194,7 @@ def _add_incident_layers(group: folium.FeatureGroup, view: MapView) -> list[list
     if view.country_counts is not None:
         _add_country_layers(group, view.country_counts.set_index("country_iso3"))
     else:
-        _add_country_shading(group, incidents)
+        _add_country_shading(group, incidents, bounds[1])
     return [[p[0], p[1]] for p in heat]
 
 
@@ -204,10 +209,11 @@ def _add_playback(group: folium.FeatureGroup, view: MapView) -> list[list[float]
     return placed.round(3).to_numpy().tolist()
 
 
-def _add_country_shading(group: folium.FeatureGroup, incidents: pd.DataFrame) -> None:
+def _add_country_shading(
+    group: folium.FeatureGroup, incidents: pd.DataFrame, best: np.ndarray
+) -> None:
     if "country_iso3" not in incidents or incidents.empty:
         return
-    _, best, _ = bound_arrays(incidents)
     # Counted on the codes of the (few) countries: a groupby on a million strings is slower.
     codes, countries = pd.factorize(incidents["country_iso3"])
     known = codes >= 0
