@@ -2,12 +2,11 @@
 
 import streamlit as st
 
-from borderwatch.charts import incident_trend_chart
 from borderwatch.filters import full_rows, rows_to_draw, year_span
 from borderwatch.links import cross_border_links
 from borderwatch.mapping.incident_map import incident_map_view
 from borderwatch.search import focus_for
-from borderwatch.trends import PERIODS, Period, incident_trend
+from borderwatch.trends import incident_trend
 from borderwatch.ui.data import data_or_stop, zones
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.find import (
@@ -27,6 +26,7 @@ from borderwatch.ui.widgets import (
     incidents_table,
     links_section,
     not_placed_notice,
+    trend_section,
 )
 
 data = data_or_stop()
@@ -80,22 +80,7 @@ not_placed_notice(shown, names, columns_from=data.incidents)
 if selection.border_zone_km is not None or chosen.show_zones:
     st.caption(PRECISION_CAVEAT)
 
-st.subheader("Over time")
-picked = st.segmented_control(
-    "Count per",
-    options=list(PERIODS),
-    format_func=PERIODS.__getitem__,
-    default="year",
-    required=True,
-    key="trend",
-    bind="query-params",
-)
-period: Period = "month" if picked == "month" else "year"
-st.altair_chart(incident_trend_chart(incident_trend(shown, period), period=period), width="stretch")
-st.caption(
-    "By the start date of each incident. Deaths are best estimates of the incidents whose "
-    "toll is known; incidents with no reported toll are counted apart, not as zero."
-)
+trend_section(lambda period: incident_trend(shown, period))
 
 st.subheader("Filtered incidents")
 st.caption("Select a row to show that incident on the map; click one on the map to select it here.")

@@ -22,14 +22,12 @@ from borderwatch.app.selection import (
     search_database,
     select,
 )
-from borderwatch.charts import incident_trend_chart
 from borderwatch.config import settings
 from borderwatch.fatalities import FatalityRange
 from borderwatch.filters import IncidentFilter
 from borderwatch.mapping.view import MapView
 from borderwatch.search import country_search_names, focus_for
 from borderwatch.store import empty_incidents
-from borderwatch.trends import PERIODS, Period
 from borderwatch.ui.data import PreparedData, data_settings, zones
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.find import (
@@ -41,7 +39,13 @@ from borderwatch.ui.find import (
 )
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import SidebarChoices
-from borderwatch.ui.widgets import PRECISION_CAVEAT, explain_empty, incidents_table
+from borderwatch.ui.widgets import (
+    PRECISION_CAVEAT,
+    counters_row,
+    explain_empty,
+    incidents_table,
+    trend_section,
+)
 
 TITLE = "Security incidents along North Africa's borders"
 
@@ -54,19 +58,7 @@ def counters(counted: Counters) -> None:
         high=counted.deaths_high,
         unknown=counted.unknown_deaths,
     )
-    col_incidents, col_deaths, col_countries = st.columns(3)
-    col_incidents.metric("Incidents", f"{counted.incidents:,}")
-    col_deaths.metric(
-        "Deaths (sourced range)",
-        deaths.label(),
-        help=f"Best estimates sum to {deaths.best:,}. "
-        + (
-            f"{deaths.unknown} incident(s) have no reported toll and are not counted."
-            if deaths.unknown
-            else "Every selected incident has a reported toll."
-        ),
-    )
-    col_countries.metric("Countries", counted.countries)
+    counters_row(counted.incidents, deaths, counted.countries)
 
 
 def _hit_label(row: pd.Series, names: dict[str, str]) -> str:
@@ -212,25 +204,6 @@ def _map_view(
     )
 
 
-def _trend(answers: IncidentMapAnswers) -> None:
-    st.subheader("Over time")
-    picked = st.segmented_control(
-        "Count per",
-        options=list(PERIODS),
-        format_func=PERIODS.__getitem__,
-        default="year",
-        required=True,
-        key="trend",
-        bind="query-params",
-    )
-    period: Period = "month" if picked == "month" else "year"
-    st.altair_chart(incident_trend_chart(answers.trends[period], period=period), width="stretch")
-    st.caption(
-        "By the start date of each incident. Deaths are best estimates of the incidents whose "
-        "toll is known; incidents with no reported toll are counted apart, not as zero."
-    )
-
-
 def _table(data: PreparedData, table: TableRows, focused: str | None) -> None:
     st.subheader("Filtered incidents")
     if table.capped:
@@ -280,7 +253,7 @@ def database_incident_map(data: PreparedData, chosen: SidebarChoices) -> None:
         "Team mode: playback and cross-border links are not offered on this page yet (they "
         "need every selected incident in the app's memory)."
     )
-    _trend(answers)
+    trend_section(answers.trends.__getitem__)
     _table(data, answers.table, focused)
     if answers.table.capped:
         st.caption(

@@ -8,12 +8,14 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from borderwatch.charts import incident_trend_chart
 from borderwatch.config import settings
-from borderwatch.fatalities import sum_fatalities
+from borderwatch.fatalities import FatalityRange, sum_fatalities
 from borderwatch.filters import IncidentFilter, full_rows
 from borderwatch.links import link_summary
 from borderwatch.proximity import is_placed
 from borderwatch.tables import incident_table, link_columns
+from borderwatch.trends import PERIODS, Period
 
 #: A source link in a table shows the site's name; the address opens in a new tab.
 LINK_TEXT = r"https?://(?:www\.)?([^/?#]+)"
@@ -28,9 +30,13 @@ PRECISION_CAVEAT = (
 
 def incident_counters(selected: pd.DataFrame) -> None:
     """Incidents, deaths as a range, and countries for the current selection."""
-    deaths = sum_fatalities(selected)
+    counters_row(len(selected), sum_fatalities(selected), selected["country_iso3"].nunique())
+
+
+def counters_row(incidents: int, deaths: FatalityRange, countries: int) -> None:
+    """The counters of a selection, however they were counted (in memory or in SQL)."""
     col_incidents, col_deaths, col_countries = st.columns(3)
-    col_incidents.metric("Incidents", f"{len(selected):,}")
+    col_incidents.metric("Incidents", f"{incidents:,}")
     col_deaths.metric(
         "Deaths (sourced range)",
         deaths.label(),
@@ -41,7 +47,28 @@ def incident_counters(selected: pd.DataFrame) -> None:
             else "Every selected incident has a reported toll."
         ),
     )
-    col_countries.metric("Countries", selected["country_iso3"].nunique())
+    col_countries.metric("Countries", countries)
+
+
+def trend_section(trend_of: Callable[[Period], pd.DataFrame]) -> None:
+    """ "Over time": the analyst picks year or month (kept in the URL); ``trend_of`` gives
+    :func:`borderwatch.trends.incident_trend`'s table for that period."""
+    st.subheader("Over time")
+    picked = st.segmented_control(
+        "Count per",
+        options=list(PERIODS),
+        format_func=PERIODS.__getitem__,
+        default="year",
+        required=True,
+        key="trend",
+        bind="query-params",
+    )
+    period: Period = "month" if picked == "month" else "year"
+    st.altair_chart(incident_trend_chart(trend_of(period), period=period), width="stretch")
+    st.caption(
+        "By the start date of each incident. Deaths are best estimates of the incidents whose "
+        "toll is known; incidents with no reported toll are counted apart, not as zero."
+    )
 
 
 def not_placed_notice(
