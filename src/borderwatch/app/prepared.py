@@ -328,22 +328,31 @@ def merge_choices(store_dir: Path | DatasetStoreBackend) -> MergeChoices:
     return MergeChoices(unmerged, distinct)
 
 
-def _build_team(data_settings: DataSettings, fingerprint: str) -> PreparedData:
-    """Team mode: the curated layer only, with the countries and years of everything shown
-    (asked of the database), so a process's memory does not grow with the imported events."""
+def _curated_only(
+    geodata: GeoData, data_settings: DataSettings, index: BorderIndex
+) -> gpd.GeoDataFrame:
+    """The curated incidents alone, as the pages show them (reports of one event merged,
+    border distances measured)."""
     from borderwatch.dedupe import combined_incidents
-    from borderwatch.team.db import query
 
-    geodata = loading.load_geodata(data_settings.geodata_dir)
-    incidents = add_border_distance(
+    return add_border_distance(
         combined_incidents(
             geodata.incidents,
             empty_incidents(),
             max_days=data_settings.dedupe_days,
             max_km=data_settings.dedupe_km,
         ),
-        BorderIndex.from_borders(geodata.borders),
+        index,
     )
+
+
+def _build_team(data_settings: DataSettings, fingerprint: str) -> PreparedData:
+    """Team mode: the curated layer only, with the countries and years of everything shown
+    (asked of the database), so a process's memory does not grow with the imported events."""
+    from borderwatch.team.db import query
+
+    geodata = loading.load_geodata(data_settings.geodata_dir)
+    incidents = _curated_only(geodata, data_settings, BorderIndex.from_borders(geodata.borders))
     hidden = data_settings.hidden_datasets
     countries, years = query.shown_span(data_settings.database_url, hidden=hidden)
     store = data_settings.store()
@@ -398,15 +407,7 @@ def _build(data_settings: DataSettings, fingerprint: str) -> PreparedData:
             SetAside(key, "", "it could not be combined with the other data (see the log)")
             for key in imported["dataset"].unique()
         )
-        incidents = add_border_distance(
-            combined_incidents(
-                geodata.incidents,
-                empty_incidents(),
-                max_days=data_settings.dedupe_days,
-                max_km=data_settings.dedupe_km,
-            ),
-            index,
-        )
+        incidents = _curated_only(geodata, data_settings, index)
         years = year_span(incidents)
     return PreparedData(
         geodata=geodata,
