@@ -9,7 +9,6 @@ data files, which carry the table's rows).
 from __future__ import annotations
 
 import geopandas as gpd
-import pandas as pd
 import streamlit as st
 
 from borderwatch.app.prepared import DataSettings
@@ -32,9 +31,10 @@ from borderwatch.ui.data import PreparedData, data_settings, zones
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.find import (
     HITS_SHOWN,
-    MIN_QUERY_CHARS,
     focused_id,
     follow_map_click,
+    hit_label,
+    search_query,
     set_focus,
 )
 from borderwatch.ui.map import show_map
@@ -61,32 +61,15 @@ def counters(counted: Counters) -> None:
     counters_row(counted.incidents, deaths, counted.countries)
 
 
-def _hit_label(row: pd.Series, names: dict[str, str]) -> str:
-    date = row["date_start"]
-    day = f"{date:%Y-%m-%d}" if pd.notna(date) else "date unknown"
-    country = names.get(row["country_iso3"], row["country_iso3"])
-    return f"{row['name']} · {row['place_name']}, {country} · {day} · {row['incident_id']}"
-
-
 def search_box(data: PreparedData, selection: IncidentFilter) -> None:
     """The search box of the embedded page, answered by the database."""
-    query = st.text_input(
-        "Find an incident",
-        key="q",
-        bind="query-params",
-        type="search",
-        placeholder="Name, place, perpetrator, words of the summary, id, or country "
-        "(English, français, العربية)",
+    query = search_query(
+        live=False,
         help="Case and accents do not matter; every word must match. Press Enter to search "
         "(the team database reads every incident's text, so not at each key). Choose a hit "
         "to centre the map on it and open it.",
-        icon=":material/search:",
     )
-    query = (query or "").strip()
-    if not query:
-        return
-    if len(query) < MIN_QUERY_CHARS:
-        st.caption(f"Type at least {MIN_QUERY_CHARS} characters.")
+    if query is None:
         return
     from borderwatch.team.db.query import SearchTooSlowError
 
@@ -116,7 +99,7 @@ def search_box(data: PreparedData, selection: IncidentFilter) -> None:
         incident_id = str(row["incident_id"])
         outside = " (outside the filters)" if incident_id not in visible else ""
         st.button(
-            _hit_label(row, data.country_names) + outside,
+            hit_label(row, data.country_names) + outside,
             key=f"hit-{incident_id}",
             type="tertiary",
             icon=":material/location_on:",

@@ -50,11 +50,35 @@ def set_focus(incident_id: str | None) -> None:
         del st.query_params[FOCUS_PARAM]
 
 
-def _hit_label(row: pd.Series, country_names: Mapping[str, str]) -> str:
+def hit_label(row: pd.Series, country_names: Mapping[str, str]) -> str:
+    """A search hit as one line: name · place, country · start date · id."""
     date = row["date_start"]
     day = f"{date:%Y-%m-%d}" if pd.notna(date) else "date unknown"
     country = country_names.get(row["country_iso3"], row["country_iso3"])
     return f"{row['name']} · {row['place_name']}, {country} · {day} · {row['incident_id']}"
+
+
+def search_query(*, live: bool, help: str) -> str | None:
+    """The "Find an incident" box (kept in the URL); the query once it is long enough to
+    search, else ``None`` (with a hint when it is too short)."""
+    query = st.text_input(
+        "Find an incident",
+        key="q",
+        bind="query-params",
+        type="search",
+        live=live,
+        placeholder="Name, place, perpetrator, words of the summary, id, or country "
+        "(English, français, العربية)",
+        help=help,
+        icon=":material/search:",
+    )
+    query = (query or "").strip()
+    if not query:
+        return None
+    if len(query) < MIN_QUERY_CHARS:
+        st.caption(f"Type at least {MIN_QUERY_CHARS} characters.")
+        return None
+    return query
 
 
 def search_box(data: PreparedData, shown: pd.DataFrame) -> None:
@@ -62,23 +86,12 @@ def search_box(data: PreparedData, shown: pd.DataFrame) -> None:
     case, accents optional, English, French or Arabic names); lists the hits; choosing one
     focuses it. ``shown`` are the incidents the filters keep (hits outside them are marked).
     """
-    query = st.text_input(
-        "Find an incident",
-        key="q",
-        bind="query-params",
-        type="search",
+    query = search_query(
         live=True,
-        placeholder="Name, place, perpetrator, words of the summary, id, or country "
-        "(English, français, العربية)",
         help="Case and accents do not matter; every word must match. Choose a hit to "
         "centre the map on it and open it.",
-        icon=":material/search:",
     )
-    query = (query or "").strip()
-    if not query:
-        return
-    if len(query) < MIN_QUERY_CHARS:
-        st.caption(f"Type at least {MIN_QUERY_CHARS} characters.")
+    if query is None:
         return
     result = search_index(data).search(query)
     if not result.total:
@@ -95,7 +108,7 @@ def search_box(data: PreparedData, shown: pd.DataFrame) -> None:
         incident_id = str(row["incident_id"])
         outside = incident_id not in visible
         st.button(
-            _hit_label(row, data.country_names) + (" (outside the filters)" if outside else ""),
+            hit_label(row, data.country_names) + (" (outside the filters)" if outside else ""),
             key=f"hit-{incident_id}",
             type="tertiary",
             icon=":material/location_on:",
