@@ -27,29 +27,6 @@ def cell_size_deg(bounds: tuple[float, float, float, float], *, cells_across: in
     return float(candidates[np.argmin(np.abs(candidates - raw))])
 
 
-def counts_per_country(incidents: pd.DataFrame, best: np.ndarray | None = None) -> pd.DataFrame:
-    """``country_iso3``, ``incidents`` and ``deaths`` (best estimates of the known tolls)
-    per country, most incidents first (``best``: the incidents' best bounds, when the
-    caller has them already). Counted on the codes of the few countries: a groupby on a
-    million strings is slower."""
-    if best is None:
-        best = bound_arrays(incidents)[1]
-    codes, countries = pd.factorize(incidents["country_iso3"])
-    known = codes >= 0
-    size = np.bincount(codes[known], minlength=len(countries))
-    deaths = np.bincount(codes[known], weights=np.nan_to_num(best[known]), minlength=len(countries))
-    table = pd.DataFrame(
-        {
-            "country_iso3": [str(country) for country in countries],
-            "incidents": size.astype("int64"),
-            "deaths": deaths.round().astype("int64"),
-        }
-    )
-    return table.sort_values(
-        ["incidents", "country_iso3"], ascending=[False, True], ignore_index=True
-    )
-
-
 #: Columns of :func:`grid_cells`' result.
 _CELL_COLUMNS = (
     *("longitude", "latitude", "incidents", "deaths_low", "deaths_best", "deaths_high"),

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Protocol
 import geopandas as gpd
 import pandas as pd
 
-from borderwatch.aggregate import cell_size_deg, counts_per_country, grid_cells
-from borderwatch.fatalities import sum_fatalities
+from borderwatch.aggregate import cell_size_deg, grid_cells
+from borderwatch.fatalities import incident_bounds, sum_fatalities
 from borderwatch.filters import IncidentFilter, filter_incidents
 from borderwatch.mapping.view import Bounds, fit_bounds
 from borderwatch.proximity import is_placed
@@ -89,6 +89,18 @@ class Selection(Protocol):
     def per_country(self) -> pd.DataFrame: ...
 
 
+def _per_country_frame(iso3: pd.Series, best: pd.Series) -> pd.DataFrame:
+    """``country_iso3``, ``incidents``, ``deaths`` (best estimates, unknown as none), most
+    incidents first."""
+    table = pd.DataFrame({"country_iso3": iso3.to_numpy(), "deaths": best.fillna(0).to_numpy()})
+    grouped = table.groupby("country_iso3")["deaths"].agg(["size", "sum"]).reset_index()
+    grouped.columns = ["country_iso3", "incidents", "deaths"]
+    grouped = grouped.astype({"incidents": "int64", "deaths": "int64"})
+    return grouped.sort_values(
+        ["incidents", "country_iso3"], ascending=[False, True], ignore_index=True
+    )
+
+
 @dataclass
 class FrameSelection:
     """A selection of the prepared (in-memory) incidents: embedded mode."""
@@ -133,7 +145,8 @@ class FrameSelection:
 
     def per_country(self) -> pd.DataFrame:
         """Incidents and deaths per country, as the map's shading counts them."""
-        return counts_per_country(self.frame)
+        _, best, _ = incident_bounds(self.frame)
+        return _per_country_frame(self.frame["country_iso3"], best)
 
 
 @dataclass
