@@ -3,9 +3,11 @@ was built from, read back identical."""
 
 from __future__ import annotations
 
+import gc
 import shutil
 
 import pandas as pd
+import pyarrow.feather
 import pytest
 
 from borderwatch import paths
@@ -53,6 +55,25 @@ def test_a_stored_copy_reads_back_identical(data_settings, tmp_path):
     assert "UCDP GED" in set(read_back.incidents["source_dataset"])
 
 
+def test_a_stored_copy_is_one_batch_and_reads_back_as_an_ordinary_frame(data_settings, tmp_path):
+    cache = tmp_path / "cache"
+    prepare_data(data_settings, cache_dir=cache)
+    (stored,) = cache.glob("*.prepared")
+    table = pyarrow.feather.read_table(stored / "incidents.arrow")
+    assert {column.num_chunks for column in table.columns} == {1}
+    prepared_module._recent.clear()
+    incidents = prepare_data(data_settings, cache_dir=cache).incidents
+    # Memory-mapped on reading: removing the copy (a newer one replaced it) must not
+    # take the frame with it, and a page's working copy can still be changed.
+    shutil.rmtree(stored)
+    working = incidents.copy()
+    working.loc[working.index[0], "fatalities_best"] = 7
+    working["latitude"] += 0.0
+    working.loc[working.index[0], "summary"] = "changed"
+    assert working["summary"].iloc[0] == "changed"
+    assert incidents["summary"].str.len().sum() > 0
+
+
 def test_fingerprint_follows_files_and_thresholds(data_settings):
     first = data_fingerprint(data_settings)
     assert data_fingerprint(data_settings) == first
@@ -79,9 +100,18 @@ def test_warm_up_prepares_what_the_first_page_reads(data_settings, tmp_path, mon
     monkeypatch.setenv(environment_variable("geodata_dir"), str(data_settings.geodata_dir))
     monkeypatch.setenv(environment_variable("data_dir"), str(data_settings.store_dir))
     monkeypatch.setenv(environment_variable("cache_dir"), str(tmp_path / "cache"))
-    warmup.warm_up(wait_for_server=False)
+    handed_on = []
+    try:
+        warmup.warm_up(wait_for_server=False, then=handed_on.append)
+        # What was made so far is set aside from the cyclic collector (postScriptGC).
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
     assert list((tmp_path / "cache").glob("*.prepared"))
     assert len(prepared_module._recent) == 1
+    # The user interface's warm-up (the first base map) gets the very data the page reads.
+    (first_page_data,) = handed_on
+    assert first_page_data is next(iter(prepared_module._recent.values()))
 
 
 def test_a_stored_dataset_the_pages_cannot_show_is_set_aside(data_settings):

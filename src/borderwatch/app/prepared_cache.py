@@ -2,18 +2,22 @@
 
 A copy is a folder ``<key>.prepared/`` holding the incident table as an uncompressed
 Arrow IPC file and everything else pickled. The incident table is written in a shape that
-reads back quickly at a million rows: tuple cells (sources, origins) as codes into a small
-table of distinct tuples, point geometries as x/y columns. A folder is written under a
+reads back quickly at a million rows: one record batch (memory-mapped on reading, so text
+columns are not copied), tuple cells (sources, origins) as codes into a small table of
+distinct tuples, point geometries as x/y columns. A folder is written under a
 temporary name and renamed, so a reader never sees half of one; a damaged or unreadable
 copy is removed and rebuilt, never an error.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,6 +70,10 @@ def _encode(incidents: gpd.GeoDataFrame) -> tuple[pd.DataFrame, _TableLayout]:
     return table, layout
 
 
+def _chunked(table: pa.Table) -> bool:
+    return any(column.num_chunks > 1 for column in table.columns)
+
+
 def _decode(table: pd.DataFrame, layout: _TableLayout) -> gpd.GeoDataFrame:
     for column, values in layout.distinct.items():
         table[column] = pd.Series(values[table[column].to_numpy()], dtype=object)
@@ -92,6 +100,9 @@ def write(folder: Path, prepared: PreparedData, *, keep: int = 2) -> None:
             pa.Table.from_pandas(table, preserve_index=False),
             temporary / _TABLE,
             compression="uncompressed",
+            # One chunk per column: selecting rows of a many-chunk Arrow string column is
+            # ten times slower, and every filter selects rows.
+            chunksize=max(len(table), 1),
         )
         with (temporary / _REST).open("wb") as stream:
             pickle.dump((rest, layout), stream, protocol=pickle.HIGHEST_PROTOCOL)
@@ -104,6 +115,19 @@ def write(folder: Path, prepared: PreparedData, *, keep: int = 2) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    # Reading makes a million small objects (distinct tuples, geometries) that all live on;
+    # the cyclic collector would walk them again and again while they are made.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read(folder: Path) -> PreparedData | None:
     """The prepared data stored in ``folder``, or ``None`` if there is no usable copy."""
     from borderwatch.app.prepared import PreparedData
@@ -111,12 +135,13 @@ def read(folder: Path) -> PreparedData | None:
     if not folder.is_dir():
         return None
     try:
-        with (folder / _REST).open("rb") as stream:
+        with _collector_paused(), (folder / _REST).open("rb") as stream:
             rest, layout = pickle.load(stream)
-        # One chunk per column: selecting rows of a many-chunk Arrow string column is
-        # ten times slower, and every filter selects rows.
-        table = feather.read_table(folder / _TABLE).combine_chunks().to_pandas()
-        prepared = replace(rest, incidents=_decode(table, layout))
+            # Memory-mapped: text columns stay in the file's pages, shared and not copied.
+            # Copies are written once under a new name and never changed in place.
+            stored = feather.read_table(folder / _TABLE, memory_map=True)
+            table = stored.combine_chunks() if _chunked(stored) else stored
+            prepared = replace(rest, incidents=_decode(table.to_pandas(), layout))
     except Exception:  # a damaged or stale copy is rebuilt, never fatal
         shutil.rmtree(folder, ignore_errors=True)
         return None
