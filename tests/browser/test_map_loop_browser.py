@@ -3,9 +3,11 @@ keyboard, phone, online tiles, deep links."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from borderwatch.devserver import running_app
 
@@ -105,11 +107,18 @@ def test_phone_legend_collapsed_popup_fits_map_fills_width(browser, app):
     frame.locator("path.bw-incident").first.click(force=True)
     popup = page.frame_locator(MAP_IFRAME).locator(".leaflet-popup")
     expect(popup).to_be_visible(timeout=TIMEOUT_MS)
-    page.wait_for_timeout(600)  # autopan
-    box = frame.evaluate(
+    inside = (
         "() => { const r = document.querySelector('.leaflet-popup').getBoundingClientRect();"
         " return [r.left, r.right, innerWidth]; }"
     )
+    # Leaflet pans the popup into view (animated): wait for it, however slow the machine.
+    # On a timeout the assertion below says where the popup is.
+    with contextlib.suppress(PlaywrightTimeoutError):
+        frame.wait_for_function(
+            f"() => {{ const [l, r, w] = ({inside})(); return l >= 0 && r <= w; }}",
+            timeout=TIMEOUT_MS,
+        )
+    box = frame.evaluate(inside)
     assert box[0] >= 0 and box[1] <= box[2], box
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "phone-popup.png")
