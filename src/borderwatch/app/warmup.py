@@ -85,9 +85,9 @@ def _set_long_lived_aside() -> None:
     # Streamlit runs the cyclic collector after every script run (postScriptGC); walking the
     # modules, templates and prepared data made so far (160,000 objects on the curated data,
     # millions with imports) cost 0.1-0.2 s a run. They live as long as the process, so move
-    # them out of its reach. Frames are freed by reference counting, so data replaced later
-    # is still freed.
-    gc.collect()
+    # them out of its reach (no collection first: it would delay the first page, and the
+    # little cyclic garbage of importing is not worth it). Frames are freed by reference
+    # counting, so data replaced later is still freed.
     gc.freeze()
 
 
