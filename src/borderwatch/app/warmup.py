@@ -9,19 +9,17 @@ second thread at the same time.
 
 from __future__ import annotations
 
-import gc
 import importlib
 import threading
 import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from borderwatch.app.prepared import PreparedData
 
 #: Imported up front: what the first page (the incident map) needs. Not streamlit_folium:
-#: it registers its front end on import only inside a script run; the launcher's ``then``
-#: (:func:`borderwatch.ui.map.warm_first_map`) imports it and registers that itself.
+#: it registers its component on import, which only works from a script run (imported
+#: here, its map answers 404).
 MODULES = (
     "pandas",
     "geopandas",
@@ -39,11 +37,9 @@ MODULES = (
     "borderwatch.mapping.folium_map",
     "borderwatch.exports.data",
     "borderwatch.exports.html",
-    "borderwatch.ui.auth",
     "borderwatch.ui.sidebar",
     "borderwatch.ui.widgets",
     "borderwatch.ui.exports",
-    "folium.plugins",
 )
 
 _thread: threading.Thread | None = None
@@ -81,25 +77,10 @@ def _compile_map_templates(prepared: PreparedData) -> None:
     folium_map(view).get_root().render()
 
 
-def _set_long_lived_aside() -> None:
-    # Streamlit runs the cyclic collector after every script run (postScriptGC); walking the
-    # modules, templates and prepared data made so far (160,000 objects on the curated data,
-    # millions with imports) cost 0.1-0.2 s a run. They live as long as the process, so move
-    # them out of its reach (no collection first: it would delay the first page, and the
-    # little cyclic garbage of importing is not worth it). Frames are freed by reference
-    # counting, so data replaced later is still freed.
-    gc.freeze()
-
-
-def warm_up(
-    *,
-    wait_for_server: bool = True,
-    then: Callable[[PreparedData], None] | None = None,
-) -> None:
+def warm_up(*, wait_for_server: bool = True) -> None:
     """Import the first page's modules, prepare the data layer (kept by
-    :func:`borderwatch.app.prepared.prepare_data` for the first request), compile the
-    map's templates, run ``then`` (the user interface's own warm-up) on the prepared data,
-    and set everything made so far aside from the cyclic garbage collector."""
+    :func:`borderwatch.app.prepared.prepare_data` for the first request) and compile the
+    map's templates."""
     if wait_for_server:
         _wait_for_server()
     for name in MODULES:
@@ -114,22 +95,14 @@ def warm_up(
     except DataFileError:
         return
     _compile_map_templates(prepared)
-    if then is not None:
-        then(prepared)
-    _set_long_lived_aside()
 
 
-def start(then: Callable[[PreparedData], None] | None = None) -> None:
-    """Run :func:`warm_up` (with ``then``) in a daemon thread, once per process."""
+def start() -> None:
+    """Run :func:`warm_up` in a daemon thread (once per process)."""
     global _thread
     with _lock:
         if _thread is None:
-            _thread = threading.Thread(
-                target=warm_up,
-                kwargs={"then": then},
-                name="borderwatch-warm-up",
-                daemon=True,
-            )
+            _thread = threading.Thread(target=warm_up, name="borderwatch-warm-up", daemon=True)
             _thread.start()
 
 

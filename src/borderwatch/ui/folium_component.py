@@ -149,18 +149,6 @@ class BaseCache:
         return base
 
 
-def register_front_end() -> None:
-    """Register streamlit-folium's front end with the running server.
-
-    Importing streamlit-folium registers it only inside a script run, and a later import
-    does nothing; the warm-up imports it before the first run, so without this the map's
-    files answer 404 (every browser test of a map then fails).
-    """
-    from streamlit.runtime import get_instance
-
-    get_instance().component_registry.register_component(sf._component_func)
-
-
 def draw(arguments: dict[str, Any], *, key: str) -> dict[str, Any] | None:
     """Send :func:`component_arguments` to streamlit-folium's front end; its return value."""
     import streamlit as st

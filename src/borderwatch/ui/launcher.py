@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from streamlit.web import cli
 
@@ -22,9 +21,6 @@ from borderwatch import paths
 from borderwatch.app import warmup
 from borderwatch.config import ConfigError, Settings, settings
 from borderwatch.team.identity import load_roles_file
-
-if TYPE_CHECKING:
-    from borderwatch.app.prepared import PreparedData
 
 #: Streamlit options a team server always runs with, whatever else is given: XSRF tokens
 #: checked, cross-origin requests refused (Streamlit's "CORS protection"), no allowed
@@ -88,13 +84,6 @@ def _check_team_database(url: str) -> None:
         )
 
 
-def _warm_first_map(prepared: PreparedData) -> None:
-    # Imported here, once the server is up: it imports streamlit-folium (see warm_first_map).
-    from borderwatch.ui.map import warm_first_map
-
-    warm_first_map(prepared)
-
-
 def main(argv: list[str] | None = None) -> None:
     """Run ``app.py`` with the given Streamlit options (e.g. ``--server.port 8502``)."""
     options = sys.argv[1:] if argv is None else argv
@@ -109,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
     if configured.database_url:
         _check_team_database(configured.database_url)
     declare_app_navigation()
-    warmup.start(then=_warm_first_map)
+    warmup.start()
     app = str(paths.REPO_ROOT / "app.py")
     sys.argv = ["streamlit", "run", app, *streamlit_options(configured, options)]
     cli.main()

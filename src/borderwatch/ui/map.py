@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from borderwatch.mapping.folium_map import base_map, data_layers
-from borderwatch.mapping.incident_map import incident_map_view
 from borderwatch.mapping.layers import ID_MARK
 from borderwatch.mapping.view import MapView
-from borderwatch.ui.folium_component import (
-    BaseCache,
-    PreparedBase,
-    component_arguments,
-    draw,
-    prepare_base,
-    register_front_end,
-)
-
-if TYPE_CHECKING:
-    from borderwatch.app.prepared import PreparedData
+from borderwatch.ui.folium_component import BaseCache, component_arguments, draw, prepare_base
 
 MAP_HEIGHT_PX = 620
 _RETURNED = ["last_object_clicked_tooltip"]
@@ -61,30 +49,6 @@ def clicked_incident_id(tooltip: str | None) -> str | None:
     return found.group(1) if found else None
 
 
-def _base(view: MapView, basemap: str) -> PreparedBase:
-    return _BASES.get(
-        (view.countries, view.borders),
-        (basemap, view.attribution),
-        lambda: prepare_base(base_map(view, basemap=basemap), _RETURNED),
-    )
-
-
-def warm_first_map(prepared: PreparedData) -> None:
-    """The server's warm-up, before the first request: register the map's front end and
-    render the first page's base map (the incident map's, offline), so the first run only
-    adds the data layers."""
-    register_front_end()
-    view = incident_map_view(
-        title="",
-        filter_description="",
-        countries=prepared.display_countries,
-        borders=prepared.display_borders,
-        incidents=prepared.incidents.iloc[:0],
-        country_names=prepared.country_names,
-    )
-    _base(view, "offline")
-
-
 def show_map(
     view: MapView, *, key: str, basemap: str = "offline", height: int = MAP_HEIGHT_PX
 ) -> str | None:
@@ -97,7 +61,11 @@ def show_map(
     never panning or zooming. The id is kept while the incident stays in the view.
     """
     st.markdown(f'<div id="{MAP_ANCHOR}" tabindex="-1"></div>', unsafe_allow_html=True)
-    base = _base(view, basemap)
+    base = _BASES.get(
+        (view.countries, view.borders),
+        (basemap, view.attribution),
+        lambda: prepare_base(base_map(view, basemap=basemap), _RETURNED),
+    )
     arguments = component_arguments(
         base, key=key, data_layers=data_layers(view), height=height, returned_objects=_RETURNED
     )
