@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 import numpy as np
@@ -173,3 +174,67 @@ def test_map_data_gives_incidents_or_cells(loaded):
     assert many.cells["incidents"].sum() == many.summary.placed
     assert many.summary == query.summary(url, IncidentFilter(), bbox=bbox)
     assert few.summary == query.summary(url, IncidentFilter(datasets=("curated",)), bbox=bbox)
+
+
+def _scanned(selection: IncidentFilter) -> IncidentFilter:
+    """The same selection with a filter that keeps everything but needs the incidents
+    themselves (no ``incident_counts``)."""
+    everything = (datetime.date(1000, 1, 1), datetime.date(3000, 12, 31))
+    return dataclasses.replace(selection, dates=everything)
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        IncidentFilter(),
+        IncidentFilter(countries=("LBY", "TUN"), years=(2013, 2015)),
+        IncidentFilter(years=(2014, 2014), event_types=("armed_assault", "air_strike")),
+        IncidentFilter(countries=("ESH",)),
+    ],
+)
+@pytest.mark.parametrize("visibility", ["everyone", "outsider", "hidden"])
+def test_the_overview_counted_at_import_equals_the_scan(loaded, selection, visibility):
+    url, _, (synthetic, _) = loaded
+    options = {
+        "everyone": {},
+        "outsider": {"groups": ("analysts",)},
+        "hidden": {"hidden": {synthetic}},
+    }[visibility]
+    counted = query.overview(url, selection, cell_deg=0.5, **options)
+    scanned = query.overview(url, _scanned(selection), cell_deg=0.5, **options)
+    assert list(counted) == list(scanned) == ["countries", "years", "months", "cells"]
+    pd.testing.assert_frame_equal(
+        query.totals_from_overview(counted["countries"]),
+        query.totals_from_overview(scanned["countries"]),
+    )
+    for period, name in (("year", "years"), ("month", "months")):
+        pd.testing.assert_frame_equal(
+            query.trend_from_overview(counted[name], period),
+            query.trend_from_overview(scanned[name], period),
+        )
+    pd.testing.assert_frame_equal(
+        query.cells_from_overview(counted["cells"]), query.cells_from_overview(scanned["cells"])
+    )
+
+
+def test_counts_come_and_go_with_their_dataset(team_database):
+    import sqlalchemy as sa
+
+    store = PostgisDatasetStore(team_database.app_url)
+    info = store.save(
+        _synthetic(200, seed=3),
+        name="brief",
+        source_format="ACLED",
+        source_file="b.csv",
+        rejected=0,
+    )
+    engine = sa.create_engine(team_database.app_url, poolclass=sa.NullPool)
+    counted = "SELECT coalesce(sum(incidents), 0) FROM incident_counts WHERE dataset = :key"
+    try:
+        with engine.begin() as conn:
+            assert conn.execute(sa.text(counted), {"key": info.key}).scalar_one() == 200
+        store.delete(info.key)
+        with engine.begin() as conn:
+            assert conn.execute(sa.text(counted), {"key": info.key}).scalar_one() == 0
+    finally:
+        engine.dispose()

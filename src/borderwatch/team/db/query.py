@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import pandas as pd
@@ -68,18 +68,53 @@ def shown_incidents(
     ``groups``, only datasets open to everyone or to one of those groups; with ``hidden``,
     none whose key is in the ``:hidden`` parameter). ``narrow``: only the columns filters
     and counts read, from ``incident_facts`` (a fraction of the bytes to scan)."""
-    visible = "datasets.enabled"
-    if groups is not None:
-        visible += " AND (datasets.groups = '{}' OR datasets.groups && CAST(:groups AS text[]))"
-    if hidden:
-        visible += " AND NOT (datasets.key = ANY(CAST(:hidden AS text[])))"
     columns, imported = (
         (FACT_COLUMNS, "incident_facts") if narrow else (_SHOWN_COLUMNS, "incidents")
     )
     return (
         f"(SELECT {columns} FROM curated_incidents UNION ALL "
         f"SELECT {columns} FROM {imported} WHERE {imported}.dataset IN "
-        f"(SELECT key FROM datasets WHERE {visible})) AS shown"
+        f"{_visible_datasets(groups, hidden)}) AS shown"
+    )
+
+
+def _visible_datasets(groups: tuple[str, ...] | None, hidden: bool) -> str:
+    """SQL of the keys of the datasets shown (see :func:`shown_incidents`)."""
+    visible = "datasets.enabled"
+    if groups is not None:
+        visible += " AND (datasets.groups = '{}' OR datasets.groups && CAST(:groups AS text[]))"
+    if hidden:
+        visible += " AND NOT (datasets.key = ANY(CAST(:hidden AS text[])))"
+    return f"(SELECT key FROM datasets WHERE {visible})"
+
+
+#: The columns of ``incident_counts`` (migration 0004) after ``dataset``.
+COUNT_COLUMNS = (
+    "country_iso3, event_type, month, end_year, incidents, placed, deaths_low, deaths_best, "
+    "deaths_high, unknown_deaths, west, south, east, north, sum_longitude, sum_latitude, "
+    "first, last"
+)
+
+
+def counts_select(source: str) -> str:
+    """SQL counting the incidents of ``source`` (``table [WHERE …]`` with the columns of
+    ``incident_facts``) as ``incident_counts`` holds them, :data:`COUNT_COLUMNS` in order:
+    per country, event type, month of the start and year of the end, the sums and extremes
+    the overview adds up."""
+    placed = "FILTER (WHERE placed)"
+    return (
+        "SELECT country_iso3, event_type, "
+        "date_trunc('month', date_start::timestamp)::date AS month, "
+        "extract(year FROM date_end)::integer AS end_year, count(*) AS incidents, "
+        f"count(*) {placed} AS placed, sum(low) AS deaths_low, sum(best) AS deaths_best, "
+        "sum(high) AS deaths_high, count(*) FILTER (WHERE low IS NULL) AS unknown_deaths, "
+        f"min(longitude) {placed} AS west, min(latitude) {placed} AS south, "
+        f"max(longitude) {placed} AS east, max(latitude) {placed} AS north, "
+        f"sum(longitude) {placed} AS sum_longitude, sum(latitude) {placed} AS sum_latitude, "
+        "min(date_start) AS first, max(date_start) AS last FROM ("
+        "SELECT *, latitude IS NOT NULL AND longitude IS NOT NULL AS placed, "
+        f"{DEATHS_LOW} AS low, {DEATHS_BEST} AS best, {DEATHS_HIGH} AS high "
+        f"FROM {source}) AS facts GROUP BY country_iso3, event_type, month, end_year"
     )
 
 
@@ -517,6 +552,36 @@ _OVERVIEW_SETS = {
 }
 
 
+#: What :func:`overview` counts per group, from rows carrying ``placed`` and the tolls.
+_PLACED = "FILTER (WHERE placed)"
+_OVERVIEW_AGGREGATES = (
+    f"count(*) AS incidents, count(*) {_PLACED} AS placed, sum(low) AS deaths_low, "
+    "sum(best) AS deaths_best, sum(high) AS deaths_high, "
+    "count(*) FILTER (WHERE low IS NULL) AS unknown_deaths, "
+    f"min(longitude) {_PLACED} AS west, min(latitude) {_PLACED} AS south, "
+    f"max(longitude) {_PLACED} AS east, max(latitude) {_PLACED} AS north, "
+    f"sum(longitude) {_PLACED} AS sum_longitude, sum(latitude) {_PLACED} AS sum_latitude, "
+    "min(date_start) AS first, max(date_start) AS last"
+)
+#: The same, adding up ``incident_counts`` rows.
+_COUNTED_AGGREGATES = (
+    "sum(incidents) AS incidents, sum(placed) AS placed, sum(deaths_low) AS deaths_low, "
+    "sum(deaths_best) AS deaths_best, sum(deaths_high) AS deaths_high, "
+    "sum(unknown_deaths) AS unknown_deaths, min(west) AS west, min(south) AS south, "
+    "max(east) AS east, max(north) AS north, sum(sum_longitude) AS sum_longitude, "
+    "sum(sum_latitude) AS sum_latitude, min(first) AS first, max(last) AS last"
+)
+#: Per row, once (not once per set): placed or not, the tolls, the grid cell.
+_OVERVIEW_ROW = (
+    "latitude IS NOT NULL AND longitude IS NOT NULL AS placed, "
+    f"{DEATHS_LOW} AS low, {DEATHS_BEST} AS best, {DEATHS_HIGH} AS high, "
+    "floor(longitude / :cell)::bigint AS cell_x, floor(latitude / :cell)::bigint AS cell_y"
+)
+#: ``GROUPING()`` bits of each set, most significant first: country, year, month, cell_x,
+#: cell_y, type (a bit is set when the set leaves its column out).
+_OVERVIEW_MASKS = {"countries": 0b011111, "years": 0b101110, "months": 0b110110, "cells": 0b111000}
+
+
 def overview(
     url: str,
     selection: IncidentFilter,
@@ -525,54 +590,109 @@ def overview(
     groups: tuple[str, ...] | None = None,
     hidden: Collection[str] = (),
 ) -> dict[str, pd.DataFrame]:
-    """What a page shows of a selection, counted in one scan of the narrow columns (one
-    ``GROUP BY GROUPING SETS``): per country (as :func:`country_totals`), per year and per
-    month by event type (as :func:`trend_counts`), and with ``cell_deg`` per grid cell and
-    event type (:func:`cells_from_overview` makes them :func:`grid_cells`' cells)."""
+    """What a page shows of a selection: per country (as :func:`country_totals`), per year
+    and per month by event type (as :func:`trend_counts`), and with ``cell_deg`` per grid
+    cell and event type (:func:`cells_from_overview` makes them :func:`grid_cells`' cells).
+
+    A selection of countries, years and event types only is answered from
+    ``incident_counts`` (a few thousand rows, counted at import) and, for the cells, one
+    scan of those incidents; any other filter needs the incidents themselves, all four
+    counted in one scan (one ``GROUP BY GROUPING SETS``).
+    """
     source, params = _query(selection, None, groups, hidden)
-    # Without a cell size the cells are still grouped (every grouping set must name the
-    # columns GROUPING() names), by whole degrees, and left out of the result.
-    sets = _OVERVIEW_SETS
     params["cell"] = float(cell_deg or 1.0)
-    placed = "FILTER (WHERE placed)"
-    # Each row's tolls and cell computed once, in the inner query, not once per set. Dates
-    # are truncated as timestamps without a time zone: a date alone is truncated as a
-    # timestamp with one, a time-zone conversion per row (a fifth of this query).
-    statement = sa.text(
-        "SELECT GROUPING(country_iso3, year, month, cell_x, cell_y, event_type) AS grouped, "
-        "country_iso3, year, month, cell_x, cell_y, event_type, count(*) AS incidents, "
-        f"count(*) {placed} AS placed, sum(low) AS deaths_low, sum(best) AS deaths_best, "
-        "sum(high) AS deaths_high, count(*) FILTER (WHERE low IS NULL) AS unknown_deaths, "
-        f"min(longitude) {placed} AS west, min(latitude) {placed} AS south, "
-        f"max(longitude) {placed} AS east, max(latitude) {placed} AS north, "
-        f"sum(longitude) {placed} AS sum_longitude, sum(latitude) {placed} AS sum_latitude, "
-        "min(date_start) AS first, max(date_start) AS last FROM ("
-        "SELECT country_iso3, event_type, date_start, longitude, latitude, "
-        "latitude IS NOT NULL AND longitude IS NOT NULL AS placed, "
-        f"{DEATHS_LOW} AS low, {DEATHS_BEST} AS best, {DEATHS_HIGH} AS high, "
-        "date_trunc('year', date_start::timestamp)::date AS year, "
-        "date_trunc('month', date_start::timestamp)::date AS month, "
-        "floor(longitude / :cell)::bigint AS cell_x, floor(latitude / :cell)::bigint AS cell_y "
-        f"{source}) AS chosen GROUP BY GROUPING SETS ({', '.join(sets.values())})"
-    )
+    counted = _counted_selection(selection)
+    if counted:
+        sets = ["countries", "years", "months"]  # the cells: a scan of their own, below
+        statement = _overview_from_counts(selection, groups, hidden, params)
+    else:
+        # Every grouping set must name the columns GROUPING() names: without a cell size
+        # the cells are still grouped (by whole degrees) and left out of the result.
+        sets = list(_OVERVIEW_SETS)
+        statement = (
+            "SELECT GROUPING(country_iso3, year, month, cell_x, cell_y, event_type) AS grouped, "
+            "country_iso3, year, month, cell_x, cell_y, event_type, "
+            f"{_OVERVIEW_AGGREGATES} FROM (SELECT country_iso3, event_type, date_start, "
+            f"longitude, latitude, {_OVERVIEW_ROW}, {_TRUNCATED} {source}) AS chosen "
+            f"GROUP BY GROUPING SETS ({', '.join(_OVERVIEW_SETS.values())})"
+        )
     with connection(url) as conn:
         # Hash the groups (a few thousand; the default 4 MB makes the planner sort a
         # million rows on disk instead, several times slower), and no JIT compilation
-        # (a third of a second, more than it saves on one scan). For this query only.
+        # (a third of a second, more than it saves on one scan). For these queries only.
         conn.execute(sa.text("SET LOCAL work_mem = '64MB'"))
         conn.execute(sa.text("SET LOCAL jit = off"))
-        rows = pd.DataFrame(conn.execute(statement, params).mappings().all())
-    # GROUPING() bits, most significant first: country, year, month, cell_x, cell_y, type.
-    masks = {"countries": 0b011111, "years": 0b101110, "months": 0b110110, "cells": 0b111000}
-    return {
-        name: (
-            rows[rows["grouped"] == masks[name]].reset_index(drop=True)
-            if not rows.empty
-            else pd.DataFrame(columns=["grouped"])
-        )
-        for name in sets
-        if name != "cells" or cell_deg is not None
-    }
+        rows = pd.DataFrame(conn.execute(sa.text(statement), params).mappings().all())
+        per_set = {
+            name: (
+                rows[rows["grouped"] == _OVERVIEW_MASKS[name]].reset_index(drop=True)
+                if not rows.empty
+                else pd.DataFrame(columns=["grouped"])
+            )
+            for name in sets
+            if name != "cells" or cell_deg is not None
+        }
+        if counted and cell_deg is not None:
+            cells = (
+                f"SELECT {_OVERVIEW_MASKS['cells']} AS grouped, cell_x, cell_y, event_type, "
+                f"{_OVERVIEW_AGGREGATES} FROM (SELECT event_type, date_start, longitude, "
+                f"latitude, {_OVERVIEW_ROW} {source}) AS chosen "
+                "GROUP BY cell_x, cell_y, event_type"
+            )
+            per_cell = pd.DataFrame(conn.execute(sa.text(cells), params).mappings().all())
+            per_set["cells"] = per_cell if not per_cell.empty else pd.DataFrame(columns=["grouped"])
+    return per_set
+
+
+#: Dates truncated to the year and month of the start, as timestamps without a time zone:
+#: a date alone is truncated as a timestamp with one, a time-zone conversion per row (a
+#: fifth of the overview's scan).
+_TRUNCATED = (
+    "date_trunc('year', date_start::timestamp)::date AS year, "
+    "date_trunc('month', date_start::timestamp)::date AS month"
+)
+
+
+def _counted_selection(selection: IncidentFilter) -> bool:
+    """Whether ``incident_counts`` can answer ``selection``: it filters on countries, whole
+    years and event types, nothing else."""
+    return replace(selection, countries=(), years=None, event_types=()) == IncidentFilter()
+
+
+def _overview_from_counts(
+    selection: IncidentFilter,
+    groups: tuple[str, ...] | None,
+    hidden: Collection[str],
+    params: dict[str, object],
+) -> str:
+    """:func:`overview`'s per-country and per-period rows, from ``incident_counts`` (and the
+    curated incidents, counted on the fly: a hundred rows)."""
+    clauses = ["TRUE"]
+    if selection.countries:
+        clauses.append("country_iso3 = ANY(:countries)")
+    if selection.years is not None:
+        # Kept if any of its days falls in the years: it ends in or after the first and
+        # starts in or before the last.
+        clauses.append("end_year >= :first_year AND month <= :last_month")
+        params["first_year"] = int(selection.years[0])
+        params["last_month"] = datetime.date(selection.years[1], 12, 1)
+    if selection.event_types:
+        clauses.append("event_type = ANY(:event_types)")
+    counts = (
+        f"SELECT {COUNT_COLUMNS} FROM incident_counts WHERE dataset IN "
+        f"{_visible_datasets(groups, bool(hidden))} UNION ALL "
+        f"{counts_select('curated_incidents')}"
+    )
+    grouped = "GROUPING(country_iso3, year, month, event_type)"
+    return (
+        f"SELECT CASE {grouped} WHEN 7 THEN {_OVERVIEW_MASKS['countries']} "
+        f"WHEN 10 THEN {_OVERVIEW_MASKS['years']} WHEN 12 THEN {_OVERVIEW_MASKS['months']} "
+        "END AS grouped, country_iso3, year, month, event_type, "
+        f"{_COUNTED_AGGREGATES} FROM (SELECT *, "
+        "date_trunc('year', month::timestamp)::date AS year "
+        f"FROM ({counts}) AS counts WHERE {' AND '.join(clauses)}) AS chosen "
+        "GROUP BY GROUPING SETS ((country_iso3), (year, event_type), (month, event_type))"
+    )
 
 
 def totals_from_overview(per_country: pd.DataFrame) -> pd.DataFrame:

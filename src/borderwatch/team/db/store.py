@@ -192,6 +192,7 @@ class PostgisDatasetStore:
                 sa.text("UPDATE datasets SET sha256 = :sha256 WHERE key = :key"),
                 {"key": key, "sha256": self._copy_in(conn, key, table)},
             )
+            self._count_in(conn, key)
             return self._info(conn, key)
 
     def set_enabled(self, key: str, enabled: bool) -> DatasetInfo:
@@ -319,6 +320,21 @@ class PostgisDatasetStore:
             facts = incidents_csv(chunk, first_position=start, columns=FACT_COLUMN_NAMES)
             copy_into(conn, "incident_facts", facts, FACT_COLUMN_NAMES)
         return digest.hexdigest()
+
+    @staticmethod
+    def _count_in(conn: Connection, key: str) -> None:
+        """Count the dataset's incidents into ``incident_counts`` (migration 0004), from the
+        narrow copy just written."""
+        # Imported here: the query module builds on this one.
+        from borderwatch.team.db.query import COUNT_COLUMNS, counts_select
+
+        conn.execute(
+            sa.text(
+                f"INSERT INTO incident_counts (dataset, {COUNT_COLUMNS}) SELECT :key, * FROM "
+                f"({counts_select('incident_facts WHERE dataset = :key')}) AS counted"
+            ),
+            {"key": key},
+        )
 
     @staticmethod
     def _copy_out(
