@@ -11,6 +11,7 @@ import pytest
 import shapely
 
 from borderwatch import aggregate, loading
+from borderwatch.aggregate import CELL_SIZES_DEG
 from borderwatch.fatalities import sum_fatalities
 from borderwatch.filters import IncidentFilter, filter_incidents
 from borderwatch.proximity import BorderIndex, add_border_distance
@@ -193,15 +194,16 @@ def _scanned(selection: IncidentFilter) -> IncidentFilter:
     ],
 )
 @pytest.mark.parametrize("visibility", ["everyone", "outsider", "hidden"])
-def test_the_overview_counted_at_import_equals_the_scan(loaded, selection, visibility):
+@pytest.mark.parametrize("cell_deg", [0.5, 2.0, 0.3])  # 0.3: no cells counted ahead
+def test_the_overview_counted_at_import_equals_the_scan(loaded, selection, visibility, cell_deg):
     url, _, (synthetic, _) = loaded
     options = {
         "everyone": {},
         "outsider": {"groups": ("analysts",)},
         "hidden": {"hidden": {synthetic}},
     }[visibility]
-    counted = query.overview(url, selection, cell_deg=0.5, **options)
-    scanned = query.overview(url, _scanned(selection), cell_deg=0.5, **options)
+    counted = query.overview(url, selection, cell_deg=cell_deg, **options)
+    scanned = query.overview(url, _scanned(selection), cell_deg=cell_deg, **options)
     assert list(counted) == list(scanned) == ["countries", "years", "months", "cells"]
     pd.testing.assert_frame_equal(
         query.totals_from_overview(counted["countries"]),
@@ -230,11 +232,21 @@ def test_counts_come_and_go_with_their_dataset(team_database):
     )
     engine = sa.create_engine(team_database.app_url, poolclass=sa.NullPool)
     counted = "SELECT coalesce(sum(incidents), 0) FROM incident_counts WHERE dataset = :key"
+    per_cell_size = (
+        "SELECT cell_deg, sum(incidents) FROM incident_cell_counts WHERE dataset = :key "
+        "GROUP BY cell_deg ORDER BY cell_deg"
+    )
+    placed = int(store.load(info.key)[["latitude", "longitude"]].notna().all(axis=1).sum())
     try:
         with engine.begin() as conn:
             assert conn.execute(sa.text(counted), {"key": info.key}).scalar_one() == 200
+            sizes = conn.execute(sa.text(per_cell_size), {"key": info.key}).all()
+            assert [(size, int(total)) for size, total in sizes] == [
+                (size, placed) for size in CELL_SIZES_DEG
+            ]
         store.delete(info.key)
         with engine.begin() as conn:
             assert conn.execute(sa.text(counted), {"key": info.key}).scalar_one() == 0
+            assert conn.execute(sa.text(per_cell_size), {"key": info.key}).all() == []
     finally:
         engine.dispose()

@@ -19,11 +19,16 @@ from borderwatch.fatalities import bound_arrays
 MAX_INDIVIDUAL_POINTS = settings().max_individual_points
 
 
+#: The grid cell sizes a map uses (degrees); the team database counts cells of each ahead.
+CELL_SIZES_DEG = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0)
+
+
 def cell_size_deg(bounds: tuple[float, float, float, float], *, cells_across: int = 60) -> float:
-    """A round cell size giving about ``cells_across`` cells over the view's width."""
+    """A round cell size (one of :data:`CELL_SIZES_DEG`) giving about ``cells_across`` cells
+    over the view's width."""
     minx, _, maxx, _ = bounds
     raw = max(maxx - minx, 0.1) / cells_across
-    candidates = np.array([0.05, 0.1, 0.25, 0.5, 1.0, 2.0])
+    candidates = np.array(CELL_SIZES_DEG)
     return float(candidates[np.argmin(np.abs(candidates - raw))])
 
 

@@ -29,6 +29,7 @@ import pandas as pd
 import psycopg
 import sqlalchemy as sa
 
+from borderwatch.aggregate import CELL_SIZES_DEG
 from borderwatch.filters import TWO_SOURCES, IncidentFilter
 from borderwatch.search import normalise
 from borderwatch.team.db.copying import (
@@ -59,6 +60,34 @@ _CELL_COLUMNS = (
 _NEWEST_FIRST = " ORDER BY date_start DESC, dataset, position"
 #: A ``:name`` parameter of :func:`where_clause` (not a ``::type`` cast).
 _PARAMETER = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)\b")
+
+
+#: The columns of ``incident_cell_counts`` (migration 0005) after ``dataset``.
+CELL_COUNT_COLUMNS = (
+    "cell_deg, country_iso3, event_type, start_year, end_year, cell_x, cell_y, incidents, "
+    "deaths_low, deaths_best, deaths_high, unknown_deaths, sum_longitude, sum_latitude, "
+    "first, last"
+)
+
+
+def cell_counts_select(source: str) -> str:
+    """SQL counting the placed incidents of ``source`` (as :func:`counts_select`) per grid
+    cell of ``:cell`` degrees, as ``incident_cell_counts`` holds them
+    (:data:`CELL_COUNT_COLUMNS` in order): per country, event type, year of the start and
+    year of the end."""
+    return (
+        "SELECT CAST(:cell AS float8) AS cell_deg, country_iso3, event_type, "
+        "extract(year FROM date_start)::integer AS start_year, "
+        "extract(year FROM date_end)::integer AS end_year, "
+        "floor(longitude / :cell)::bigint AS cell_x, floor(latitude / :cell)::bigint AS cell_y, "
+        "count(*) AS incidents, sum(low) AS deaths_low, sum(best) AS deaths_best, "
+        "sum(high) AS deaths_high, count(*) FILTER (WHERE low IS NULL) AS unknown_deaths, "
+        "sum(longitude) AS sum_longitude, sum(latitude) AS sum_latitude, "
+        "min(date_start) AS first, max(date_start) AS last FROM ("
+        f"SELECT *, {DEATHS_LOW} AS low, {DEATHS_BEST} AS best, {DEATHS_HIGH} AS high "
+        f"FROM {source}) AS facts WHERE latitude IS NOT NULL AND longitude IS NOT NULL "
+        "GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    )
 
 
 def shown_incidents(
@@ -563,13 +592,14 @@ _OVERVIEW_AGGREGATES = (
     f"sum(longitude) {_PLACED} AS sum_longitude, sum(latitude) {_PLACED} AS sum_latitude, "
     "min(date_start) AS first, max(date_start) AS last"
 )
-#: The same, adding up ``incident_counts`` rows.
+#: The same, adding up ``incident_counts`` rows (counts as bigint, as count(*) gives them).
 _COUNTED_AGGREGATES = (
-    "sum(incidents) AS incidents, sum(placed) AS placed, sum(deaths_low) AS deaths_low, "
-    "sum(deaths_best) AS deaths_best, sum(deaths_high) AS deaths_high, "
-    "sum(unknown_deaths) AS unknown_deaths, min(west) AS west, min(south) AS south, "
-    "max(east) AS east, max(north) AS north, sum(sum_longitude) AS sum_longitude, "
-    "sum(sum_latitude) AS sum_latitude, min(first) AS first, max(last) AS last"
+    "sum(incidents)::bigint AS incidents, sum(placed)::bigint AS placed, "
+    "sum(deaths_low) AS deaths_low, sum(deaths_best) AS deaths_best, "
+    "sum(deaths_high) AS deaths_high, sum(unknown_deaths)::bigint AS unknown_deaths, "
+    "min(west) AS west, min(south) AS south, max(east) AS east, max(north) AS north, "
+    "sum(sum_longitude) AS sum_longitude, sum(sum_latitude) AS sum_latitude, "
+    "min(first) AS first, max(last) AS last"
 )
 #: Per row, once (not once per set): placed or not, the tolls, the grid cell.
 _OVERVIEW_ROW = (
@@ -634,9 +664,11 @@ def overview(
         }
         if counted and cell_deg is not None:
             cells = (
-                f"SELECT {_OVERVIEW_MASKS['cells']} AS grouped, cell_x, cell_y, event_type, "
-                f"{_OVERVIEW_AGGREGATES} FROM (SELECT event_type, date_start, longitude, "
-                f"latitude, {_OVERVIEW_ROW} {source}) AS chosen "
+                _cells_from_counts(selection, groups, hidden, params)
+                if float(cell_deg) in CELL_SIZES_DEG
+                else f"SELECT {_OVERVIEW_MASKS['cells']} AS grouped, cell_x, cell_y, "
+                f"event_type, {_OVERVIEW_AGGREGATES} FROM (SELECT event_type, date_start, "
+                f"longitude, latitude, {_OVERVIEW_ROW} {source}) AS chosen "
                 "GROUP BY cell_x, cell_y, event_type"
             )
             per_cell = pd.DataFrame(conn.execute(sa.text(cells), params).mappings().all())
@@ -657,6 +689,39 @@ def _counted_selection(selection: IncidentFilter) -> bool:
     """Whether ``incident_counts`` can answer ``selection``: it filters on countries, whole
     years and event types, nothing else."""
     return replace(selection, countries=(), years=None, event_types=()) == IncidentFilter()
+
+
+def _cells_from_counts(
+    selection: IncidentFilter,
+    groups: tuple[str, ...] | None,
+    hidden: Collection[str],
+    params: dict[str, object],
+) -> str:
+    """:func:`overview`'s per-cell rows of ``:cell`` degrees, from ``incident_cell_counts``
+    (and the curated incidents, counted on the fly)."""
+    clauses = ["TRUE"]
+    if selection.countries:
+        clauses.append("country_iso3 = ANY(:countries)")
+    if selection.years is not None:
+        clauses.append("end_year >= :first_year AND start_year <= :last_year")
+        params["first_year"], params["last_year"] = (int(year) for year in selection.years)
+    if selection.event_types:
+        clauses.append("event_type = ANY(:event_types)")
+    counts = (
+        f"SELECT {CELL_COUNT_COLUMNS} FROM incident_cell_counts WHERE cell_deg = :cell AND "
+        f"dataset IN {_visible_datasets(groups, bool(hidden))} UNION ALL "
+        f"{cell_counts_select('curated_incidents')}"
+    )
+    return (
+        f"SELECT {_OVERVIEW_MASKS['cells']} AS grouped, cell_x, cell_y, event_type, "
+        # Counts as bigint, as count(*) gives them (a sum of bigints is numeric).
+        "sum(incidents)::bigint AS incidents, sum(incidents)::bigint AS placed, "
+        "sum(deaths_low) AS deaths_low, sum(deaths_best) AS deaths_best, "
+        "sum(deaths_high) AS deaths_high, sum(unknown_deaths)::bigint AS unknown_deaths, "
+        "sum(sum_longitude) AS sum_longitude, sum(sum_latitude) AS sum_latitude, "
+        f"min(first) AS first, max(last) AS last FROM ({counts}) AS counts "
+        f"WHERE {' AND '.join(clauses)} GROUP BY cell_x, cell_y, event_type"
+    )
 
 
 def _overview_from_counts(

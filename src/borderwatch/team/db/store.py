@@ -323,18 +323,33 @@ class PostgisDatasetStore:
 
     @staticmethod
     def _count_in(conn: Connection, key: str) -> None:
-        """Count the dataset's incidents into ``incident_counts`` (migration 0004), from the
-        narrow copy just written."""
+        """Count the dataset's incidents into ``incident_counts`` and its placed ones into
+        ``incident_cell_counts`` (migrations 0004, 0005), from the narrow copy just written."""
         # Imported here: the query module builds on this one.
-        from borderwatch.team.db.query import COUNT_COLUMNS, counts_select
+        from borderwatch.aggregate import CELL_SIZES_DEG
+        from borderwatch.team.db.query import (
+            CELL_COUNT_COLUMNS,
+            COUNT_COLUMNS,
+            cell_counts_select,
+            counts_select,
+        )
 
+        facts = "incident_facts WHERE dataset = :key"
         conn.execute(
             sa.text(
                 f"INSERT INTO incident_counts (dataset, {COUNT_COLUMNS}) SELECT :key, * FROM "
-                f"({counts_select('incident_facts WHERE dataset = :key')}) AS counted"
+                f"({counts_select(facts)}) AS counted"
             ),
             {"key": key},
         )
+        for cell_deg in CELL_SIZES_DEG:
+            conn.execute(
+                sa.text(
+                    f"INSERT INTO incident_cell_counts (dataset, {CELL_COUNT_COLUMNS}) "
+                    f"SELECT :key, * FROM ({cell_counts_select(facts)}) AS counted"
+                ),
+                {"key": key, "cell": cell_deg},
+            )
 
     @staticmethod
     def _copy_out(
