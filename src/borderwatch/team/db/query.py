@@ -691,6 +691,23 @@ def _counted_selection(selection: IncidentFilter) -> bool:
     return replace(selection, countries=(), years=None, event_types=()) == IncidentFilter()
 
 
+def _counts_where(selection: IncidentFilter, params: dict[str, object], *, started: str) -> str:
+    """The WHERE condition on counted rows keeping what ``selection`` keeps; ``started``
+    says "starts in or before the last year" in the table's own start column."""
+    clauses = ["TRUE"]
+    if selection.countries:
+        clauses.append("country_iso3 = ANY(:countries)")
+    if selection.years is not None:
+        # Kept if any of its days falls in the years: it ends in or after the first and
+        # starts in or before the last.
+        clauses.append(f"end_year >= :first_year AND {started}")
+        first, last = (int(year) for year in selection.years)
+        params.update(first_year=first, last_year=last, last_month=datetime.date(last, 12, 1))
+    if selection.event_types:
+        clauses.append("event_type = ANY(:event_types)")
+    return " AND ".join(clauses)
+
+
 def _cells_from_counts(
     selection: IncidentFilter,
     groups: tuple[str, ...] | None,
@@ -699,14 +716,7 @@ def _cells_from_counts(
 ) -> str:
     """:func:`overview`'s per-cell rows of ``:cell`` degrees, from ``incident_cell_counts``
     (and the curated incidents, counted on the fly)."""
-    clauses = ["TRUE"]
-    if selection.countries:
-        clauses.append("country_iso3 = ANY(:countries)")
-    if selection.years is not None:
-        clauses.append("end_year >= :first_year AND start_year <= :last_year")
-        params["first_year"], params["last_year"] = (int(year) for year in selection.years)
-    if selection.event_types:
-        clauses.append("event_type = ANY(:event_types)")
+    where = _counts_where(selection, params, started="start_year <= :last_year")
     counts = (
         f"SELECT {CELL_COUNT_COLUMNS} FROM incident_cell_counts WHERE cell_deg = :cell AND "
         f"dataset IN {_visible_datasets(groups, bool(hidden))} UNION ALL "
@@ -720,7 +730,7 @@ def _cells_from_counts(
         "sum(deaths_high) AS deaths_high, sum(unknown_deaths)::bigint AS unknown_deaths, "
         "sum(sum_longitude) AS sum_longitude, sum(sum_latitude) AS sum_latitude, "
         f"min(first) AS first, max(last) AS last FROM ({counts}) AS counts "
-        f"WHERE {' AND '.join(clauses)} GROUP BY cell_x, cell_y, event_type"
+        f"WHERE {where} GROUP BY cell_x, cell_y, event_type"
     )
 
 
@@ -732,17 +742,7 @@ def _overview_from_counts(
 ) -> str:
     """:func:`overview`'s per-country and per-period rows, from ``incident_counts`` (and the
     curated incidents, counted on the fly: a hundred rows)."""
-    clauses = ["TRUE"]
-    if selection.countries:
-        clauses.append("country_iso3 = ANY(:countries)")
-    if selection.years is not None:
-        # Kept if any of its days falls in the years: it ends in or after the first and
-        # starts in or before the last.
-        clauses.append("end_year >= :first_year AND month <= :last_month")
-        params["first_year"] = int(selection.years[0])
-        params["last_month"] = datetime.date(selection.years[1], 12, 1)
-    if selection.event_types:
-        clauses.append("event_type = ANY(:event_types)")
+    where = _counts_where(selection, params, started="month <= :last_month")
     counts = (
         f"SELECT {COUNT_COLUMNS} FROM incident_counts WHERE dataset IN "
         f"{_visible_datasets(groups, bool(hidden))} UNION ALL "
@@ -755,7 +755,7 @@ def _overview_from_counts(
         "END AS grouped, country_iso3, year, month, event_type, "
         f"{_COUNTED_AGGREGATES} FROM (SELECT *, "
         "date_trunc('year', month::timestamp)::date AS year "
-        f"FROM ({counts}) AS counts WHERE {' AND '.join(clauses)}) AS chosen "
+        f"FROM ({counts}) AS counts WHERE {where}) AS chosen "
         "GROUP BY GROUPING SETS ((country_iso3), (year, event_type), (month, event_type))"
     )
 
