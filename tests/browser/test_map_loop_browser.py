@@ -104,6 +104,19 @@ def test_phone_legend_collapsed_popup_fits_map_fills_width(browser, app):
     assert frame.evaluate("() => document.querySelector('.bw-legend details').open") is False
     iframe_box = page.locator(MAP_IFRAME).bounding_box()
     assert iframe_box["width"] >= 390 - 2 * 24, iframe_box  # the page's own side padding
+    # Tap the incident once the map has stopped moving (it fits the selection after
+    # drawing it): a tap during the fit lands where the circle was.
+    frame.wait_for_function(
+        """() => {
+        const circle = document.querySelector('path.bw-incident');
+        const box = circle && JSON.stringify(circle.getBoundingClientRect());
+        const still = box && window.__bwLastBox === box && !window.map._animatingZoom;
+        window.__bwLastBox = box;
+        return still;
+    }""",
+        polling=250,
+        timeout=TIMEOUT_MS,
+    )
     frame.locator("path.bw-incident").first.click(force=True)
     popup = page.frame_locator(MAP_IFRAME).locator(".leaflet-popup")
     expect(popup).to_be_visible(timeout=TIMEOUT_MS)
