@@ -70,10 +70,6 @@ def _encode(incidents: gpd.GeoDataFrame) -> tuple[pd.DataFrame, _TableLayout]:
     return table, layout
 
 
-def _chunked(table: pa.Table) -> bool:
-    return any(column.num_chunks > 1 for column in table.columns)
-
-
 def _decode(table: pd.DataFrame, layout: _TableLayout) -> gpd.GeoDataFrame:
     for column, values in layout.distinct.items():
         table[column] = pd.Series(values[table[column].to_numpy()], dtype=object)
@@ -139,8 +135,8 @@ def read(folder: Path) -> PreparedData | None:
             rest, layout = pickle.load(stream)
             # Memory-mapped: text columns stay in the file's pages, shared and not copied.
             # Copies are written once under a new name and never changed in place.
-            stored = feather.read_table(folder / _TABLE, memory_map=True)
-            table = stored.combine_chunks() if _chunked(stored) else stored
+            # (A copy is one batch already; combining one chunk copies nothing.)
+            table = feather.read_table(folder / _TABLE, memory_map=True).combine_chunks()
             prepared = replace(rest, incidents=_decode(table.to_pandas(), layout))
     except Exception:  # a damaged or stale copy is rebuilt, never fatal
         shutil.rmtree(folder, ignore_errors=True)
