@@ -62,6 +62,45 @@ _NEWEST_FIRST = " ORDER BY date_start DESC, dataset, position"
 _PARAMETER = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)\b")
 
 
+#: Per row, once: placed or not, and the tolls (as :func:`borderwatch.fatalities.incident_bounds`).
+_ROW_TOLLS = (
+    "latitude IS NOT NULL AND longitude IS NOT NULL AS placed, "
+    f"{DEATHS_LOW} AS low, {DEATHS_BEST} AS best, {DEATHS_HIGH} AS high"
+)
+#: The same and the grid cell, for :func:`overview`'s scan (once per row, not once per set).
+_OVERVIEW_ROW = (
+    f"{_ROW_TOLLS}, "
+    "floor(longitude / :cell)::bigint AS cell_x, floor(latitude / :cell)::bigint AS cell_y"
+)
+#: What :func:`overview` counts per group, from rows carrying :data:`_ROW_TOLLS`; also what
+#: ``incident_counts`` holds per row.
+_PLACED = "FILTER (WHERE placed)"
+_OVERVIEW_AGGREGATES = (
+    f"count(*) AS incidents, count(*) {_PLACED} AS placed, sum(low) AS deaths_low, "
+    "sum(best) AS deaths_best, sum(high) AS deaths_high, "
+    "count(*) FILTER (WHERE low IS NULL) AS unknown_deaths, "
+    f"min(longitude) {_PLACED} AS west, min(latitude) {_PLACED} AS south, "
+    f"max(longitude) {_PLACED} AS east, max(latitude) {_PLACED} AS north, "
+    f"sum(longitude) {_PLACED} AS sum_longitude, sum(latitude) {_PLACED} AS sum_latitude, "
+    "min(date_start) AS first, max(date_start) AS last"
+)
+#: Adding up counted rows (counts as bigint, as count(*) gives them: a sum of bigints is
+#: numeric): what cells and the rest share, then the rest's extent.
+_COUNTED_SUMS = (
+    "sum(incidents)::bigint AS incidents, sum(deaths_low) AS deaths_low, "
+    "sum(deaths_best) AS deaths_best, sum(deaths_high) AS deaths_high, "
+    "sum(unknown_deaths)::bigint AS unknown_deaths, sum(sum_longitude) AS sum_longitude, "
+    "sum(sum_latitude) AS sum_latitude, min(first) AS first, max(last) AS last"
+)
+_COUNTED_AGGREGATES = (
+    f"{_COUNTED_SUMS}, sum(placed)::bigint AS placed, min(west) AS west, "
+    "min(south) AS south, max(east) AS east, max(north) AS north"
+)
+#: ``GROUPING()`` bits of each set, most significant first: country, year, month, cell_x,
+#: cell_y, type (a bit is set when the set leaves its column out).
+_OVERVIEW_MASKS = {"countries": 0b011111, "years": 0b101110, "months": 0b110110, "cells": 0b111000}
+
+
 #: The columns of ``incident_cell_counts`` (migration 0005) after ``dataset``.
 CELL_COUNT_COLUMNS = (
     "cell_deg, country_iso3, event_type, start_year, end_year, cell_x, cell_y, incidents, "
@@ -72,21 +111,22 @@ CELL_COUNT_COLUMNS = (
 
 def cell_counts_select(source: str) -> str:
     """SQL counting the placed incidents of ``source`` (as :func:`counts_select`) per grid
-    cell of ``:cell`` degrees, as ``incident_cell_counts`` holds them
-    (:data:`CELL_COUNT_COLUMNS` in order): per country, event type, year of the start and
-    year of the end."""
+    cell of each size in ``:cell_sizes`` (one scan for all), as ``incident_cell_counts``
+    holds them (:data:`CELL_COUNT_COLUMNS` in order): per country, event type, year of the
+    start and year of the end."""
     return (
-        "SELECT CAST(:cell AS float8) AS cell_deg, country_iso3, event_type, "
+        "SELECT cell_deg, country_iso3, event_type, "
         "extract(year FROM date_start)::integer AS start_year, "
         "extract(year FROM date_end)::integer AS end_year, "
-        "floor(longitude / :cell)::bigint AS cell_x, floor(latitude / :cell)::bigint AS cell_y, "
-        "count(*) AS incidents, sum(low) AS deaths_low, sum(best) AS deaths_best, "
-        "sum(high) AS deaths_high, count(*) FILTER (WHERE low IS NULL) AS unknown_deaths, "
+        "floor(longitude / cell_deg)::bigint AS cell_x, "
+        "floor(latitude / cell_deg)::bigint AS cell_y, count(*) AS incidents, "
+        "sum(low) AS deaths_low, sum(best) AS deaths_best, sum(high) AS deaths_high, "
+        "count(*) FILTER (WHERE low IS NULL) AS unknown_deaths, "
         "sum(longitude) AS sum_longitude, sum(latitude) AS sum_latitude, "
-        "min(date_start) AS first, max(date_start) AS last FROM ("
-        f"SELECT *, {DEATHS_LOW} AS low, {DEATHS_BEST} AS best, {DEATHS_HIGH} AS high "
-        f"FROM {source}) AS facts WHERE latitude IS NOT NULL AND longitude IS NOT NULL "
-        "GROUP BY 1, 2, 3, 4, 5, 6, 7"
+        "min(date_start) AS first, max(date_start) AS last "
+        f"FROM (SELECT *, {_ROW_TOLLS} FROM {source}) AS facts "
+        "CROSS JOIN unnest(CAST(:cell_sizes AS float8[])) AS sizes (cell_deg) "
+        "WHERE placed GROUP BY 1, 2, 3, 4, 5, 6, 7"
     )
 
 
@@ -130,20 +170,12 @@ def counts_select(source: str) -> str:
     ``incident_facts``) as ``incident_counts`` holds them, :data:`COUNT_COLUMNS` in order:
     per country, event type, month of the start and year of the end, the sums and extremes
     the overview adds up."""
-    placed = "FILTER (WHERE placed)"
     return (
         "SELECT country_iso3, event_type, "
         "date_trunc('month', date_start::timestamp)::date AS month, "
-        "extract(year FROM date_end)::integer AS end_year, count(*) AS incidents, "
-        f"count(*) {placed} AS placed, sum(low) AS deaths_low, sum(best) AS deaths_best, "
-        "sum(high) AS deaths_high, count(*) FILTER (WHERE low IS NULL) AS unknown_deaths, "
-        f"min(longitude) {placed} AS west, min(latitude) {placed} AS south, "
-        f"max(longitude) {placed} AS east, max(latitude) {placed} AS north, "
-        f"sum(longitude) {placed} AS sum_longitude, sum(latitude) {placed} AS sum_latitude, "
-        "min(date_start) AS first, max(date_start) AS last FROM ("
-        "SELECT *, latitude IS NOT NULL AND longitude IS NOT NULL AS placed, "
-        f"{DEATHS_LOW} AS low, {DEATHS_BEST} AS best, {DEATHS_HIGH} AS high "
-        f"FROM {source}) AS facts GROUP BY country_iso3, event_type, month, end_year"
+        f"extract(year FROM date_end)::integer AS end_year, {_OVERVIEW_AGGREGATES} "
+        f"FROM (SELECT *, {_ROW_TOLLS} FROM {source}) AS facts "
+        "GROUP BY country_iso3, event_type, month, end_year"
     )
 
 
@@ -581,37 +613,6 @@ _OVERVIEW_SETS = {
 }
 
 
-#: What :func:`overview` counts per group, from rows carrying ``placed`` and the tolls.
-_PLACED = "FILTER (WHERE placed)"
-_OVERVIEW_AGGREGATES = (
-    f"count(*) AS incidents, count(*) {_PLACED} AS placed, sum(low) AS deaths_low, "
-    "sum(best) AS deaths_best, sum(high) AS deaths_high, "
-    "count(*) FILTER (WHERE low IS NULL) AS unknown_deaths, "
-    f"min(longitude) {_PLACED} AS west, min(latitude) {_PLACED} AS south, "
-    f"max(longitude) {_PLACED} AS east, max(latitude) {_PLACED} AS north, "
-    f"sum(longitude) {_PLACED} AS sum_longitude, sum(latitude) {_PLACED} AS sum_latitude, "
-    "min(date_start) AS first, max(date_start) AS last"
-)
-#: The same, adding up ``incident_counts`` rows (counts as bigint, as count(*) gives them).
-_COUNTED_AGGREGATES = (
-    "sum(incidents)::bigint AS incidents, sum(placed)::bigint AS placed, "
-    "sum(deaths_low) AS deaths_low, sum(deaths_best) AS deaths_best, "
-    "sum(deaths_high) AS deaths_high, sum(unknown_deaths)::bigint AS unknown_deaths, "
-    "min(west) AS west, min(south) AS south, max(east) AS east, max(north) AS north, "
-    "sum(sum_longitude) AS sum_longitude, sum(sum_latitude) AS sum_latitude, "
-    "min(first) AS first, max(last) AS last"
-)
-#: Per row, once (not once per set): placed or not, the tolls, the grid cell.
-_OVERVIEW_ROW = (
-    "latitude IS NOT NULL AND longitude IS NOT NULL AS placed, "
-    f"{DEATHS_LOW} AS low, {DEATHS_BEST} AS best, {DEATHS_HIGH} AS high, "
-    "floor(longitude / :cell)::bigint AS cell_x, floor(latitude / :cell)::bigint AS cell_y"
-)
-#: ``GROUPING()`` bits of each set, most significant first: country, year, month, cell_x,
-#: cell_y, type (a bit is set when the set leaves its column out).
-_OVERVIEW_MASKS = {"countries": 0b011111, "years": 0b101110, "months": 0b110110, "cells": 0b111000}
-
-
 def overview(
     url: str,
     selection: IncidentFilter,
@@ -722,14 +723,10 @@ def _cells_from_counts(
         f"dataset IN {_visible_datasets(groups, bool(hidden))} UNION ALL "
         f"{cell_counts_select('curated_incidents')}"
     )
+    params["cell_sizes"] = [params["cell"]]  # the curated ones: this size only
     return (
         f"SELECT {_OVERVIEW_MASKS['cells']} AS grouped, cell_x, cell_y, event_type, "
-        # Counts as bigint, as count(*) gives them (a sum of bigints is numeric).
-        "sum(incidents)::bigint AS incidents, sum(incidents)::bigint AS placed, "
-        "sum(deaths_low) AS deaths_low, sum(deaths_best) AS deaths_best, "
-        "sum(deaths_high) AS deaths_high, sum(unknown_deaths)::bigint AS unknown_deaths, "
-        "sum(sum_longitude) AS sum_longitude, sum(sum_latitude) AS sum_latitude, "
-        f"min(first) AS first, max(last) AS last FROM ({counts}) AS counts "
+        f"{_COUNTED_SUMS}, sum(incidents)::bigint AS placed FROM ({counts}) AS counts "
         f"WHERE {where} GROUP BY cell_x, cell_y, event_type"
     )
 

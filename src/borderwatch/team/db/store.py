@@ -342,14 +342,13 @@ class PostgisDatasetStore:
             ),
             {"key": key},
         )
-        for cell_deg in CELL_SIZES_DEG:
-            conn.execute(
-                sa.text(
-                    f"INSERT INTO incident_cell_counts (dataset, {CELL_COUNT_COLUMNS}) "
-                    f"SELECT :key, * FROM ({cell_counts_select(facts)}) AS counted"
-                ),
-                {"key": key, "cell": cell_deg},
-            )
+        conn.execute(
+            sa.text(
+                f"INSERT INTO incident_cell_counts (dataset, {CELL_COUNT_COLUMNS}) "
+                f"SELECT :key, * FROM ({cell_counts_select(facts)}) AS counted"
+            ),
+            {"key": key, "cell_sizes": list(CELL_SIZES_DEG)},
+        )
 
     @staticmethod
     def _copy_out(
