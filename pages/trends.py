@@ -14,6 +14,7 @@ from borderwatch.app.trends import (
     select_changes,
     select_trends,
     snapshot_trend,
+    start_span,
     unit_names,
 )
 from borderwatch.changes import (
@@ -28,7 +29,7 @@ from borderwatch.charts import unit_trend_charts
 from borderwatch.cooperation import arrangement_dates
 from borderwatch.mapping.change_map import change_map_view
 from borderwatch.trends import series_csv
-from borderwatch.ui.data import curated_only_notice, data_or_stop, zones
+from borderwatch.ui.data import data_or_stop, data_settings, shared_answer, zones
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
@@ -40,13 +41,20 @@ data = data_or_stop()
 chosen = choices()
 names = unit_names(data)
 zone_km = chosen.zone_km
+selection = chosen.incident_filter
+source = data_settings()
 
 st.title("Trends and changes")
-curated_only_notice(data)
 st.caption(
     "Incidents and deaths per month for the sidebar's selection, per country or per border "
     f"zone ({zone_km} km either side of a border, each incident counted for its nearest "
     "border), then what changed in the last months compared with the months before."
+    + (
+        " Counted in the team database (reports of one event in several datasets are "
+        "counted once each)."
+        if data.events_in_database
+        else ""
+    )
 )
 
 st.header("Trends per month")
@@ -59,7 +67,11 @@ chosen_kind = st.radio(
     bind="query-params",
 )
 kind: UnitKind = "zone" if chosen_kind == "zone" else "country"
-trends = select_trends(data, chosen.incident_filter, kind=kind, zone_km=zone_km)
+trends = shared_answer(
+    data,
+    ("trends", selection, kind, zone_km),
+    lambda: select_trends(data, selection, kind=kind, zone_km=zone_km, data_settings=source),
+)
 options = list(trends.ranking.index)
 picked: list[str] = []
 if not options:
@@ -104,7 +116,8 @@ else:
         )
 
 st.header("What changed")
-months = month_choices(data)
+span = shared_answer(data, ("start span",), lambda: start_span(data, source))
+months = month_choices(span)
 if not months:
     st.info("There are no incidents to compare.", icon=":material/search_off:")
     st.stop()
@@ -130,7 +143,13 @@ baseline_months = baseline_col.number_input(
     help="The months just before the recent window.",
 )
 windows = ChangeWindows(pd.Timestamp(f"{end}-01"), int(recent_months), int(baseline_months))
-changes = select_changes(data, chosen.incident_filter, windows=windows, zone_km=zone_km)
+changes = shared_answer(
+    data,
+    ("changes", selection, windows, zone_km),
+    lambda: select_changes(
+        data, selection, windows=windows, zone_km=zone_km, data_settings=source, span=span
+    ),
+)
 table = changes.table
 st.caption(
     f"{windows.describe()}. The sidebar's filters apply except its years and dates: the "
@@ -153,7 +172,7 @@ thin_col.metric("Too few to tell", counts["too few"])
 
 view = change_map_view(
     title=f"What changed: {windows.describe()}",
-    filter_description=f"{chosen.incident_filter.describe(data.country_names)}; "
+    filter_description=f"{selection.describe(data.country_names)}; "
     f"{windows.describe()}; border zones {zone_km} km; {changes.test.describe()}",
     table=table,
     windows=windows,
@@ -161,7 +180,7 @@ view = change_map_view(
     borders=data.display_borders,
     zones=zones(zone_km),
     country_names=data.country_names,
-    focus_countries=chosen.incident_filter.countries,
+    focus_countries=selection.countries,
 )
 if flagged(table).empty:
     st.info(
@@ -186,6 +205,11 @@ export_panel(
         snapshot_trend, trends, snapshot_unit, name=names.get(snapshot_unit or "", "")
     ),
 )
+if changes.incidents is None:
+    st.caption(
+        "Team mode: the incidents of the windows stay in the team database, so this panel "
+        "offers the map and its snapshot; the change list below has every unit's counts."
+    )
 
 st.subheader("Change list")
 if table.empty:

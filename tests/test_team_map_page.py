@@ -65,6 +65,25 @@ def test_search_is_answered_by_the_database(team_app):
     assert any("match “AQIM”" in c.value for c in at.caption)
 
 
+def test_trends_and_changes_are_counted_in_the_database(team_app):
+    shown, _ = team_app
+    at = _run()
+    at.switch_page("pages/trends.py").run()
+    assert not at.exception, at.exception
+    assert not any("curated layer only" in w.value for w in at.warning)
+    assert any("Counted in the team database" in c.value for c in at.caption)
+    # The change list counts every shown incident of the windows: the default recent
+    # window (6 months) ends with the last month of the data, after a 24-month baseline.
+    months = shown["date_start"].dt.to_period("M")
+    last = months.max()
+    in_windows = (months > last - 30) & shown["country_iso3"].notna()
+    changes = at.dataframe[0].value
+    per_country = changes[changes["Kind"] == "Country"]
+    counted = per_country["Baseline incidents"].sum() + per_country["Recent incidents"].sum()
+    assert counted == int(in_windows.sum()) > 0
+    assert any("stay in the team database" in c.value for c in at.caption)
+
+
 def test_other_pages_say_they_show_the_curated_layer_only(team_app):
     at = _run()
     at.switch_page("pages/borders.py").run()

@@ -191,7 +191,7 @@ def test_snapshot_trend_is_the_selection_or_one_chosen_unit(prepared):
 
     trends = select_trends(prepared, IncidentFilter(), kind="country", zone_km=50)
     whole = snapshot_trend(trends, None)
-    assert int(whole["incidents"].sum()) == len(trends.selected)
+    assert int(whole["incidents"].sum()) == trends.incidents == len(prepared.incidents)
     libya = snapshot_trend(trends, "LBY", name="Libya")
     assert int(libya["incidents"].sum()) == int(trends.ranking["LBY"])
     assert {"period", "incidents", "deaths_best", "unknown_tolls"} <= set(libya.columns)

@@ -332,10 +332,73 @@ def change_table(
     windowed = pd.DataFrame(
         {column: incidents[column].array.take(rows) for column in CHANGE_INPUT_COLUMNS}
     )
-    parts = []
-    for kind in ("country", "zone"):
-        counts = window_counts(windowed, unit_labels(windowed, kind, zone_km), windows)
-        parts.append(flag_changes(counts, windows, test).assign(unit_kind=kind))
+    parts = {
+        kind: window_counts(windowed, unit_labels(windowed, kind, zone_km), windows)
+        for kind in ("country", "zone")
+    }
+    return _ordered_table(parts, windows, test, names)
+
+
+def window_counts_from_months(unit_months: pd.DataFrame, windows: ChangeWindows) -> pd.DataFrame:
+    """:func:`window_counts` from counts per unit and month (``unit``, ``month`` (first
+    day), ``incidents``, ``deaths_best`` (sum of the known tolls, missing where none is
+    known), ``unknown_tolls``; e.g. counted in the team database): the windows are whole
+    months, so adding up a unit's months in each window gives the same figures."""
+    months = month_number(unit_months["month"])
+    inside = (months >= windows.baseline[0]) & (months <= windows.recent[1])
+    chosen = unit_months[inside]
+    recent = months[inside] >= windows.recent[0]
+    sums = pd.DataFrame(
+        {
+            "unit": chosen["unit"].astype(object).to_numpy(),
+            "recent": recent,
+            "incidents": chosen["incidents"].to_numpy(dtype="int64"),
+            "deaths": chosen["deaths_best"].fillna(0).to_numpy(dtype="float64"),
+            "unknown": chosen["unknown_tolls"].to_numpy(dtype="int64"),
+        }
+    )
+    sums = sums[sums["incidents"] > 0]
+    per = sums.groupby(["unit", "recent"], sort=False)[["incidents", "deaths", "unknown"]].sum()
+    wide = per.unstack("recent", fill_value=0).reindex(
+        columns=pd.MultiIndex.from_product([["incidents", "deaths", "unknown"], [False, True]]),
+        fill_value=0,
+    )
+    return pd.DataFrame(
+        {
+            "unit": wide.index.to_numpy(dtype=object),
+            "baseline": wide[("incidents", False)].to_numpy(dtype="int64"),
+            "recent": wide[("incidents", True)].to_numpy(dtype="int64"),
+            "deaths_baseline": wide[("deaths", False)].round().to_numpy(dtype="int64"),
+            "deaths_recent": wide[("deaths", True)].round().to_numpy(dtype="int64"),
+            "unknown_tolls_baseline": wide[("unknown", False)].to_numpy(dtype="int64"),
+            "unknown_tolls_recent": wide[("unknown", True)].to_numpy(dtype="int64"),
+        }
+    )
+
+
+def change_table_from_months(
+    unit_months: dict[UnitKind, pd.DataFrame],
+    windows: ChangeWindows,
+    *,
+    test: ChangeTest | None = None,
+    names: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """:func:`change_table` from each kind's counts per unit and month (see
+    :func:`window_counts_from_months`): the same table, without the incidents."""
+    parts = {
+        kind: window_counts_from_months(unit_months[kind], windows) for kind in ("country", "zone")
+    }
+    return _ordered_table(parts, windows, test or ChangeTest.from_config(), names or {})
+
+
+def _ordered_table(
+    counts: dict[str, pd.DataFrame],
+    windows: ChangeWindows,
+    test: ChangeTest,
+    names: dict[str, str],
+) -> pd.DataFrame:
+    """Each kind's window counts flagged, named and ordered as :func:`change_table` says."""
+    parts = [flag_changes(c, windows, test).assign(unit_kind=kind) for kind, c in counts.items()]
     table = pd.concat(parts, ignore_index=True)
     table["name"] = table["unit"].map(lambda u: names.get(u, u))
     table["order"] = table["flag"].map(_FLAG_ORDER)

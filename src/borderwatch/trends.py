@@ -177,8 +177,21 @@ def unit_monthly_trend(
             "unknown_tolls": best.isna().to_numpy().astype("int64"),
         }
     )
-    grouped = table.groupby(["unit", "month"]).sum(min_count=1)
-    first, last = span if span is not None else (table["month"].min(), table["month"].max())
+    grouped = table.groupby(["unit", "month"]).sum(min_count=1).reset_index()
+    return complete_unit_series(grouped, span=span)
+
+
+def complete_unit_series(
+    grouped: pd.DataFrame, *, span: tuple[pd.Timestamp, pd.Timestamp] | None = None
+) -> pd.DataFrame:
+    """The series of :func:`unit_monthly_trend` from its sums per unit and month (one row
+    per occupied pair of :data:`SERIES_COLUMNS`, e.g. grouped in the team database): every
+    month of ``span`` (the pairs' own first to last month by default) for every unit."""
+    if grouped.empty:
+        return pd.DataFrame({c: [] for c in SERIES_COLUMNS})
+    grouped = grouped.set_index(["unit", "month"])[SERIES_COLUMNS[2:]]
+    months_seen = grouped.index.get_level_values("month")
+    first, last = span if span is not None else (months_seen.min(), months_seen.max())
     months = pd.date_range(pd.Timestamp(first).to_period("M").to_timestamp(), last, freq="MS")
     full = pd.MultiIndex.from_product(
         [sorted(grouped.index.get_level_values("unit").unique()), months], names=["unit", "month"]

@@ -3,12 +3,15 @@ the change table for the analyst's windows. No Streamlit."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from borderwatch.app.prepared import PreparedData
+from borderwatch.app.prepared import DataSettings, PreparedData
+from borderwatch.app.selection import DatabaseSelection
 from borderwatch.changes import (
     FLAG_LABELS,
     UNIT_KINDS,
@@ -16,12 +19,18 @@ from borderwatch.changes import (
     ChangeWindows,
     UnitKind,
     change_table,
+    change_table_from_months,
     expected_false_flags,
     month_number,
     unit_labels,
 )
 from borderwatch.filters import IncidentFilter, filter_incidents
-from borderwatch.trends import incident_trend, trend_totals, unit_monthly_trend
+from borderwatch.trends import (
+    complete_unit_series,
+    incident_trend,
+    trend_totals,
+    unit_monthly_trend,
+)
 
 
 def unit_names(prepared: PreparedData) -> dict[str, str]:
@@ -35,42 +44,93 @@ class TrendSelection:
 
     Attributes
     ----------
-    selected
-        The incidents the sidebar's filters keep.
     ranking
         Units of the kind with incidents in the selection, most incidents first
         (``unit`` -> incidents).
     series
         :func:`borderwatch.trends.unit_monthly_trend` of every ranked unit, over the
         selection's first to last month (the same axis for every unit).
+    incidents
+        How many incidents the selection keeps (with a unit of the kind or not).
+    per_month
+        Makes the whole selection's totals per month (:func:`monthly_totals`' columns),
+        called only when a snapshot draws them: by event type first, they take seconds
+        over a million events.
     """
 
-    selected: pd.DataFrame
     ranking: pd.Series
     series: pd.DataFrame
+    incidents: int
+    per_month: Callable[[], pd.DataFrame]
 
     def of(self, unit: str) -> pd.DataFrame:
         """The monthly series of one unit."""
         return self.series[self.series["unit"] == unit].reset_index(drop=True)
 
 
+def _ranking(incidents: pd.Series) -> pd.Series:
+    """Units by incidents (``unit`` -> incidents), most first, ties by unit."""
+    ranking = incidents.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
+    return ranking.rename("incidents").rename_axis("unit")
+
+
 def select_trends(
-    prepared: PreparedData, selection: IncidentFilter, *, kind: UnitKind, zone_km: float
+    prepared: PreparedData,
+    selection: IncidentFilter,
+    *,
+    kind: UnitKind,
+    zone_km: float,
+    data_settings: DataSettings | None = None,
 ) -> TrendSelection:
     """The series of every ``kind`` unit (country or border zone of ``zone_km``) in the
-    sidebar's selection."""
+    sidebar's selection: from the prepared frame (embedded), or counted in the team
+    database when ``data_settings`` names one."""
+    if data_settings is not None and data_settings.database_url:
+        return _database_trends(selection, kind, zone_km, data_settings)
     selected = filter_incidents(prepared.incidents, selection)
     units = unit_labels(selected, kind, zone_km)
-    ranking = units.value_counts()
-    ranking = ranking.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
     span = None
     if not selected.empty:
         months = selected["date_start"]
         span = (months.min().to_period("M").to_timestamp(), months.max())
     return TrendSelection(
-        selected=selected,
-        ranking=ranking,
+        ranking=_ranking(units.value_counts()),
         series=unit_monthly_trend(selected, units, span=span),
+        incidents=len(selected),
+        per_month=functools.partial(monthly_totals, selected),
+    )
+
+
+def _unit_months(
+    selection: IncidentFilter, zone_km: float, data_settings: DataSettings
+) -> dict[str, pd.DataFrame]:
+    from borderwatch.team.db import query
+
+    return query.unit_months(
+        data_settings.database_url,
+        selection,
+        zone_km=zone_km,
+        hidden=data_settings.hidden_datasets,
+    )
+
+
+def _database_trends(
+    selection: IncidentFilter, kind: UnitKind, zone_km: float, data_settings: DataSettings
+) -> TrendSelection:
+    """:func:`select_trends` counted in the team database (one scan for every unit)."""
+    counted = _unit_months(selection, zone_km, data_settings)
+    whole, per_unit = counted["all"], counted[kind]
+    span = None
+    if not whole.empty:
+        span = (whole["month"].min(), whole["month"].max())
+    database = DatabaseSelection(
+        selection, data_settings.database_url, frozenset(data_settings.hidden_datasets)
+    )
+    return TrendSelection(
+        ranking=_ranking(per_unit.groupby("unit")["incidents"].sum()),
+        series=complete_unit_series(per_unit, span=span),
+        incidents=int(whole["incidents"].sum()),
+        per_month=lambda: trend_totals(database.trend("month")),
     )
 
 
@@ -85,7 +145,7 @@ def snapshot_trend(trends: TrendSelection, unit: str | None, *, name: str = "") 
     """What the snapshot's trend panel draws: the whole selection per month (``unit`` is
     ``None``), or one country's or border zone's series, labelled with ``name``."""
     if unit is None:
-        return monthly_totals(trends.selected)
+        return trends.per_month()
     series = trends.of(unit).rename(columns={"month": "period"})
     series.attrs["label"] = name or unit
     return series
@@ -99,7 +159,8 @@ class ChangeSelection:
     ----------
     incidents
         The incidents in the baseline and recent windows (the sidebar's filters applied,
-        its years and dates aside: the windows are the time here).
+        its years and dates aside: the windows are the time here); ``None`` in team mode,
+        where they stay in the database.
     table
         :func:`borderwatch.changes.change_table`.
     windows, test
@@ -110,7 +171,7 @@ class ChangeSelection:
         How many flags chance alone would give among the tested units.
     """
 
-    incidents: pd.DataFrame
+    incidents: pd.DataFrame | None
     table: pd.DataFrame
     windows: ChangeWindows
     test: ChangeTest
@@ -129,14 +190,27 @@ class ChangeSelection:
         }
 
 
-def month_choices(prepared: PreparedData) -> list[str]:
-    """Every month from the first to the last incident, as ``YYYY-MM`` (the recent
-    window's possible ends; text, so a link carries them as they read), oldest first."""
+def start_span(
+    prepared: PreparedData, data_settings: DataSettings | None = None
+) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The first and last start date of every incident shown (the selection aside), from
+    the prepared frame or the team database; ``None`` when there is none."""
+    if data_settings is not None and data_settings.database_url:
+        from borderwatch.team.db import query
+
+        return query.start_span(data_settings.database_url, hidden=data_settings.hidden_datasets)
     dates = prepared.incidents["date_start"]
-    if dates.empty:
+    return None if dates.empty else (dates.min(), dates.max())
+
+
+def month_choices(span: tuple[pd.Timestamp, pd.Timestamp] | None) -> list[str]:
+    """Every month from the first to the last incident (:func:`start_span`), as
+    ``YYYY-MM`` (the recent window's possible ends; text, so a link carries them as they
+    read), oldest first."""
+    if span is None:
         return []
-    first = dates.min().to_period("M").to_timestamp()
-    return [f"{m:%Y-%m}" for m in pd.date_range(first, dates.max(), freq="MS")]
+    first = span[0].to_period("M").to_timestamp()
+    return [f"{m:%Y-%m}" for m in pd.date_range(first, span[1], freq="MS")]
 
 
 def select_changes(
@@ -146,19 +220,36 @@ def select_changes(
     windows: ChangeWindows,
     zone_km: float,
     test: ChangeTest | None = None,
+    data_settings: DataSettings | None = None,
+    span: tuple[pd.Timestamp, pd.Timestamp] | None = None,
 ) -> ChangeSelection:
     """Test every country and border zone (of ``zone_km``) for a change between the
-    windows, on the incidents the sidebar keeps (its years and dates aside)."""
+    windows, on the incidents the sidebar keeps (its years and dates aside): from the
+    prepared frame, or counted in the team database when ``data_settings`` names one.
+    ``span`` (:func:`start_span`, computed when not given) says whether the windows lie
+    inside the data."""
     test = test or ChangeTest.from_config()
     timeless = replace(selection, years=None, dates=None)
-    selected = filter_incidents(prepared.incidents, timeless)
-    months = month_number(selected["date_start"])
-    in_windows = (months >= windows.baseline[0]) & (months <= windows.recent[1])
-    table = change_table(selected, windows, zone_km=zone_km, test=test, names=unit_names(prepared))
-    dates = prepared.incidents["date_start"]
-    outside = bool(len(dates)) and windows.outside(dates.min(), dates.max())
+    span = span if span is not None else start_span(prepared, data_settings)
+    outside = span is not None and windows.outside(*span)
+    names = unit_names(prepared)
+    if data_settings is not None and data_settings.database_url:
+        counted = _unit_months(timeless, zone_km, data_settings)
+        table = change_table_from_months(
+            {"country": counted["country"], "zone": counted["zone"]},
+            windows,
+            test=test,
+            names=names,
+        )
+        in_windows = None
+    else:
+        selected = filter_incidents(prepared.incidents, timeless)
+        months = month_number(selected["date_start"])
+        inside = (months >= windows.baseline[0]) & (months <= windows.recent[1])
+        table = change_table(selected, windows, zone_km=zone_km, test=test, names=names)
+        in_windows = selected[np.asarray(inside, dtype=bool)]
     return ChangeSelection(
-        incidents=selected[np.asarray(in_windows, dtype=bool)],
+        incidents=in_windows,
         table=table,
         windows=windows,
         test=test,

@@ -6,7 +6,9 @@ its result and explains a broken file (file, row, field, what to do) instead of 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import geopandas as gpd
 import streamlit as st
@@ -31,9 +33,12 @@ __all__ = [
     "data_settings",
     "prepared_or_none",
     "set_aside_datasets",
+    "shared_answer",
     "show_data_error",
     "zones",
 ]
+
+Answer = TypeVar("Answer")
 
 #: Session keys of the duplicate thresholds (the Data page sets them).
 DEDUPE_DAYS_KEY, DEDUPE_KM_KEY = "dedupe_days", "dedupe_km"
@@ -159,3 +164,21 @@ def curated_only_notice(prepared: PreparedData) -> None:
         "Incident map; this page does not ask the database yet.",
         icon=":material/database:",
     )
+
+
+@st.cache_resource(max_entries=64, show_spinner="Counting in the team database…")
+def _shared_answer(key: str, _make: Callable[[], Answer]) -> Answer:
+    # Shared by every session of this process asking the same question of the same data
+    # (the key names the data's fingerprint — store version, datasets hidden from the
+    # user — and the question): one computes, the others wait and reuse it.
+    del key
+    return _make()
+
+
+def shared_answer(data: PreparedData, question: tuple, make: Callable[[], Answer]) -> Answer:
+    """``make()``: in team mode, asked of the database once per process for the data and
+    ``question`` (a tuple naming the answer and everything it depends on besides the
+    data), then reused; in the embedded mode made on each run (from memory, quick)."""
+    if not data.events_in_database:
+        return make()
+    return _shared_answer(repr((data.fingerprint, data_settings(), question)), make)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import geopandas as gpd
 import streamlit as st
 
-from borderwatch.app.prepared import DataSettings
 from borderwatch.app.selection import (
     Counters,
     IncidentMapAnswers,
@@ -27,7 +26,7 @@ from borderwatch.filters import IncidentFilter
 from borderwatch.mapping.view import MapView
 from borderwatch.search import country_search_names, focus_for
 from borderwatch.store import empty_incidents
-from borderwatch.ui.data import PreparedData, data_settings, zones
+from borderwatch.ui.data import PreparedData, data_settings, shared_answer, zones
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.find import (
     HITS_SHOWN,
@@ -132,32 +131,21 @@ def _focused_row(selection: IncidentFilter, incident_id: str | None) -> gpd.GeoD
     return row
 
 
-@st.cache_resource(max_entries=32, show_spinner="Counting in the team database…")
-def _answers(
-    key: str, _data: PreparedData, _chosen: DataSettings, _selection: IncidentFilter
-) -> IncidentMapAnswers:
-    # Shared by every session of this process asking the same selection of the same data
-    # (the key names the data's fingerprint — store version, datasets hidden from the
-    # user — the selection and the limits): one computes, the others wait and reuse it.
-    del key
-    config = settings()
-    return incident_map_answers(
-        select(_data, _selection, _chosen),
-        _data.display_countries,
-        max_points=config.max_individual_points,
-        table_limit=config.table_row_limit,
-    )
-
-
 def page_answers(data: PreparedData, selection: IncidentFilter) -> IncidentMapAnswers:
     """The Incident map's answers about ``selection``, counted in the team database once
     per process and selection (:func:`borderwatch.app.selection.incident_map_answers`)."""
     chosen = data_settings()
     config = settings()
-    key = repr(
-        (data.fingerprint, chosen, selection, config.max_individual_points, config.table_row_limit)
+    return shared_answer(
+        data,
+        ("incident map", selection, config.max_individual_points, config.table_row_limit),
+        lambda: incident_map_answers(
+            select(data, selection, chosen),
+            data.display_countries,
+            max_points=config.max_individual_points,
+            table_limit=config.table_row_limit,
+        ),
     )
-    return _answers(key, data, chosen, selection)
 
 
 def _map_view(

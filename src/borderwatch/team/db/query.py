@@ -830,3 +830,76 @@ def cells_from_overview(per_cell: pd.DataFrame) -> pd.DataFrame:
     for column in ("first", "last"):
         cells[column] = pd.to_datetime(cells[column]).astype("datetime64[us]")
     return cells.reset_index(drop=True)[list(_CELL_COLUMNS)]
+
+
+def unit_months(
+    url: str,
+    selection: IncidentFilter,
+    *,
+    zone_km: float,
+    groups: tuple[str, ...] | None = None,
+    hidden: Collection[str] = (),
+) -> dict[str, pd.DataFrame]:
+    """Incidents and deaths per month of the start, counted in one scan: per country
+    (``"country"``), per border zone of ``zone_km`` (``"zone"``: incidents within it, by
+    their nearest border, as :func:`borderwatch.changes.unit_labels` says) and for the
+    whole selection (``"all"``, whose ``unit`` is empty).
+
+    Each frame has ``unit``, ``month`` (first day), ``incidents``, ``deaths_low`` /
+    ``deaths_best`` / ``deaths_high`` (sums of the known tolls; missing where every toll
+    is unknown) and ``unknown_tolls``, one row per occupied pair, ordered so:
+    :func:`borderwatch.trends.complete_unit_series` and
+    :func:`borderwatch.changes.change_table_from_months` take them as they are.
+    """
+    source, params = _query(selection, None, groups, hidden)
+    params["unit_zone_km"] = float(zone_km)
+    statement = sa.text(
+        "SELECT GROUPING(country_iso3, zone) AS grouped, country_iso3, zone, month, "
+        "count(*) AS incidents, sum(low) AS deaths_low, sum(best) AS deaths_best, "
+        "sum(high) AS deaths_high, count(*) FILTER (WHERE best IS NULL) AS unknown_tolls "
+        "FROM (SELECT country_iso3, CASE WHEN border_distance_km <= :unit_zone_km THEN "
+        f"nearest_border END AS zone, {_ROW_TOLLS}, "
+        f"date_trunc('month', date_start::timestamp)::date AS month {source}) AS chosen "
+        "GROUP BY GROUPING SETS ((country_iso3, month), (zone, month), (month)) "
+        "ORDER BY 1, 2, 3, 4"
+    )
+    with connection(url) as conn:
+        conn.execute(sa.text("SET LOCAL work_mem = '64MB'"))
+        conn.execute(sa.text("SET LOCAL jit = off"))
+        rows = pd.DataFrame(
+            conn.execute(statement, params).all(),
+            columns=[
+                *("grouped", "country_iso3", "zone", "month", "incidents"),
+                *("deaths_low", "deaths_best", "deaths_high", "unknown_tolls"),
+            ],
+        )
+    rows["month"] = pd.to_datetime(rows["month"]).astype("datetime64[ns]")
+    for column in ("incidents", "unknown_tolls"):
+        rows[column] = rows[column].astype("int64")
+    for column in ("deaths_low", "deaths_best", "deaths_high"):
+        rows[column] = pd.to_numeric(rows[column]).astype("float64")
+    # GROUPING() bits: country, zone (set where the set leaves the column out).
+    kinds = {"country": (0b01, "country_iso3"), "zone": (0b10, "zone"), "all": (0b11, None)}
+    out = {}
+    for kind, (mask, unit) in kinds.items():
+        part = rows[rows["grouped"] == mask]
+        if unit is not None:
+            part = part[part[unit].notna()]
+        out[kind] = pd.DataFrame(
+            {
+                "unit": (part[unit] if unit else pd.Series("", index=part.index)).astype(object),
+                **{c: part[c] for c in rows.columns[3:]},
+            }
+        ).reset_index(drop=True)
+    return out
+
+
+def start_span(
+    url: str, *, groups: tuple[str, ...] | None = None, hidden: Collection[str] = ()
+) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The first and last start date of the shown incidents (``None`` when there is none)."""
+    source, params = _query(IncidentFilter(), None, groups, hidden)
+    statement = sa.text(f"SELECT min(date_start), max(date_start) {source}")
+    with connection(url) as conn:
+        first, last = conn.execute(statement, params).one()
+    return None if first is None else (pd.Timestamp(first), pd.Timestamp(last))
