@@ -89,6 +89,7 @@ SELECTIONS = {
     "precision": IncidentFilter(precisions=(1, 2)),
     "curated only": IncidentFilter(datasets=("curated",)),
     "two sources": IncidentFilter(two_sources_only=True),
+    "two borders' zones": IncidentFilter(border_zone_km=50.0, border_pairs=("DZA-LBY", "LBY-TUN")),
     "combined": IncidentFilter(
         countries=("LBY", "DZA", "TUN"), years=(2012, 2016), border_zone_km=100.0, min_deaths=1
     ),

@@ -84,9 +84,28 @@ def test_trends_and_changes_are_counted_in_the_database(team_app):
     assert any("stay in the team database" in c.value for c in at.caption)
 
 
-def test_other_pages_say_they_show_the_curated_layer_only(team_app):
+def test_the_borders_page_counts_the_zone_in_the_database(team_app):
+    shown, _ = team_app
     at = _run()
     at.switch_page("pages/borders.py").run()
+    at.slider(key="zone_km").set_value(50).run()
+    at.selectbox(key="border").set_value("DZA-LBY").run()
+    assert not at.exception, at.exception
+    assert not any("curated layer only" in w.value for w in at.warning)
+    zone = filter_incidents(shown, IncidentFilter(border_zone_km=50, border_pairs=("DZA-LBY",)))
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Incidents"] == f"{len(zone):,}" != "0"
+    # The ranking covers every border's zone: its incidents add up to the whole zone.
+    ranking = at.dataframe[0].value
+    every_zone = filter_incidents(shown, IncidentFilter(border_zone_km=50))
+    assert ranking["Incidents"].sum() == len(every_zone) > len(zone)
+    captions = " ".join(c.value for c in at.caption)
+    assert "counted in the team database" in captions
+
+
+def test_other_pages_say_they_show_the_curated_layer_only(team_app):
+    at = _run()
+    at.switch_page("pages/cooperation.py").run()
     assert not at.exception, at.exception
     assert any("curated layer only" in w.value for w in at.warning)
 

@@ -45,7 +45,12 @@ def zone_ranking(
 ) -> pd.DataFrame:
     """Border pairs ranked by incidents in their zone, with deaths as a range (empty where
     every toll is unknown, never 0) and the incidents whose toll is unknown."""
-    by_year = zone_counts_by_year(incidents, width_km)
+    return ranking_from_counts(zone_counts_by_year(incidents, width_km), border_names)
+
+
+def ranking_from_counts(by_year: pd.DataFrame, border_names: Mapping[str, str]) -> pd.DataFrame:
+    """:func:`zone_ranking` from the counts per pair and year (:func:`zone_counts_by_year`'
+    columns, however counted: in memory or in the team database)."""
     totals = (
         by_year.groupby("pair", as_index=False)
         .agg(

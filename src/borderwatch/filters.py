@@ -50,6 +50,10 @@ class IncidentFilter:
     two_sources_only
         Keep only rows whose ``verification`` is ``"two sources"``; rows without a
         verification status never pass.
+    border_pairs
+        Keep only incidents whose nearest border is one of these pairs (``"DZA-LBY"``);
+        with ``border_zone_km``, the incidents in those borders' zones. Set by pages that
+        look at chosen borders, not by the sidebar.
     """
 
     countries: tuple[str, ...] = field(default=())
@@ -63,6 +67,7 @@ class IncidentFilter:
     precisions: tuple[int, ...] = field(default=())
     datasets: tuple[str, ...] = field(default=())
     two_sources_only: bool = False
+    border_pairs: tuple[str, ...] = field(default=())
 
     def describe(self, country_names: dict[str, str] | None = None) -> str:
         """One line saying what the filter keeps, for captions and empty states."""
@@ -80,6 +85,8 @@ class IncidentFilter:
         ]
         if self.border_zone_km is not None:
             parts.append(f"within {self.border_zone_km:g} km of a border")
+        if self.border_pairs:
+            parts.append("nearest border: " + ", ".join(self.border_pairs))
         if self.dates is not None:
             parts.append(f"dates: {self.dates[0]:%Y-%m-%d} to {self.dates[1]:%Y-%m-%d}")
         if self.actor.strip():
@@ -171,6 +178,8 @@ def _kept(incidents: pd.DataFrame, selection: IncidentFilter) -> pd.Series:
         keep &= incidents["event_type"].isin(selection.event_types)
     if selection.border_zone_km is not None:
         keep &= (incidents["border_distance_km"] <= selection.border_zone_km).fillna(False)
+    if selection.border_pairs:
+        keep &= incidents["nearest_border"].isin(selection.border_pairs).fillna(False)
     if selection.dates is not None:
         first_day = pd.Timestamp(selection.dates[0])
         after_last = pd.Timestamp(selection.dates[1]) + pd.Timedelta(days=1)

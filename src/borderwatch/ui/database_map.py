@@ -175,19 +175,23 @@ def _map_view(
     )
 
 
-def _table(data: PreparedData, table: TableRows, focused: str | None) -> None:
-    st.subheader("Filtered incidents")
+def table_section(
+    data: PreparedData, table: TableRows, *, key: str | None = None, focused: str | None = None
+) -> None:
+    """The newest rows of a selection, saying when they are not all of it; with ``key``, a
+    row selected focuses the map on it (and ``focused`` is the row selected)."""
     if table.capped:
         st.caption(
             f"Showing the {len(table.rows):,} newest of {table.total:,} incidents; narrow the "
             "filters to see the others here."
         )
+    if key is None:
+        incidents_table(table.rows, data.country_names)
+        return
     st.caption(
         "Select a row to show that incident on the map; click one on the map to select it here."
     )
-    incidents_table(
-        table.rows, data.country_names, key="incident-table", focused=focused, on_focus=set_focus
-    )
+    incidents_table(table.rows, data.country_names, key=key, focused=focused, on_focus=set_focus)
 
 
 def database_incident_map(data: PreparedData, chosen: SidebarChoices) -> None:
@@ -225,7 +229,8 @@ def database_incident_map(data: PreparedData, chosen: SidebarChoices) -> None:
         "need every selected incident in the app's memory)."
     )
     trend_section(answers.trends.__getitem__)
-    _table(data, answers.table, focused)
+    st.subheader("Filtered incidents")
+    table_section(data, answers.table, key="incident-table", focused=focused)
     if answers.table.capped:
         st.caption(
             f"Team mode: the data files below carry the {len(answers.table.rows):,} newest "

@@ -2,12 +2,13 @@
 
 With a million imported events a page need not hold them: :func:`where_clause` turns an
 :class:`~borderwatch.filters.IncidentFilter` (countries, years, dates, event types,
-perpetrator, deaths, location precision, datasets, two sources, border zone) plus a
-bounding box into SQL on the shown incidents (the curated layer and the enabled datasets a
-user may see), and :func:`summary`, :func:`grid_cells`, :func:`counts_per_country` and
-:func:`select_incidents` answer from the indexes (GiST on the points, B-trees on dates,
-country and date, border and distance). :func:`map_data` is what a map needs after a
-filter change: the incidents themselves when few enough are placed, grid cells otherwise.
+perpetrator, deaths, location precision, datasets, two sources, border zone, nearest
+borders) plus a bounding box into SQL on the shown incidents (the curated layer and the
+enabled datasets a user may see), and :func:`summary`, :func:`grid_cells`,
+:func:`counts_per_country` and :func:`select_incidents` answer from the indexes (GiST on
+the points, B-trees on dates, country and date, border and distance). :func:`map_data` is
+what a map needs after a filter change: the incidents themselves when few enough are
+placed, grid cells otherwise.
 
 Each function gives what its in-memory counterpart gives on the same rows
 (:func:`borderwatch.filters.filter_incidents`, :func:`borderwatch.aggregate.grid_cells`,
@@ -31,6 +32,7 @@ import sqlalchemy as sa
 
 from borderwatch.aggregate import CELL_SIZES_DEG
 from borderwatch.filters import TWO_SOURCES, IncidentFilter
+from borderwatch.schemas import LOCATION_ERROR_KM
 from borderwatch.search import normalise
 from borderwatch.team.db.copying import (
     CONTRACT_COLUMNS,
@@ -198,6 +200,9 @@ def where_clause(
     if selection.border_zone_km is not None:
         clauses.append("border_distance_km <= :zone_km")
         params["zone_km"] = float(selection.border_zone_km)
+    if selection.border_pairs:
+        clauses.append("nearest_border = ANY(:border_pairs)")
+        params["border_pairs"] = list(selection.border_pairs)
     if selection.dates is not None:
         clauses.append("date_end >= :day_first AND date_start <= :day_last")
         params["day_first"], params["day_last"] = selection.dates
@@ -903,3 +908,67 @@ def start_span(
     with connection(url) as conn:
         first, last = conn.execute(statement, params).one()
     return None if first is None else (pd.Timestamp(first), pd.Timestamp(last))
+
+
+def zone_counts_by_year(
+    url: str,
+    selection: IncidentFilter,
+    *,
+    width_km: float,
+    groups: tuple[str, ...] | None = None,
+    hidden: Collection[str] = (),
+) -> pd.DataFrame:
+    """Per border pair and year of the start, the incidents of ``selection`` within
+    ``width_km`` of their nearest border: what
+    :func:`borderwatch.border_stats.zone_counts_by_year` gives (``pair``, ``year``,
+    ``incidents``, ``deaths_low`` / ``deaths_best`` / ``deaths_high`` (missing where every
+    toll is unknown), ``unknown_tolls``), grouped in SQL."""
+    zoned = replace(selection, border_zone_km=float(width_km))
+    source, params = _query(zoned, None, groups, hidden)
+    statement = sa.text(
+        "SELECT nearest_border AS pair, extract(year FROM date_start)::integer AS year, "
+        f"count(*) AS incidents, sum({DEATHS_LOW}) AS deaths_low, "
+        f"sum({DEATHS_BEST}) AS deaths_best, sum({DEATHS_HIGH}) AS deaths_high, "
+        f"count(*) FILTER (WHERE {DEATHS_BEST} IS NULL) AS unknown_tolls "
+        f"{source} AND nearest_border IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
+    )
+    columns = ["pair", "year", "incidents", "deaths_low", "deaths_best", "deaths_high"]
+    with connection(url) as conn:
+        table = pd.DataFrame(
+            conn.execute(statement, params).all(), columns=[*columns, "unknown_tolls"]
+        )
+    table["pair"] = table["pair"].astype(object)
+    for column in ("year", "incidents", "unknown_tolls"):
+        table[column] = table[column].astype("int64")
+    for column in ("deaths_low", "deaths_best", "deaths_high"):
+        table[column] = pd.to_numeric(table[column]).astype("float64")
+    return table
+
+
+def possibly_in_zone(
+    url: str,
+    selection: IncidentFilter,
+    *,
+    width_km: float,
+    limit: int,
+    groups: tuple[str, ...] | None = None,
+    hidden: Collection[str] = (),
+) -> tuple[int, list[str]]:
+    """How many incidents of ``selection`` (its zone aside) lie outside ``width_km`` of
+    their nearest border but could be inside given their location precision (as
+    :func:`borderwatch.border_stats.possibly_in_zone` says), and the ids of the first
+    ``limit`` (newest first)."""
+    unzoned = replace(selection, border_zone_km=None)
+    source, params = _query(unzoned, None, groups, hidden, narrow=False)
+    params["width_km"] = float(width_km)
+    error = " ".join(f"WHEN {code} THEN {km}" for code, km in LOCATION_ERROR_KM.items())
+    statement = sa.text(
+        "SELECT count(*) OVER () AS total, incident_id FROM (SELECT incident_id, date_start, "
+        f"border_distance_km, location_precision {source}) AS chosen "
+        "WHERE border_distance_km > :width_km AND border_distance_km - "
+        f"(CASE location_precision {error} END) <= :width_km "
+        f"ORDER BY date_start DESC, incident_id LIMIT {int(limit)}"
+    )
+    with connection(url) as conn:
+        rows = conn.execute(statement, params).all()
+    return (int(rows[0][0]) if rows else 0), [str(row[1]) for row in rows]

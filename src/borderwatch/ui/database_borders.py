@@ -1,0 +1,124 @@
+"""The Borders page's incident sections in team mode: every figure, row and cell of the
+zone asked of the database (:func:`borderwatch.app.borders.database_border_zone`).
+
+The page's other sections (lengths, regimes, crossings) are curated layers, the same in
+both modes; playback and cross-border links need every incident of the zone in the app's
+memory and are not offered here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+
+from borderwatch.app.borders import DatabaseBorderZone, database_border_zone
+from borderwatch.border_stats import ranking_from_counts
+from borderwatch.charts import zone_trend_chart
+from borderwatch.config import settings
+from borderwatch.filters import IncidentFilter
+from borderwatch.mapping.view import MapView
+from borderwatch.tables import ranking_table
+from borderwatch.ui.data import PreparedData, data_settings, shared_answer
+from borderwatch.ui.database_map import counters, table_section
+from borderwatch.ui.exports import export_panel
+from borderwatch.ui.map import show_map
+from borderwatch.ui.widgets import PRECISION_CAVEAT, data_table
+
+
+def border_zone(
+    data: PreparedData, selection: IncidentFilter, *, width_km: float, pairs: tuple[str, ...]
+) -> DatabaseBorderZone:
+    """The zone's answers, counted once per process for the data and the question."""
+    config, chosen = settings(), data_settings()
+    return shared_answer(
+        data,
+        ("border zone", selection, width_km, pairs, config.max_individual_points),
+        lambda: database_border_zone(
+            data,
+            selection,
+            width_km=width_km,
+            pairs=pairs,
+            data_settings=chosen,
+            max_points=config.max_individual_points,
+            table_limit=config.table_row_limit,
+        ),
+    )
+
+
+def zone_overview(
+    data: PreparedData,
+    zone: DatabaseBorderZone,
+    view: MapView,
+    *,
+    pairs: tuple[str, ...],
+    width_km: float,
+    years: tuple[int, int] | None,
+    basemap: str,
+) -> MapView:
+    """Counters, the map (incidents, or grid cells when many), the per-year chart and the
+    ranking of every border; returns the view the map drew (for the export)."""
+    answers = zone.answers
+    counted = answers.counters
+    counters(counted)
+    maybe, listed = zone.possibly_inside
+    if maybe:
+        more = f" (the newest {len(listed)} listed)" if maybe > len(listed) else ""
+        st.caption(
+            f"{maybe:,} more incident(s) lie outside the zone but could be inside given their "
+            f"location precision{more}: {', '.join(listed)}."
+        )
+    rows = answers.map_rows
+    drawn = dataclasses.replace(
+        view,
+        incidents=rows.incidents if rows.incidents is not None else view.incidents,
+        cells=rows.cells,
+        cell_deg=rows.cell_deg,
+    )
+    show_map(drawn, key="border-map", basemap=basemap)
+    unplaced = counted.incidents - counted.placed
+    if unplaced:
+        st.caption(
+            f"{unplaced:,} incident(s) in the zone have no coordinates: they count in the "
+            "figures above but cannot be drawn."
+        )
+    st.caption(PRECISION_CAVEAT)
+    st.caption(
+        "Team mode: counted in the team database (reports of one event in several datasets "
+        "are counted once each); playback and cross-border links are not offered on this "
+        "page yet (they need every incident of the zone in the app's memory)."
+    )
+    st.subheader(f"Per year in the {width_km} km zone")
+    by_year = zone.chosen_by_year(pairs)
+    if by_year.empty:
+        st.info("No incidents in this zone with the current filters.", icon=":material/info:")
+    else:
+        chart = zone_trend_chart(by_year, data.border_names, years=years)
+        st.altair_chart(chart, width="stretch")
+        unknown_tolls = int(by_year["unknown_tolls"].sum())
+        if unknown_tolls:
+            st.caption(
+                f"{unknown_tolls:,} incident(s) in the zone have no reported toll: they are "
+                "counted as incidents, and left out of the deaths (unknown, not zero)."
+            )
+    st.subheader("Borders ranked by incidents in their zone")
+    ranking = ranking_from_counts(zone.by_year, data.border_names)
+    data_table(ranking_table(ranking), placeholder="unknown")
+    st.caption(
+        "Deaths are the sourced range of the incidents whose toll is known; where every toll "
+        "in a zone is unknown they read “unknown”, not 0."
+    )
+    return drawn
+
+
+def zone_incidents(data: PreparedData, zone: DatabaseBorderZone, view: MapView) -> None:
+    """The zone's newest incidents and the export panel."""
+    st.subheader("Incidents in the zone")
+    table = zone.answers.table
+    table_section(data, table)
+    if table.capped:
+        st.caption(
+            f"Team mode: the data files below carry the {len(table.rows):,} newest incidents "
+            "of the table, not the whole zone; narrow the filters to export all of them."
+        )
+    export_panel(view, key="border", incidents=table.rows)
