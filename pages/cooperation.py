@@ -1,27 +1,23 @@
 """Cooperation: arrangements in force in a year, their timeline, who takes part, and
 incidents in a border's zone before and after an arrangement started."""
 
-from dataclasses import replace
-
 import pandas as pd
 import streamlit as st
 
-from borderwatch.border_stats import in_zone
+from borderwatch.app.cooperation import select_before_after
 from borderwatch.charts import arrangement_timeline, before_after_chart
 from borderwatch.cooperation import (
     DEFAULT_WINDOW_YEARS,
-    before_after,
     default_arrangement,
     in_force,
     involving,
     participation_matrix,
 )
-from borderwatch.filters import filter_incidents, year_span
 from borderwatch.mapping.cooperation_map import cooperation_map_view
 from borderwatch.mapping.style import ARRANGEMENT_COLORS
 from borderwatch.schemas import ARRANGEMENT_KINDS
 from borderwatch.tables import arrangement_label, period_table
-from borderwatch.ui.data import curated_only_notice, data_or_stop
+from borderwatch.ui.data import data_or_stop, data_settings, shared_answer
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
@@ -31,10 +27,9 @@ names = data.country_names
 chosen = choices()
 arrangements = data.geodata.cooperation
 first_year = int(arrangements["date_start"].dt.year.min())
-last_year = max(year_span(data.incidents)[1], int(arrangements["date_start"].dt.year.max()))
+last_year = max(data.incident_years[1], int(arrangements["date_start"].dt.year.max()))
 
 st.title("Security cooperation")
-curated_only_notice(data)
 year_col, kind_col = st.columns([1, 2])
 year = year_col.slider(
     "In force in",
@@ -52,7 +47,8 @@ kinds = kind_col.multiselect(
     bind="query-params",
     placeholder="All kinds",
 )
-countries = chosen.incident_filter.countries
+selection = chosen.incident_filter
+countries = selection.countries
 selected = involving(arrangements, countries=countries, kinds=tuple(kinds))
 current = in_force(selected, year)
 who = ", ".join(names.get(c, c) for c in countries) if countries else "all countries"
@@ -138,7 +134,7 @@ else:
 st.subheader("Before and after an arrangement")
 FOLLOW = "follow"
 ordered = arrangements.sort_values("date_start").set_index("arrangement_id")
-covered = year_span(data.incidents)
+covered = data.incident_years
 opening = default_arrangement(arrangements, covered, DEFAULT_WINDOW_YEARS)
 pick_arrangement, pick_border = st.columns([3, 2])
 arrangement_id = pick_arrangement.selectbox(
@@ -168,16 +164,18 @@ if not pair:
     )
     st.stop()
 width_km = chosen.zone_km
-zone_incidents = filter_incidents(
-    data.incidents, replace(chosen.incident_filter, years=None, border_zone_km=None)
-)
-comparison = before_after(
-    zone_incidents[in_zone(zone_incidents, width_km, [pair])],
-    pair=pair,
-    width_km=width_km,
-    start=picked["date_start"],
-    window_years=window,
-    covered=covered,
+comparison = shared_answer(
+    data,
+    ("before and after", selection, pair, width_km, picked["date_start"], window),
+    lambda: select_before_after(
+        data,
+        selection,
+        pair=pair,
+        width_km=width_km,
+        start=picked["date_start"],
+        window_years=window,
+        data_settings=data_settings(),
+    ),
 )
 if comparison.outside_coverage:
     first, last = comparison.years
@@ -196,7 +194,9 @@ st.altair_chart(
 )
 st.dataframe(period_table(comparison.periods), hide_index=True, width="stretch")
 st.caption(
-    "Descriptive only: these counts come from the curated incidents in the zone and do not "
+    "Descriptive only: these counts come from the incidents in the zone"
+    + (" (counted in the team database)" if data.events_in_database else "")
+    + " and do not "
     "show that the arrangement caused any change. Few incidents are recorded per border, "
     "and incidents placed at a town centroid may fall in or out of the zone by their "
     "precision."

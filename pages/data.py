@@ -272,8 +272,8 @@ st.caption(
 
 if limits.database_url:
     st.caption(
-        "Team mode: the Incident map counts in the team database, where reports of one event "
-        "in several datasets are not merged yet: each report counts once. The merges below "
+        "Team mode: the pages count in the team database, where reports of one event in "
+        "several datasets are not merged yet: each report counts once. The merges below "
         "concern the curated layer only."
     )
 MERGED_SHOWN = 25

@@ -1,10 +1,12 @@
 """Regional factors: why no region-wide security structure emerged (El-Katiri, 2016)."""
 
+import dataclasses
 from dataclasses import replace
 
 import streamlit as st
 
-from borderwatch.app.borders import select_border
+from borderwatch.app.borders import border_layers, select_border
+from borderwatch.app.factors import select_security
 from borderwatch.charts import capability_chart, security_trend_chart
 from borderwatch.cooperation import participation_matrix
 from borderwatch.factors import (
@@ -16,13 +18,14 @@ from borderwatch.factors import (
     capability_states,
     capability_table,
     rivalry_arrangements,
-    security_by_country_year,
 )
-from borderwatch.filters import IncidentFilter, filter_incidents, year_span
+from borderwatch.filters import IncidentFilter
 from borderwatch.mapping.border_map import rivalry_map_view
 from borderwatch.schemas import CAPABILITY_INDICATORS
+from borderwatch.store import empty_incidents
 from borderwatch.tables import key_dates_table
-from borderwatch.ui.data import curated_only_notice, data_or_stop, zones
+from borderwatch.ui.data import data_or_stop, data_settings, shared_answer, zones
+from borderwatch.ui.database_borders import border_zone
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
@@ -34,8 +37,9 @@ chosen = choices()
 width_km = chosen.zone_km
 geodata = data.geodata
 
+source = data_settings()
+
 st.title("Regional factors")
-curated_only_notice(data)
 st.markdown(
     "Libya's collapse exposed its neighbours' long land borders. Algeria built bilateral "
     "cooperation with Tunisia and Libya, but a region-wide security structure failed, for "
@@ -57,14 +61,18 @@ fluid_tab, capability_tab, rivalry_tab = st.tabs(
 with fluid_tab:
     countries = chosen.incident_filter.countries or FLUID_STATES
     selection = replace(chosen.incident_filter, countries=countries, border_zone_km=None)
-    selected = filter_incidents(data.incidents, selection)
+    table = shared_answer(
+        data,
+        ("security per country and year", selection, width_km),
+        lambda: select_security(data, selection, width_km=width_km, data_settings=source),
+    )
     st.caption(
-        f"Curated incidents in {', '.join(names.get(c, c) for c in countries)} "
+        f"Incidents in {', '.join(names.get(c, c) for c in countries)} "
         f"({selection.describe(names)}); border share = incidents within {width_km} km of an "
         "international land border. Choose other countries or the zone width in the sidebar. "
         "Sources: each incident's citations (table on the Incident map page)."
+        + (" Counted in the team database." if data.events_in_database else "")
     )
-    table = security_by_country_year(selected, width_km)
     if table.empty:
         st.info("No incidents for these countries and years.", icon=":material/search_off:")
     else:
@@ -121,32 +129,47 @@ with capability_tab:
     st.dataframe(capability_table(capabilities, names), hide_index=True, width="stretch")
 
 with rivalry_tab:
-    last_year = year_span(data.incidents)[1]
+    last_year = data.incident_years[1]
     pair = "-".join(sorted(RIVALS))
-    rivalry_border = select_border(
-        data, IncidentFilter(), width_km=width_km, pairs=(pair,), regime_year=last_year
-    )
     esh = geodata.countries.set_index("iso3").loc["ESH"]
     st.caption(
         f"The Algeria–Morocco land border as in {last_year}, with the closure in force and "
         f"Western Sahara's disputed status. {esh['status_note']}"
     )
-    near = rivalry_border.inside
+    layers = border_layers(data, pairs=(pair,), regime_year=last_year)
+    cells = None
+    if data.events_in_database:  # the zone's incidents, or their cells, from the database
+        zone = border_zone(data, IncidentFilter(), width_km=width_km, pairs=(pair,))
+        cells = zone.answers.map_rows
+        near = zone.answers.table.rows
+        drawn = cells.incidents if cells.incidents is not None else empty_incidents()
+    else:
+        near = select_border(
+            data, IncidentFilter(), width_km=width_km, pairs=(pair,), regime_year=last_year
+        ).inside
+        drawn = near
     rivalry = rivalry_map_view(
         title=f"The Algeria–Morocco border and Western Sahara ({last_year})",
         filter_description=f"border regimes in force in {last_year}; zone {width_km} km",
         countries=data.display_countries,
         borders=data.display_borders,
         zones=zones(width_km, [pair]),
-        incidents=near,
-        crossings=rivalry_border.crossings,
-        regimes=rivalry_border.regime_lines,
+        incidents=drawn,
+        crossings=layers.crossings,
+        regimes=layers.regime_lines,
         regime_year=last_year,
         country_names=names,
         pair=pair,
     )
+    if cells is not None and cells.cells is not None:
+        rivalry = dataclasses.replace(rivalry, cells=cells.cells, cell_deg=cells.cell_deg)
     show_map(rivalry, key="rivalry-map", basemap=chosen.basemap, height=520)
     export_panel(rivalry, key="rivalry", incidents=near)
+    if data.events_in_database and zone.answers.table.capped:
+        st.caption(
+            f"Team mode: the data files carry the {len(near):,} newest incidents of the zone, "
+            f"not all {zone.answers.table.total:,}."
+        )
     st.subheader("Key dates")
     dated = rivalry_arrangements(geodata.cooperation)
     data_table(key_dates_table(dated))

@@ -50,3 +50,34 @@ def test_a_zone_counted_in_the_database_is_the_zone_in_memory(loaded, prepared, 
     total, listed = got.possibly_inside
     assert total == len(expected.possibly_inside)
     assert set(listed) <= set(expected.possibly_inside["incident_id"])
+
+
+@pytest.mark.parametrize("name", ["everything", "countries", "dates", "combined"])
+def test_security_per_country_and_year_agrees(loaded, prepared, name):  # noqa: F811
+    from borderwatch.app.factors import select_security
+
+    url, shown, _ = loaded
+    memory = dataclasses.replace(prepared, incidents=shown)
+    database = dataclasses.replace(DataSettings.from_config(), database_url=url)
+    selection = SELECTIONS[name]
+    expected = select_security(memory, selection, width_km=50)
+    got = select_security(memory, selection, width_km=50, data_settings=database)
+    assert len(expected) > 0
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+
+
+@pytest.mark.parametrize("pair", ["DZA-LBY", "DZA-TUN"])
+@pytest.mark.parametrize("name", ["everything", "years", "deaths"])
+def test_before_and_after_an_arrangement_agrees(loaded, prepared, pair, name):  # noqa: F811
+    from borderwatch.app.cooperation import select_before_after
+
+    url, shown, _ = loaded
+    memory = dataclasses.replace(prepared, incidents=shown)
+    database = dataclasses.replace(DataSettings.from_config(), database_url=url)
+    options = dict(pair=pair, width_km=50, start=pd.Timestamp("2014-04-15"), window_years=3)
+    expected = select_before_after(memory, SELECTIONS[name], **options)
+    got = select_before_after(memory, SELECTIONS[name], **options, data_settings=database)
+    assert expected.periods["incidents"].sum() > 0
+    pd.testing.assert_frame_equal(got.periods, expected.periods, check_dtype=False)
+    pd.testing.assert_frame_equal(got.by_year, expected.by_year, check_dtype=False)
+    assert (got.years, got.outside_coverage) == (expected.years, expected.outside_coverage)

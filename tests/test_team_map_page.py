@@ -103,11 +103,19 @@ def test_the_borders_page_counts_the_zone_in_the_database(team_app):
     assert "counted in the team database" in captions
 
 
-def test_other_pages_say_they_show_the_curated_layer_only(team_app):
+def test_cooperation_and_regional_factors_count_in_the_database(team_app):
+    shown, _ = team_app
     at = _run()
     at.switch_page("pages/cooperation.py").run()
     assert not at.exception, at.exception
-    assert any("curated layer only" in w.value for w in at.warning)
+    assert any("counted in the team database" in c.value for c in at.caption)
+    at.switch_page("pages/regional_factors.py").run()
+    assert not at.exception, at.exception
+    # The first tab's table counts every shown incident of Libya and Tunisia per year.
+    table = at.dataframe[0].value
+    expected = filter_incidents(shown, IncidentFilter(countries=("LBY", "TUN")))
+    assert table["Incidents"].sum() == len(expected) > 0
+    assert any("Counted in the team database" in c.value for c in at.caption)
 
 
 def test_the_data_page_says_where_team_data_is_stored(team_app):

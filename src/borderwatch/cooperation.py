@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from borderwatch.border_stats import zone_counts_by_year
-from borderwatch.fatalities import sum_fatalities
+from borderwatch.fatalities import FatalityRange, sum_fatalities
 
 
 def in_force(arrangements: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -99,6 +99,39 @@ def participation_matrix(
     return matrix
 
 
+def comparison_periods(
+    start: pd.Timestamp, window_years: int
+) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
+    """The ``window_years`` before and after ``start``: period -> (first day, day after
+    the last), starts compared as ``first <= date_start < after``."""
+    window = pd.DateOffset(years=window_years)
+    return {"before": (start - window, start), "after": (start, start + window)}
+
+
+def period_counts(
+    periods: dict[str, tuple[pd.Timestamp, pd.Timestamp]],
+    counted: dict[str, tuple[int, FatalityRange]],
+) -> pd.DataFrame:
+    """The :func:`windowed_counts` table from each period's incidents and deaths (however
+    counted: in memory or in the team database)."""
+    rows = []
+    for period, (begin, end) in periods.items():
+        incidents, deaths = counted[period]
+        rows.append(
+            {
+                "period": period,
+                "from": begin.date(),
+                "to": (end - pd.Timedelta(days=1)).date(),
+                "incidents": incidents,
+                "deaths_low": deaths.low,
+                "deaths_best": deaths.best,
+                "deaths_high": deaths.high,
+                "unknown_tolls": deaths.unknown,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def windowed_counts(
     incidents: pd.DataFrame,
     *,
@@ -111,28 +144,12 @@ def windowed_counts(
     row per period ("before", "after") with counts and deaths as low / best / high.
     Descriptive only: nothing here says an arrangement changed anything.
     """
-    window = pd.DateOffset(years=window_years)
-    periods = {
-        "before": (start - window, start),
-        "after": (start, start + window),
-    }
-    rows = []
+    periods = comparison_periods(start, window_years)
+    counted = {}
     for period, (begin, end) in periods.items():
         chosen = incidents[(incidents["date_start"] >= begin) & (incidents["date_start"] < end)]
-        deaths = sum_fatalities(chosen)
-        rows.append(
-            {
-                "period": period,
-                "from": begin.date(),
-                "to": (end - pd.Timedelta(days=1)).date(),
-                "incidents": len(chosen),
-                "deaths_low": deaths.low,
-                "deaths_best": deaths.best,
-                "deaths_high": deaths.high,
-                "unknown_tolls": deaths.unknown,
-            }
-        )
-    return pd.DataFrame(rows)
+        counted[period] = (len(chosen), sum_fatalities(chosen))
+    return period_counts(periods, counted)
 
 
 #: Years before and after an arrangement's start that the comparison opens with.
@@ -191,10 +208,31 @@ def before_after(
     ``zone_incidents`` should already be limited to the ``pair`` zone of ``width_km``
     (see :func:`borderwatch.border_stats.in_zone`). Descriptive only.
     """
+    return before_after_from_counts(
+        zone_counts_by_year(zone_incidents, width_km),
+        windowed_counts(zone_incidents, start=start, window_years=window_years),
+        pair=pair,
+        start=start,
+        window_years=window_years,
+        covered=covered,
+    )
+
+
+def before_after_from_counts(
+    by_year: pd.DataFrame,
+    periods: pd.DataFrame,
+    *,
+    pair: str,
+    start: pd.Timestamp,
+    window_years: int,
+    covered: tuple[int, int],
+) -> BeforeAfter:
+    """:func:`before_after` from the zone's counts per year
+    (:func:`borderwatch.border_stats.zone_counts_by_year`' columns, this pair only) and the
+    :func:`windowed_counts` table, however counted (in memory or in the team database)."""
     years = range(start.year - window_years, start.year + window_years + 1)
-    by_year = (
-        zone_counts_by_year(zone_incidents, width_km)
-        .set_index("year")
+    every_year = (
+        by_year.set_index("year")
         .reindex(years)
         .rename_axis("year")
         .reset_index()
@@ -202,8 +240,8 @@ def before_after(
         .assign(pair=pair)
     )
     return BeforeAfter(
-        by_year=by_year,
-        periods=windowed_counts(zone_incidents, start=start, window_years=window_years),
+        by_year=every_year,
+        periods=periods,
         years=(years[0], years[-1]),
         outside_coverage=years[0] < covered[0] or years[-1] > covered[1],
     )

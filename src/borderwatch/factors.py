@@ -36,6 +36,13 @@ def security_by_country_year(incidents: pd.DataFrame, width_km: float) -> pd.Dat
         {"country_iso3": incidents["country_iso3"], "year": incidents["date_start"].dt.year},
         in_border_zone=in_zone(incidents, width_km).astype(int),
     )
+    return with_border_share(grouped)
+
+
+def with_border_share(grouped: pd.DataFrame) -> pd.DataFrame:
+    """Counts per country and year (incidents, ``in_border_zone``, however counted: in
+    memory or in the team database) with ``border_share``, ordered by country and year."""
+    grouped = grouped.copy()
     grouped["border_share"] = (grouped["in_border_zone"] / grouped["incidents"]).round(3)
     return grouped.sort_values(["country_iso3", "year"]).reset_index(drop=True)
 

@@ -153,19 +153,6 @@ def set_aside_datasets() -> tuple:
         return ()
 
 
-def curated_only_notice(prepared: PreparedData) -> None:
-    """Team mode, on a page not yet answered by the database: say that its figures are of
-    the curated layer only, never show them as if they were everything."""
-    if not prepared.events_in_database:
-        return
-    st.warning(
-        f"**Team mode: this page shows the curated layer only** ({len(prepared.incidents):,} "
-        "incidents). The imported datasets stay in the team database and are counted on the "
-        "Incident map; this page does not ask the database yet.",
-        icon=":material/database:",
-    )
-
-
 @st.cache_resource(max_entries=64, show_spinner="Counting in the team database…")
 def _shared_answer(key: str, _make: Callable[[], Answer]) -> Answer:
     # Shared by every session of this process asking the same question of the same data

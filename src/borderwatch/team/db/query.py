@@ -972,3 +972,69 @@ def possibly_in_zone(
     with connection(url) as conn:
         rows = conn.execute(statement, params).all()
     return (int(rows[0][0]) if rows else 0), [str(row[1]) for row in rows]
+
+
+def security_by_country_year(
+    url: str,
+    selection: IncidentFilter,
+    *,
+    width_km: float,
+    groups: tuple[str, ...] | None = None,
+    hidden: Collection[str] = (),
+) -> pd.DataFrame:
+    """Per country and year of the start: what :func:`borderwatch.factors.security_by_country_year`
+    gives before its share (``country_iso3``, ``year``, ``incidents``, ``deaths_low`` /
+    ``deaths_best`` / ``deaths_high`` (missing where every toll is unknown),
+    ``in_border_zone``: those within ``width_km`` of a border), grouped in SQL."""
+    source, params = _query(selection, None, groups, hidden)
+    params["width_km"] = float(width_km)
+    statement = sa.text(
+        "SELECT country_iso3, extract(year FROM date_start)::integer AS year, "
+        f"count(*) AS incidents, sum({DEATHS_LOW}) AS deaths_low, "
+        f"sum({DEATHS_BEST}) AS deaths_best, sum({DEATHS_HIGH}) AS deaths_high, "
+        "count(*) FILTER (WHERE border_distance_km <= :width_km) AS in_border_zone "
+        f"{source} AND country_iso3 IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
+    )
+    columns = [
+        *("country_iso3", "year", "incidents", "deaths_low", "deaths_best", "deaths_high"),
+        "in_border_zone",
+    ]
+    with connection(url) as conn:
+        table = pd.DataFrame(conn.execute(statement, params).all(), columns=columns)
+    table["country_iso3"] = table["country_iso3"].astype(object)
+    for column in ("year", "incidents", "in_border_zone"):
+        table[column] = table[column].astype("int64")
+    for column in ("deaths_low", "deaths_best", "deaths_high"):
+        table[column] = pd.to_numeric(table[column]).astype("float64")
+    return table
+
+
+def sums_by_start(
+    url: str,
+    selection: IncidentFilter,
+    periods: dict[str, tuple[datetime.date, datetime.date]],
+    *,
+    groups: tuple[str, ...] | None = None,
+    hidden: Collection[str] = (),
+) -> dict[str, Summary]:
+    """Counters (:class:`Summary`) of the incidents ``selection`` keeps that start in each
+    period (name -> (first day, day after the last)), counted in one scan."""
+    source, params = _query(selection, None, groups, hidden)
+    columns = []
+    for number, (begin, after) in enumerate(periods.values()):
+        params[f"begin_{number}"], params[f"after_{number}"] = begin, after
+        within = f"FILTER (WHERE date_start >= :begin_{number} AND date_start < :after_{number})"
+        columns += [
+            f"count(*) {within}",
+            f"count(*) FILTER (WHERE placed AND date_start >= :begin_{number} "
+            f"AND date_start < :after_{number})",
+            *(f"coalesce(sum({bound}) {within}, 0)" for bound in ("low", "best", "high")),
+            f"count(*) FILTER (WHERE low IS NULL AND date_start >= :begin_{number} "
+            f"AND date_start < :after_{number})",
+        ]
+    statement = sa.text(
+        f"SELECT {', '.join(columns)} FROM (SELECT date_start, {_ROW_TOLLS} {source}) AS chosen"
+    )
+    with connection(url) as conn:
+        row = [int(value) for value in conn.execute(statement, params).one()]
+    return {name: Summary(*row[6 * n : 6 * n + 6]) for n, name in enumerate(periods)}

@@ -1,0 +1,79 @@
+"""The Cooperation page's before-and-after comparison: incidents in one border zone around
+an arrangement's start, from the prepared frame or the team database. No Streamlit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from borderwatch.app.prepared import DataSettings, PreparedData
+from borderwatch.border_stats import in_zone
+from borderwatch.cooperation import (
+    BeforeAfter,
+    before_after,
+    before_after_from_counts,
+    comparison_periods,
+    period_counts,
+)
+from borderwatch.fatalities import FatalityRange
+from borderwatch.filters import IncidentFilter, filter_incidents
+
+
+def select_before_after(
+    prepared: PreparedData,
+    selection: IncidentFilter,
+    *,
+    pair: str,
+    width_km: float,
+    start: pd.Timestamp,
+    window_years: int,
+    data_settings: DataSettings | None = None,
+) -> BeforeAfter:
+    """The incidents ``selection`` keeps (its years and zone switch aside: the window and
+    the zone are the subject) within ``width_km`` of the ``pair`` border, per year and
+    before and after ``start``; counted in the team database when ``data_settings`` names
+    one."""
+    timeless = replace(selection, years=None, border_zone_km=None)
+    covered = prepared.incident_years
+    if data_settings is not None and data_settings.database_url:
+        from borderwatch.team.db import query
+
+        url, hidden = data_settings.database_url, data_settings.hidden_datasets
+        on_border = replace(timeless, border_pairs=(pair,))
+        periods = comparison_periods(start, window_years)
+        sums = query.sums_by_start(
+            url,
+            replace(on_border, border_zone_km=float(width_km)),
+            {name: (begin.date(), end.date()) for name, (begin, end) in periods.items()},
+            hidden=hidden,
+        )
+        counted = {
+            name: (
+                summed.incidents,
+                FatalityRange(
+                    low=summed.deaths_low,
+                    best=summed.deaths_best,
+                    high=summed.deaths_high,
+                    unknown=summed.unknown_deaths,
+                ),
+            )
+            for name, summed in sums.items()
+        }
+        return before_after_from_counts(
+            query.zone_counts_by_year(url, on_border, width_km=width_km, hidden=hidden),
+            period_counts(periods, counted),
+            pair=pair,
+            start=start,
+            window_years=window_years,
+            covered=covered,
+        )
+    zone_incidents = filter_incidents(prepared.incidents, timeless)
+    return before_after(
+        zone_incidents[in_zone(zone_incidents, width_km, [pair])],
+        pair=pair,
+        width_km=width_km,
+        start=start,
+        window_years=window_years,
+        covered=covered,
+    )
