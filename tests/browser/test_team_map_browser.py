@@ -20,6 +20,8 @@ CELLS_DRAWN = """() => [...document.querySelectorAll("iframe")].some(f => {
     try { return f.contentDocument.querySelectorAll("path.bw-cell").length > 0; }
     catch (e) { return false; }
 })"""
+#: Any circle or cell drawn on a map.
+MARKS_DRAWN = CELLS_DRAWN.replace("path.bw-cell", "path.leaflet-interactive")
 
 
 def test_the_incident_map_asks_the_team_database(browser, empty_team_database, tmp_path):
@@ -50,5 +52,20 @@ def test_the_incident_map_asks_the_team_database(browser, empty_team_database, t
         page.goto(f"{app.url}/?country=Libya", wait_until="domcontentloaded")
         expect(metric_value(page, "Incidents")).to_have_text(f"{libyan:,}", timeout=TIMEOUT_MS)
         expect(page.get_by_text("Traceback")).to_have_count(0)
+
+        # The other incident pages count the imported events too, in the database.
+        zone = query.summary(url, IncidentFilter(border_zone_km=50.0)).incidents
+        page.goto(f"{app.url}/border?zone_km=50", wait_until="domcontentloaded")
+        expect(metric_value(page, "Incidents")).to_have_text(f"{zone:,}", timeout=TIMEOUT_MS)
+        page.wait_for_function(MARKS_DRAWN, timeout=TIMEOUT_MS)
+        expect(page.get_by_text("curated layer only")).to_have_count(0)
+        page.screenshot(path=ARTIFACTS / "team-borders.png", full_page=True)
+        page.goto(f"{app.url}/changes", wait_until="domcontentloaded")
+        expect(page.get_by_role("heading", name="What changed")).to_be_visible(
+            timeout=TIMEOUT_MS
+        )
+        expect(page.get_by_text("Counted in the team database").first).to_be_visible()
+        expect(page.get_by_text("Traceback")).to_have_count(0)
+        page.screenshot(path=ARTIFACTS / "team-trends.png", full_page=True)
     context.close()
     assert not (tmp_path / "imports").exists()  # no dataset files in team mode
