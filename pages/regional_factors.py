@@ -26,6 +26,7 @@ from borderwatch.store import empty_incidents
 from borderwatch.tables import key_dates_table
 from borderwatch.ui.data import data_or_stop, data_settings, shared_answer, zones
 from borderwatch.ui.database_borders import border_zone
+from borderwatch.ui.database_map import fetched_rows
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
@@ -141,7 +142,7 @@ with rivalry_tab:
     if data.events_in_database:  # the zone's incidents, or their cells, from the database
         zone = border_zone(data, IncidentFilter(), width_km=width_km, pairs=(pair,))
         cells = zone.answers.map_rows
-        near = zone.answers.table.rows
+        near = fetched_rows(data, zone.selection, zone.answers.counters.incidents)
         drawn = cells.incidents if cells.incidents is not None else empty_incidents()
     else:
         near = select_border(
@@ -165,11 +166,6 @@ with rivalry_tab:
         rivalry = dataclasses.replace(rivalry, cells=cells.cells, cell_deg=cells.cell_deg)
     show_map(rivalry, key="rivalry-map", basemap=chosen.basemap, height=520)
     export_panel(rivalry, key="rivalry", incidents=near)
-    if data.events_in_database and zone.answers.table.capped:
-        st.caption(
-            f"Team mode: the data files carry the {len(near):,} newest incidents of the zone, "
-            f"not all {zone.answers.table.total:,}."
-        )
     st.subheader("Key dates")
     dated = rivalry_arrangements(geodata.cooperation)
     data_table(key_dates_table(dated))

@@ -223,3 +223,26 @@ def test_registry_entries_from_before_the_new_fields_still_load(tmp_path):
     [old] = store.list()
     assert old.source_sha256 == "" and old.merge_duplicates is True
     assert len(store.load(info.key)) == info.rows
+
+
+def test_provenance_from_counts_names_what_the_rows_would(geodata, stored):
+    """Team mode: the rows stay in the database, which counts them per dataset; the
+    provenance made from those counts is the one the rows themselves give (no merges)."""
+    store, acled, gtd, _ = stored
+    shown = _shown(geodata, store)
+    unmerged = shown[shown["also_reported_as"].map(len) == 0]
+    counts = unmerged["dataset"].value_counts().to_dict()
+    from_rows = make_provenance(
+        title="t", filters="f", incidents=unmerged, store_dir=store.directory
+    )
+    from_counts = make_provenance(
+        title="t", filters="f", row_counts=counts, store_dir=store.directory
+    )
+    assert from_counts.datasets == from_rows.datasets
+    assert from_counts.attribution == from_rows.attribution
+    assert from_counts.dataset_keys() == ["curated", acled.key, gtd.key]
+    only_acled = make_provenance(
+        title="t", filters="f", row_counts={acled.key: 3}, store_dir=store.directory
+    )
+    assert only_acled.dataset_keys() == [acled.key]  # no curated incident in the file
+    assert make_provenance(title="t", filters="f").dataset_keys() == ["curated"]

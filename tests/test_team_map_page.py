@@ -14,6 +14,7 @@ from tests.test_team_db_query import loaded  # noqa: F401  (the shared fixture)
 APP = str(paths.REPO_ROOT / "app.py")
 TIMEOUT_S = 120
 TABLE_ROWS = 200
+EXPORT_ROWS = 500
 
 
 @pytest.fixture
@@ -23,6 +24,7 @@ def team_app(loaded, tmp_path, monkeypatch):  # noqa: F811
     monkeypatch.setenv(environment_variable("data_dir"), str(tmp_path / "imports"))
     monkeypatch.setenv(environment_variable("cache_dir"), str(tmp_path / "cache"))
     monkeypatch.setenv(environment_variable("table_row_limit"), str(TABLE_ROWS))
+    monkeypatch.setenv(environment_variable("export_row_limit"), str(EXPORT_ROWS))
     return shown, keys
 
 
@@ -45,7 +47,8 @@ def test_the_incident_map_counts_every_shown_event_from_the_database(team_app, t
     assert len(table) == TABLE_ROWS
     captions = " ".join(c.value for c in at.caption)
     assert f"Showing the {TABLE_ROWS:,} newest of {len(shown):,} incidents" in captions
-    assert "Team mode: the data files below carry" in captions
+    # The data files fetch up to export_row_limit rows when made, and say so when capped.
+    assert f"The newest {EXPORT_ROWS:,} of the {len(shown):,} incidents selected" in captions
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     assert not (tmp_path / "imports").exists()  # no file store in team mode
 

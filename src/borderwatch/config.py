@@ -60,6 +60,9 @@ class Settings:
     playback_max_points: int = 5_000
     #: Rows shown in an incidents table (the newest first); exports carry all rows.
     table_row_limit: int = 1_000
+    #: Team mode: the most incidents one data file carries (the newest first), fetched from
+    #: the database when the file is made; a larger selection is better read in QGIS.
+    export_row_limit: int = 100_000
     #: Border-zone width the sidebar starts with, in km.
     default_zone_km: int = 50
     #: Chromium binary for browser tests and benchmarks (default: ``chromium`` on PATH).

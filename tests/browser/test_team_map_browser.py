@@ -3,6 +3,10 @@ come from the team database (3,000 imported events there, none in the app's file
 
 from __future__ import annotations
 
+import json
+import zipfile
+
+import pandas as pd
 from playwright.sync_api import expect
 
 from borderwatch.config import environment_variable
@@ -12,7 +16,7 @@ from borderwatch.team.db import query, setup
 from borderwatch.team.db.store import PostgisDatasetStore
 from tests.test_team_db_query import _synthetic
 
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, download_from_popover
 from .test_incident_map_browser import metric_value
 
 TIMEOUT_MS = 90_000
@@ -49,6 +53,19 @@ def test_the_incident_map_asks_the_team_database(browser, empty_team_database, t
         ).to_be_visible(timeout=TIMEOUT_MS)
         page.screenshot(path=ARTIFACTS / "team-incident-map.png")
 
+        # The data file carries the whole selection, not the table's 1,000 rows: fetched
+        # from the database when the button is pressed, with its provenance.
+        page.wait_for_timeout(1500)  # charts below the map move the panel while they render
+        page.get_by_text("Export this view").click()
+        opener = page.get_by_role("button", name=f"Download {everything:,} incidents")
+        download = download_from_popover(page, opener, "CSV (zip with provenance)")
+        with zipfile.ZipFile(download.path()) as archive:
+            rows = pd.read_csv(archive.open("incidents.csv"), encoding="utf-8-sig")
+            provenance = json.loads(archive.read("provenance.json"))
+        assert len(rows) == everything and rows["incident_id"].is_unique
+        assert [d["name"] for d in provenance["datasets"] if d.get("key")] == ["syn"]
+        page.keyboard.press("Escape")
+
         page.goto(f"{app.url}/?country=Libya", wait_until="domcontentloaded")
         expect(metric_value(page, "Incidents")).to_have_text(f"{libyan:,}", timeout=TIMEOUT_MS)
         expect(page.get_by_text("Traceback")).to_have_count(0)
@@ -61,9 +78,7 @@ def test_the_incident_map_asks_the_team_database(browser, empty_team_database, t
         expect(page.get_by_text("curated layer only")).to_have_count(0)
         page.screenshot(path=ARTIFACTS / "team-borders.png", full_page=True)
         page.goto(f"{app.url}/changes", wait_until="domcontentloaded")
-        expect(page.get_by_role("heading", name="What changed")).to_be_visible(
-            timeout=TIMEOUT_MS
-        )
+        expect(page.get_by_role("heading", name="What changed")).to_be_visible(timeout=TIMEOUT_MS)
         expect(page.get_by_text("Counted in the team database").first).to_be_visible()
         expect(page.get_by_text("Traceback")).to_have_count(0)
         page.screenshot(path=ARTIFACTS / "team-trends.png", full_page=True)

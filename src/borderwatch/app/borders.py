@@ -110,6 +110,8 @@ class DatabaseBorderZone:
 
     Attributes
     ----------
+    selection
+        The zone's incidents as a filter (:func:`zone_selection`).
     answers
         The Incident map's answers about the incidents in the zone (counters, extent, map
         rows or grid cells, the newest rows for the table).
@@ -121,6 +123,7 @@ class DatabaseBorderZone:
         precision, and the ids of the newest few.
     """
 
+    selection: IncidentFilter
     answers: IncidentMapAnswers
     by_year: pd.DataFrame
     possibly_inside: tuple[int, list[str]]
@@ -153,6 +156,7 @@ def database_border_zone(
     unzoned = replace(selection, border_zone_km=None)
     zone = zone_selection(selection, width_km=width_km, pairs=pairs)
     return DatabaseBorderZone(
+        selection=zone,
         answers=incident_map_answers(
             select(prepared, zone, data_settings),
             prepared.display_countries,

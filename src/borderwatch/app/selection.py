@@ -231,6 +231,12 @@ class DatabaseSelection:
         """The ``limit`` newest incidents (by start date)."""
         return TableRows(self.newest(limit), self.counters().incidents)
 
+    def dataset_rows(self) -> dict[str, int]:
+        """How many incidents of the selection each dataset holds (``curated`` included)."""
+        from borderwatch.team.db import query
+
+        return query.dataset_rows(self.url, self.selection, hidden=self.hidden)
+
     def trend(self, period: Period) -> pd.DataFrame:
         """The trend counted in SQL, completed as :func:`borderwatch.trends.incident_trend`."""
         from borderwatch.team.db import query

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,6 +106,14 @@ class Provenance:
     def imported(self) -> list[dict[str, Any]]:
         """The imported datasets among :attr:`datasets`."""
         return [d for d in self.datasets if d.get("kind") == "imported dataset"]
+
+    def dataset_keys(self) -> list[str]:
+        """Keys of the datasets whose incidents the export carries or draws: ``curated``
+        when the curated incidents are among them, then each imported dataset's."""
+        curated = any(
+            d.get("file") in CURATED_INCIDENT_FILES and d.get("rows", 1) for d in self.datasets
+        )
+        return [CURATED_DATASET] * curated + [str(d["key"]) for d in self.imported]
 
     def as_lines(self) -> list[str]:
         """Human-readable lines, for captions on images and document descriptions."""
@@ -250,6 +258,7 @@ def make_provenance(
     files: tuple[str, ...] = ("incidents.csv", "borders.geojson", "countries.geojson"),
     incidents: pd.DataFrame | None = None,
     store_dir: Path | None = None,
+    row_counts: Mapping[str, int] | None = None,
 ) -> Provenance:
     """Provenance for an export, stamped now.
 
@@ -265,12 +274,20 @@ def make_provenance(
         note, and lists the curated incident files only if curated rows are among them.
     store_dir
         The store of imported datasets (default: the configured one).
+    row_counts
+        Without ``incidents``: the rows per dataset key (``curated`` for the curated layer)
+        when the rows are not at hand (team mode: counted in the database).
     """
-    if incidents is None:
+    if incidents is None and row_counts is None:
         return Provenance(
             title=title, filters=filters, datasets=_curated_files(files), generated_at=now_utc()
         )
-    rows, merged = contributions(incidents)
+    if incidents is None:
+        rows = Counter({key: int(n) for key, n in (row_counts or {}).items()})
+        merged: Counter[str] = Counter()
+        incidents = pd.DataFrame()
+    else:
+        rows, merged = contributions(incidents)
     curated_used = rows.get(CURATED_DATASET, 0) > 0
     kept = [f for f in files if curated_used or f not in CURATED_INCIDENT_FILES]
     curated_entries = _curated_files(kept)

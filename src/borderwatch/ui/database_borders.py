@@ -20,7 +20,7 @@ from borderwatch.filters import IncidentFilter
 from borderwatch.mapping.view import MapView
 from borderwatch.tables import ranking_table
 from borderwatch.ui.data import PreparedData, data_settings, shared_answer
-from borderwatch.ui.database_map import counters, table_section
+from borderwatch.ui.database_map import counters, fetched_rows, table_section
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.widgets import PRECISION_CAVEAT, data_table
@@ -114,11 +114,6 @@ def zone_overview(
 def zone_incidents(data: PreparedData, zone: DatabaseBorderZone, view: MapView) -> None:
     """The zone's newest incidents and the export panel."""
     st.subheader("Incidents in the zone")
-    table = zone.answers.table
-    table_section(data, table)
-    if table.capped:
-        st.caption(
-            f"Team mode: the data files below carry the {len(table.rows):,} newest incidents "
-            "of the table, not the whole zone; narrow the filters to export all of them."
-        )
-    export_panel(view, key="border", incidents=table.rows)
+    table_section(data, zone.answers.table)
+    rows = fetched_rows(data, zone.selection, zone.answers.counters.incidents)
+    export_panel(view, key="border", incidents=rows)

@@ -3,16 +3,19 @@
 The page's answers come from :func:`borderwatch.app.selection.select` (SQL there); this
 module only caches nothing, draws them, and says where team mode does less than the
 embedded mode (playback and cross-border links, which need every selected row in memory;
-data files, which carry the table's rows).
+data files, which carry at most ``export_row_limit`` rows, fetched when a file is made).
 """
 
 from __future__ import annotations
+
+import functools
 
 import geopandas as gpd
 import streamlit as st
 
 from borderwatch.app.selection import (
     Counters,
+    DatabaseSelection,
     IncidentMapAnswers,
     TableRows,
     incident_map_answers,
@@ -27,7 +30,7 @@ from borderwatch.mapping.view import MapView
 from borderwatch.search import country_search_names, focus_for
 from borderwatch.store import empty_incidents
 from borderwatch.ui.data import PreparedData, data_settings, shared_answer, zones
-from borderwatch.ui.exports import export_panel
+from borderwatch.ui.exports import FetchedRows, export_panel
 from borderwatch.ui.find import (
     HITS_SHOWN,
     focused_id,
@@ -148,6 +151,20 @@ def page_answers(data: PreparedData, selection: IncidentFilter) -> IncidentMapAn
     )
 
 
+def fetched_rows(data: PreparedData, selection: IncidentFilter, total: int) -> FetchedRows:
+    """The data files' rows of ``selection`` (``total`` incidents): the newest
+    ``export_row_limit``, fetched from the database when a file is made."""
+    limit = settings().export_row_limit
+    chosen = select(data, selection, data_settings())
+    assert isinstance(chosen, DatabaseSelection)  # team mode only
+    return FetchedRows(
+        total=total,
+        limit=limit,
+        fetch=functools.partial(chosen.newest, limit),
+        datasets=chosen.dataset_rows,
+    )
+
+
 def _map_view(
     data: PreparedData,
     chosen: SidebarChoices,
@@ -231,10 +248,4 @@ def database_incident_map(data: PreparedData, chosen: SidebarChoices) -> None:
     trend_section(answers.trends.__getitem__)
     st.subheader("Filtered incidents")
     table_section(data, answers.table, key="incident-table", focused=focused)
-    if answers.table.capped:
-        st.caption(
-            f"Team mode: the data files below carry the {len(answers.table.rows):,} newest "
-            "incidents of the table, not the whole selection; narrow the filters to export "
-            "all of them."
-        )
-    export_panel(view, key="incidents", incidents=answers.table.rows)
+    export_panel(view, key="incidents", incidents=fetched_rows(data, selection, counted.incidents))

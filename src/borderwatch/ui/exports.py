@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
@@ -81,24 +82,18 @@ def _snapshot(
 
 
 def _audited(
-    make: Callable[[], bytes],
+    make: Callable[[], tuple[bytes, Provenance]],
     *,
     user: User,
     file_format: str,
     view: MapView,
-    incidents: Callable[[], gpd.GeoDataFrame | None],
     title: str,
 ) -> Callable[[], bytes]:
     """``make``, recording in the audit trail who exported which file (its sha256, format,
-    filters and the datasets of its rows) each time the file is made."""
+    filters and the datasets its provenance names) each time the file is made."""
 
     def made() -> bytes:
-        data = make()
-        rows = incidents()
-        rows = rows if rows is not None else view.incidents
-        datasets = (
-            rows["dataset"].dropna().astype(str) if rows is not None and "dataset" in rows else ()
-        )
+        data, provenance = make()
         # Runs when the button is pressed, maybe outside the page's run: log, never raise.
         team.record_export(
             audit_log(),
@@ -106,12 +101,40 @@ def _audited(
             data,
             file_format=file_format,
             filters=view.filter_description,
-            datasets=datasets,
+            datasets=provenance.dataset_keys(),
             title=title,
         )
         return data
 
     return made
+
+
+@dataclass(frozen=True)
+class FetchedRows:
+    """Incidents a page does not hold (team mode): fetched when a data file is made.
+
+    Attributes
+    ----------
+    total
+        How many incidents the selection keeps.
+    limit
+        The most a data file carries (the newest, by start date).
+    fetch
+        Makes those rows, every column.
+    datasets
+        Makes the selection's rows per dataset key: the provenance of the snapshot and the
+        map file, which draw the whole selection.
+    """
+
+    total: int
+    limit: int
+    fetch: Callable[[], gpd.GeoDataFrame]
+    datasets: Callable[[], Mapping[str, int]]
+
+    @property
+    def count(self) -> int:
+        """How many incidents a data file carries."""
+        return min(self.total, self.limit)
 
 
 def _title_key(view: MapView, key: str) -> str:
@@ -128,7 +151,7 @@ def export_panel(
     view: MapView,
     *,
     key: str,
-    incidents: gpd.GeoDataFrame | None = None,
+    incidents: gpd.GeoDataFrame | FetchedRows | None = None,
     trend: Callable[[], pd.DataFrame] | None = None,
     columns_from: gpd.GeoDataFrame | None = None,
 ) -> None:
@@ -142,8 +165,9 @@ def export_panel(
     key
         Unique per page; prefixes widget keys.
     incidents
-        The incidents to offer as data (CSV, GeoJSON, GeoPackage, KML), or ``None`` when
-        the view has no incident table.
+        The incidents to offer as data (CSV, GeoJSON, GeoPackage, KML): a table, rows the
+        database gives when a file is made (:class:`FetchedRows`), or ``None`` when the
+        view has no incident table.
     trend
         Makes the monthly totals of the selection (``period``, ``incidents``,
         ``deaths_best``, ``unknown_tolls``), called only when a file asks for them: when
@@ -165,7 +189,7 @@ def export_panel(
 def _export_files(
     view: MapView,
     key: str,
-    incidents: gpd.GeoDataFrame | None,
+    incidents: gpd.GeoDataFrame | FetchedRows | None,
     trend: Callable[[], pd.DataFrame] | None = None,
     columns_from: gpd.GeoDataFrame | None = None,
 ) -> None:
@@ -181,12 +205,23 @@ def _export_files(
 
     def rows() -> gpd.GeoDataFrame | None:
         # Every column, made when a file is (not kept between runs for each session).
+        if isinstance(incidents, FetchedRows):
+            return incidents.fetch()
         if incidents is None or columns_from is None:
             return incidents
         return full_rows(columns_from, incidents)
 
-    def provenance() -> Provenance:
-        chosen = rows()
+    def provenance(chosen: gpd.GeoDataFrame | None = None) -> Provenance:
+        # Of the rows a data file carries (``chosen``), else of what the view draws.
+        if chosen is None and isinstance(incidents, FetchedRows):
+            return make_provenance(
+                title=title,
+                filters=view.filter_description,
+                files=view.files,
+                row_counts=incidents.datasets(),
+            )
+        if chosen is None:
+            chosen = rows()
         return make_provenance(
             title=title,
             filters=view.filter_description,
@@ -194,9 +229,7 @@ def _export_files(
             incidents=chosen if chosen is not None else view.incidents,
         )
 
-    audited = functools.partial(
-        _audited, user=current_user(), view=view, incidents=rows, title=title
-    )
+    audited = functools.partial(_audited, user=current_user(), view=view, title=title)
     image_col, map_col, data_col = st.columns(3)
     with image_col:
         _snapshot_download(view, key, title, provenance, audited, trend)
@@ -235,18 +268,27 @@ def _snapshot_bytes(
     fmt: str,
     dpi: int,
     trend: Callable[[], pd.DataFrame] | None = None,
-) -> bytes:
-    return _snapshot(view, title, provenance(), fmt, dpi, None if trend is None else trend())
+) -> tuple[bytes, Provenance]:
+    made = provenance()
+    return _snapshot(view, title, made, fmt, dpi, None if trend is None else trend()), made
+
+
+def _map_bytes(
+    view: MapView, title: str, provenance: Callable[[], Provenance]
+) -> tuple[bytes, Provenance]:
+    made = provenance()
+    return standalone_html(view, title=title, provenance=made).encode("utf-8"), made
 
 
 def _data_bytes(
     rows: Callable[[], gpd.GeoDataFrame | None],
-    provenance: Callable[[], Provenance],
+    provenance: Callable[[gpd.GeoDataFrame], Provenance],
     data_fmt: str,
-) -> bytes:
-    incidents = rows()
+) -> tuple[bytes, Provenance]:
+    incidents = rows()  # fetched once for the file, its provenance and its audit record
     assert incidents is not None  # a data button is offered only with incidents
-    return export_data(incidents, provenance(), fmt=data_fmt)
+    made = provenance(incidents)
+    return export_data(incidents, made, fmt=data_fmt), made
 
 
 def _snapshot_download(
@@ -299,10 +341,7 @@ def _map_download(
 ) -> None:
     st.download_button(
         "Download interactive map",
-        data=audited(
-            lambda: standalone_html(view, title=title, provenance=provenance()).encode("utf-8"),
-            file_format="html",
-        ),
+        data=audited(functools.partial(_map_bytes, view, title, provenance), file_format="html"),
         file_name=f"{_file_stem(title)}.html",
         mime="text/html",
         key=f"{key}_download_html",
@@ -314,19 +353,24 @@ def _map_download(
 
 
 def _data_download(
-    incidents: gpd.GeoDataFrame | None,
+    incidents: gpd.GeoDataFrame | FetchedRows | None,
     rows: Callable[[], gpd.GeoDataFrame | None],
     key: str,
     title: str,
-    provenance: Callable[[], Provenance],
+    provenance: Callable[[gpd.GeoDataFrame], Provenance],
     audited: Callable[..., Callable[[], bytes]],
 ) -> None:
     if incidents is None:
         st.caption("This view has no incident table to export.")
         return
-    with st.popover(
-        f"Download {len(incidents):,} incidents", icon=":material/table:", width="stretch"
-    ):
+    count = incidents.count if isinstance(incidents, FetchedRows) else len(incidents)
+    with st.popover(f"Download {count:,} incidents", icon=":material/table:", width="stretch"):
+        if isinstance(incidents, FetchedRows) and incidents.total > incidents.limit:
+            st.caption(
+                f"The newest {incidents.limit:,} of the {incidents.total:,} incidents selected: "
+                "a team server's files stop there. Narrow the filters to export the others, or "
+                "open the team database in QGIS (see the Data & sources page)."
+            )
         for data_fmt, label in DATA_LABELS.items():
             extension, mime = DATA_FORMATS[data_fmt]
             st.download_button(

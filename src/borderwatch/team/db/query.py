@@ -1038,3 +1038,18 @@ def sums_by_start(
     with connection(url) as conn:
         row = [int(value) for value in conn.execute(statement, params).one()]
     return {name: Summary(*row[6 * n : 6 * n + 6]) for n, name in enumerate(periods)}
+
+
+def dataset_rows(
+    url: str,
+    selection: IncidentFilter,
+    *,
+    groups: tuple[str, ...] | None = None,
+    hidden: Collection[str] = (),
+) -> dict[str, int]:
+    """How many incidents of ``selection`` each dataset holds (``curated`` for the
+    curated layer): what an export's provenance names."""
+    source, params = _query(selection, None, groups, hidden)
+    statement = sa.text(f"SELECT dataset, count(*) {source} GROUP BY dataset ORDER BY dataset")
+    with connection(url) as conn:
+        return {str(key): int(n) for key, n in conn.execute(statement, params).all()}
