@@ -34,6 +34,7 @@ from borderwatch.zones import border_zones
 
 TITLE = "Incidents near Libya's borders, 2011–2019"
 PAIRS = ("DZA-LBY", "LBY-TUN")
+CELL_ALPHA = style.CELL_FILL_OPACITY
 
 
 @pytest.fixture(scope="module")
@@ -289,3 +290,20 @@ def test_rendering_never_touches_pyplot():
         "assert 'matplotlib.pyplot' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_cells_counted_elsewhere_are_drawn_as_on_screen(region, provenance):
+    """Team mode: the view holds the database's grid cells, not the incidents; the
+    snapshot draws the cells (never "No incidents match") and says what they are."""
+    from borderwatch.aggregate import grid_cells
+
+    cells = grid_cells(region.incidents, cell_deg=2.0)
+    view = replace(region, incidents=region.incidents.iloc[0:0], cells=cells, cell_deg=2.0)
+    texts = _svg_texts(render_snapshot(view, title=TITLE, provenance=provenance, fmt="svg"))
+    assert "No incidents match" not in texts
+    assert f"{int(cells['incidents'].sum()):,} incidents counted per 2° grid cell" in texts
+    assert "Incident type" in texts and "Deaths (best estimate" not in texts
+    main = cells["main_type"].value_counts().index[0]
+    cell_over_land = _blend(style.event_style(main).color, style.FOCUS_FILL, CELL_ALPHA)
+    drawn = _pixels(render_snapshot(view, title=TITLE, provenance=provenance, dpi=80))
+    assert _count_near(drawn, cell_over_land, 12) > 100

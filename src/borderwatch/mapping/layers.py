@@ -540,10 +540,9 @@ def add_incident_cells(m: Parent, cells: pd.DataFrame, *, cell_deg: float) -> fo
     One GeoJSON layer for all cells (not one Leaflet object each), so thousands of cells
     build and render quickly.
     """
-    largest = max(int(cells["incidents"].max()), 1) if not cells.empty else 1
     properties = {
         "incidents": cells["incidents"].astype(int).tolist(),
-        "radius": (4 + 22 * (cells["incidents"] / largest) ** 0.5).round(1).tolist(),
+        "radius": style.cell_radii_px(cells["incidents"]).tolist(),
         "color": [style.event_style(str(t)).color for t in cells["main_type"]],
         "main_type": cells["main_type"].map(EVENT_TYPES).fillna(cells["main_type"]).tolist(),
         "deaths": [

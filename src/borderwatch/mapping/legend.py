@@ -113,9 +113,11 @@ def _incident_sections(view: MapView) -> list[LegendSection]:
         LegendEntry(event_key(t), "dot", s.label, color=s.color) for t, s in styles.items()
     )
     sizes = LegendEntry(INCIDENTS_KEY, "sizes", "")
-    # Playback by grid cells sizes circles by incidents, not deaths (the cells' tooltips
-    # give the counts).
-    cells = view.playback is not None and view.playback.frames.mode == "cells"
+    # Grid cells counted elsewhere, and playback by grid cells, size circles by incidents,
+    # not deaths (the cells' tooltips give the counts).
+    cells = view.cells is not None or (
+        view.playback is not None and view.playback.frames.mode == "cells"
+    )
     return [
         LegendSection("Incident type", types),
         LegendSection("Deaths (best estimate; ? = unknown)", () if cells else (sizes,)),

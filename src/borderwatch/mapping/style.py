@@ -211,6 +211,19 @@ def arrangement_area(kind: str, label: str) -> AreaStyle:
     return replace(AREAS["multilateral"], fill=color, outline=color, label=label)
 
 
+#: A grid cell's circle: this radius in pixels for the fewest incidents, plus up to
+#: :data:`CELL_RADIUS_RANGE_PX` for the most (area grows with the count).
+CELL_MIN_RADIUS_PX = 4.0
+CELL_RADIUS_RANGE_PX = 22.0
+
+
+def cell_radii_px(incidents: pd.Series) -> pd.Series:
+    """Radius in pixels of each grid cell's circle: area grows with its incidents,
+    relative to the fullest cell (square-root scale)."""
+    largest = max(int(incidents.max()), 1) if len(incidents) else 1
+    return (CELL_MIN_RADIUS_PX + CELL_RADIUS_RANGE_PX * (incidents / largest) ** 0.5).round(1)
+
+
 def radius_for_fatalities(fatalities: float | None) -> float:
     """Marker radius in pixels: area grows with deaths (square-root scale), capped.
 

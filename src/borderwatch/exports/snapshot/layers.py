@@ -97,7 +97,9 @@ def draw_layers(frame: MapFrame, view: MapView) -> set[str]:
         drawn |= draw_crossings(frame, view.crossings)
     if view.links is not None and not view.links.empty:
         drawn |= draw_links(frame, view.links)
-    if view.incidents is not None:
+    if view.cells is not None:  # counted elsewhere (team mode): the cells, as on screen
+        drawn |= draw_cells(frame, view.cells, view.cell_deg)
+    elif view.incidents is not None:
         drawn |= draw_incidents(frame, view.incidents)
     return drawn
 
@@ -359,6 +361,45 @@ def draw_incidents(frame: MapFrame, incidents: pd.DataFrame) -> set[str]:
         rasterized=frame.vector and len(incidents) > RASTERIZE_ABOVE,
     )
     return {INCIDENTS_KEY} | {event_key(str(t)) for t in types if pd.notna(t)}
+
+
+def draw_cells(frame: MapFrame, cells: pd.DataFrame, cell_deg: float | None) -> set[str]:
+    """Incidents counted per grid cell, drawn as the interactive map draws them (a circle
+    per cell in its most frequent type's colour, area growing with its incidents), and a
+    note saying so. Returns the keys of the event types drawn."""
+    if cells.empty:
+        _note_not_drawn(frame.ax, drawn=0, skipped=0)
+        return set()
+    radii = style.cell_radii_px(cells["incidents"]).to_numpy(float)
+    types = cells["main_type"].astype(object).to_numpy()
+    colors = [to_rgba(style.event_style(str(t)).color, style.CELL_FILL_OPACITY) for t in types]
+    order = np.argsort(-radii, kind="stable")  # large circles under small ones
+    frame.ax.scatter(
+        cells["longitude"].to_numpy(float)[order],
+        cells["latitude"].to_numpy(float)[order],
+        s=(2 * radii[order] * PX_TO_PT) ** 2,
+        c=[colors[i] for i in order],
+        edgecolors=INCIDENT_EDGE_COLOR,
+        linewidths=1 * PX_TO_PT,
+        marker="o",
+        zorder=8,
+    )
+    size = f"{cell_deg:g}° " if cell_deg else ""
+    frame.ax.text(
+        0.99,
+        0.01,
+        f"{int(cells['incidents'].sum()):,} incidents counted per {size}grid cell: "
+        "circle area grows with the count; colour: the most frequent type",
+        transform=frame.ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=FONT_PT - 1.5,
+        color="#333333",
+        zorder=11,
+        parse_math=False,
+        bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"},
+    )
+    return {event_key(str(t)) for t in set(types) if pd.notna(t)}
 
 
 def _note_not_drawn(ax: Axes, *, drawn: int, skipped: int) -> None:
