@@ -79,7 +79,7 @@ if data.events_in_database:  # team mode: the zone counted in the database
         country_names=names,
         selected_pairs=pairs,
     )
-    export_view = zone_overview(
+    played = zone_overview(
         data,
         zone,
         view,
@@ -172,7 +172,7 @@ else:
     data_table(crossing_table(layers.crossings, border_names))
 
 if data.events_in_database:
-    zone_incidents(data, zone, export_view)
+    zone_incidents(data, zone, played)
 else:
     st.subheader("Incidents in the zone")
     incidents_table(inside, names)

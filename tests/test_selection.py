@@ -127,3 +127,36 @@ def test_incidents_by_id_keep_to_the_selection(loaded):  # noqa: F811
         url, [tunisian, libyan], selection=IncidentFilter(countries=("TUN",))
     )
     assert kept["incident_id"].tolist() == [tunisian]
+
+
+def _cell_frames_by_place(frames) -> pd.DataFrame:
+    """Cell frames keyed by the cells' centres (cell numbers differ between builders)."""
+    at = frames.cells.iloc[frames.cell_frames["cell"].to_numpy()].reset_index(drop=True)
+    table = pd.concat([frames.cell_frames.drop(columns="cell"), at], axis=1)
+    return table.sort_values(["frame", "longitude", "latitude"]).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("name", ["everything", "countries", "years"])
+@pytest.mark.parametrize(("step", "window"), [("year", 1), ("month", 3)])
+def test_playback_frames_agree(loaded, countries, name, step, window):  # noqa: F811
+    from borderwatch.mapping.playback import build_frames
+
+    memory, database = _both(loaded, SELECTIONS[name])
+    bounds = memory.bounds(countries)
+    for max_points in (100_000, 50):  # the rows themselves, then cell counts made in SQL
+        expected = build_frames(
+            memory.frame, step=step, window=window, bounds=bounds, max_points=max_points
+        )
+        got, rows = database.playback_frames(
+            step=step, window=window, bounds=bounds, max_points=max_points
+        )
+        assert got.mode == expected.mode
+        assert got.labels == expected.labels and list(got.ends) == list(expected.ends)
+        assert list(got.counts) == list(expected.counts) and got.counts.sum() > 0
+        if expected.mode == "points":
+            assert rows is not None and len(rows) == len(expected.points)
+        else:
+            assert rows is None and got.cell_deg == expected.cell_deg
+            pd.testing.assert_frame_equal(
+                _cell_frames_by_place(got), _cell_frames_by_place(expected), check_dtype=False
+            )

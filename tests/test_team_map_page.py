@@ -128,3 +128,40 @@ def test_the_data_page_says_where_team_data_is_stored(team_app):
     text = " ".join(m.value for m in at.markdown)
     assert "stored in the team database" in text
     assert "on this machine only" not in text
+
+
+@pytest.mark.parametrize("max_points", [100_000, 100])
+def test_the_incident_map_plays_frames_from_the_database(team_app, monkeypatch, max_points):
+    """Playback in team mode: frames from the fetched placed rows, or (above
+    ``playback_max_points``) cell counts made in SQL; the data files carry the frame."""
+    from tests.test_pages import _map_script
+    from tests.test_playback_pages import _frames_data
+
+    shown, _ = team_app
+    monkeypatch.setenv(environment_variable("playback_max_points"), str(max_points))
+    at = _run({"play": "true"})
+    data = _frames_data(_map_script(at))
+    assert data["mode"] == ("points" if max_points > len(shown) else "cells")
+    years = sorted(shown["date_start"].dt.year.unique())
+    assert data["labels"][0] == str(years[0])
+    frame = at.selectbox(key="play_frame")
+    frame.set_value(data["labels"].index("2014")).run()
+    assert not at.exception, at.exception
+    in_2014 = filter_incidents(shown, IncidentFilter(years=(2014, 2014)))
+    wanted = f"Download {len(in_2014):,} incidents"
+    assert any(wanted in str(p.proto) for p in at.get("popover"))
+
+
+def test_the_borders_page_plays_its_zone_from_the_database(team_app):
+    from tests.test_pages import _map_script
+    from tests.test_playback_pages import _frames_data
+
+    shown, _ = team_app
+    at = _run()
+    at.switch_page("pages/borders.py").run()
+    at.toggle(key="play").set_value(True).run()
+    assert not at.exception, at.exception
+    data = _frames_data(_map_script(at))
+    zone = filter_incidents(shown, IncidentFilter(border_zone_km=50))
+    placed = zone.dropna(subset=["latitude", "longitude"])
+    assert sum(data["counts"]) >= len(placed) > 0  # each in one frame at least

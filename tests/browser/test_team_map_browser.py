@@ -18,6 +18,7 @@ from tests.test_team_db_query import _synthetic
 
 from .conftest import ARTIFACTS, download_from_popover
 from .test_incident_map_browser import metric_value
+from .test_playback_browser import _playing_map
 
 TIMEOUT_MS = 90_000
 CELLS_DRAWN = """() => [...document.querySelectorAll("iframe")].some(f => {
@@ -82,5 +83,16 @@ def test_the_incident_map_asks_the_team_database(browser, empty_team_database, t
         expect(page.get_by_text("Counted in the team database").first).to_be_visible()
         expect(page.get_by_text("Traceback")).to_have_count(0)
         page.screenshot(path=ARTIFACTS / "team-trends.png", full_page=True)
+
+        # Playback: the frames come from the database (cell counts above 5,000 placed
+        # incidents, the placed rows below: here the rows), played in the browser.
+        first = int(query.placed_span(url, IncidentFilter())[1].year)
+        in_first = query.summary(url, IncidentFilter(years=(first, first))).placed
+        page.goto(f"{app.url}/?play=true", wait_until="domcontentloaded")
+        map_frame = _playing_map(page)
+        expect(map_frame.locator(".timecontrol-date")).to_have_text(
+            f"{first} · {in_first} incidents", timeout=TIMEOUT_MS
+        )
+        page.screenshot(path=ARTIFACTS / "team-playback.png")
     context.close()
     assert not (tmp_path / "imports").exists()  # no dataset files in team mode

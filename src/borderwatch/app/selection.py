@@ -28,6 +28,15 @@ import pandas as pd
 from borderwatch.aggregate import cell_size_deg, grid_cells
 from borderwatch.fatalities import incident_bounds, sum_fatalities
 from borderwatch.filters import IncidentFilter, filter_incidents
+from borderwatch.mapping.playback import (
+    Frames,
+    PlaybackError,
+    Step,
+    build_frames,
+    check_steps,
+    frames_from_cell_counts,
+    period_starts,
+)
 from borderwatch.mapping.view import Bounds, fit_bounds
 from borderwatch.proximity import is_placed
 from borderwatch.search import normalise, query_terms
@@ -230,6 +239,42 @@ class DatabaseSelection:
     def table(self, limit: int) -> TableRows:
         """The ``limit`` newest incidents (by start date)."""
         return TableRows(self.newest(limit), self.counters().incidents)
+
+    def playback_frames(
+        self, *, step: Step, window: int, bounds: Bounds, max_points: int
+    ) -> tuple[Frames, gpd.GeoDataFrame | None]:
+        """Playback frames of the selection, and the placed rows they were made from: up
+        to ``max_points`` placed incidents, the rows themselves (fetched; a frame's
+        snapshot draws them); above, cell counts made in SQL (no rows)."""
+        from borderwatch.team.db import query
+
+        check_steps(step, window)
+        placed, first, last = query.placed_span(self.url, self.selection, hidden=self.hidden)
+        if not placed or first is None or last is None:
+            raise PlaybackError("No incident in the selection has both a place and a date to play.")
+        if placed <= max_points:
+            rows = query.select_incidents(
+                self.url, self.selection, hidden=self.hidden, placed_only=True
+            )
+            frames = build_frames(
+                rows, step=step, window=window, bounds=bounds, max_points=max_points
+            )
+            return frames, rows
+        cell_deg = cell_size_deg(bounds)
+        counted = query.frame_cell_counts(
+            self.url,
+            self.selection,
+            origin=period_starts(first, first, step)[0],
+            step=step,
+            window=window,
+            frames=len(period_starts(first, last, step)),
+            cell_deg=cell_deg,
+            hidden=self.hidden,
+        )
+        frames = frames_from_cell_counts(
+            counted, span=(first, last), step=step, window=window, cell_deg=cell_deg
+        )
+        return frames, None
 
     def dataset_rows(self) -> dict[str, int]:
         """How many incidents of the selection each dataset holds (``curated`` included)."""

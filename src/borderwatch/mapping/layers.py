@@ -546,7 +546,7 @@ def add_incident_cells(m: Parent, cells: pd.DataFrame, *, cell_deg: float) -> fo
         "color": [style.event_style(str(t)).color for t in cells["main_type"]],
         "main_type": cells["main_type"].map(EVENT_TYPES).fillna(cells["main_type"]).tolist(),
         "deaths": [
-            f"{lo:,.0f}–{hi:,.0f} (best {best:,.0f})"
+            f"{lo:,.0f}–{hi:,.0f} (best {best:,.0f})" if pd.notna(best) else "not counted"
             for lo, best, hi in zip(
                 cells["deaths_low"], cells["deaths_best"], cells["deaths_high"], strict=True
             )

@@ -115,9 +115,10 @@ def _incident_sections(view: MapView) -> list[LegendSection]:
     sizes = LegendEntry(INCIDENTS_KEY, "sizes", "")
     # Grid cells counted elsewhere, and playback by grid cells, size circles by incidents,
     # not deaths (the cells' tooltips give the counts).
-    cells = view.cells is not None or (
-        view.playback is not None and view.playback.frames.mode == "cells"
-    )
+    if view.playback is not None:  # the frames are drawn, not the view's cells
+        cells = view.playback.frames.mode == "cells"
+    else:
+        cells = view.cells is not None
     return [
         LegendSection("Incident type", types),
         LegendSection("Deaths (best estimate; ? = unknown)", () if cells else (sizes,)),

@@ -150,6 +150,32 @@ def _label(start: pd.Timestamp, end: pd.Timestamp, step: Step) -> str:
     return first if first == last else f"{first} – {last}"
 
 
+def check_steps(step: str, window: int) -> None:
+    """Refuse an unknown step or a window out of range (:class:`PlaybackError`)."""
+    if step not in STEPS:
+        raise PlaybackError(f"Play by month or year, not {step!r}.")
+    if not 1 <= window <= MAX_WINDOW:
+        raise PlaybackError(f"A frame spans 1 to {MAX_WINDOW} steps, not {window}.")
+
+
+def _axis(begin: pd.Timestamp, last_day: pd.Timestamp, step: Step, window: int) -> dict:
+    """The frames' periods from the one holding ``begin`` to the one holding ``last_day``:
+    :class:`Frames`' ``step``, ``window``, ``starts``, ``ends`` and ``labels``."""
+    starts = period_starts(begin, last_day, step)
+    offset = pd.DateOffset(months=1) if step == "month" else pd.DateOffset(years=1)
+    period_ends = pd.DatetimeIndex([s + offset - pd.Timedelta(days=1) for s in starts])
+    window_starts = pd.DatetimeIndex([s - offset * (window - 1) for s in starts])
+    return {
+        "step": step,
+        "window": window,
+        "starts": window_starts,
+        "ends": period_ends,
+        "labels": tuple(
+            _label(a, b, step) for a, b in zip(window_starts, period_ends, strict=True)
+        ),
+    }
+
+
 def build_frames(
     incidents: pd.DataFrame,
     *,
@@ -179,41 +205,79 @@ def build_frames(
     PlaybackError
         For an unknown step, a window out of range, or nothing placed and dated to play.
     """
-    if step not in STEPS:
-        raise PlaybackError(f"Play by month or year, not {step!r}.")
-    if not 1 <= window <= MAX_WINDOW:
-        raise PlaybackError(f"A frame spans 1 to {MAX_WINDOW} steps, not {window}.")
+    check_steps(step, window)
     placed = incidents.dropna(subset=["latitude", "longitude", "date_start"])
     if placed.empty:
         raise PlaybackError("No incident in the selection has both a place and a date to play.")
     begin = pd.Timestamp(placed["date_start"].min())
     end_days = placed["date_end"].fillna(placed["date_start"]).clip(lower=placed["date_start"])
-    starts = period_starts(begin, pd.Timestamp(end_days.max()), step)
-    first = _period_index(placed["date_start"], step, starts[0])
-    last = _period_index(end_days, step, starts[0])
-    offset = pd.DateOffset(months=1) if step == "month" else pd.DateOffset(years=1)
-    period_ends = pd.DatetimeIndex([s + offset - pd.Timedelta(days=1) for s in starts])
-    window_starts = pd.DatetimeIndex([s - offset * (window - 1) for s in starts])
+    axis = _axis(begin, pd.Timestamp(end_days.max()), step, window)
+    origin = period_starts(begin, begin, step)[0]
+    first = _period_index(placed["date_start"], step, origin)
+    last = _period_index(end_days, step, origin)
+    frames = len(axis["starts"])
     # An incident is in frames first .. last + window - 1 (its days overlap their windows).
-    leave = np.minimum(last + window - 1, len(starts) - 1)
-    counts = np.bincount(first, minlength=len(starts) + 1)[: len(starts)]
-    counts = np.cumsum(counts - np.bincount(leave + 1, minlength=len(starts) + 1)[: len(starts)])
-    common = {
-        "step": step,
-        "window": window,
-        "starts": window_starts,
-        "ends": period_ends,
-        "labels": tuple(
-            _label(a, b, step) for a, b in zip(window_starts, period_ends, strict=True)
-        ),
-        "counts": counts.astype("int64"),
-    }
+    leave = np.minimum(last + window - 1, frames - 1)
+    counts = np.bincount(first, minlength=frames + 1)[:frames]
+    counts = np.cumsum(counts - np.bincount(leave + 1, minlength=frames + 1)[:frames])
     limit = settings().playback_max_points if max_points is None else max_points
     if len(placed) <= limit:
-        return Frames(mode="points", points=_points(placed, first, leave), **common)
+        return Frames(
+            mode="points",
+            points=_points(placed, first, leave),
+            counts=counts.astype("int64"),
+            **axis,
+        )
     cell_deg = cell_size_deg(bounds)
-    cells, cell_frames = _cell_frames(placed, first, leave, cell_deg)
-    return Frames(mode="cells", cells=cells, cell_frames=cell_frames, cell_deg=cell_deg, **common)
+    per_type = _counts_per_frame_cell_and_type(placed, first, leave, cell_deg)
+    cells, cell_frames = _cells_of_frames(per_type, cell_deg)
+    return Frames(
+        mode="cells",
+        cells=cells,
+        cell_frames=cell_frames,
+        cell_deg=cell_deg,
+        counts=counts.astype("int64"),
+        **axis,
+    )
+
+
+def frames_from_cell_counts(
+    counted: pd.DataFrame,
+    *,
+    span: tuple[pd.Timestamp, pd.Timestamp],
+    step: Step,
+    window: int,
+    cell_deg: float,
+) -> Frames:
+    """Cell frames (as :func:`build_frames` makes above ``playback_max_points``) from
+    counts made elsewhere (the team database).
+
+    Parameters
+    ----------
+    counted
+        Placed incidents per ``frame`` (numbered from the period holding ``span``'s first
+        day), ``cell_x``, ``cell_y`` (``floor(degrees / cell_deg)``) and ``event_type``:
+        ``incidents``; an incident counts in every frame whose window holds one of its days.
+    span
+        The placed incidents' first start and last day.
+    step, window, cell_deg
+        As for :func:`build_frames`; ``cell_deg`` the size the counts were made with.
+    """
+    check_steps(step, window)
+    if counted.empty:
+        raise PlaybackError("No incident in the selection has both a place and a date to play.")
+    axis = _axis(span[0], span[1], step, window)
+    per_frame = counted.groupby("frame")["incidents"].sum()
+    counts = per_frame.reindex(range(len(axis["starts"])), fill_value=0).to_numpy("int64")
+    cells, cell_frames = _cells_of_frames(counted, cell_deg)
+    return Frames(
+        mode="cells",
+        cells=cells,
+        cell_frames=cell_frames,
+        cell_deg=cell_deg,
+        counts=counts,
+        **axis,
+    )
 
 
 def _points(placed: pd.DataFrame, first: np.ndarray, leave: np.ndarray) -> pd.DataFrame:
@@ -235,26 +299,17 @@ def _points(placed: pd.DataFrame, first: np.ndarray, leave: np.ndarray) -> pd.Da
     )
 
 
-def _cell_frames(
+def _counts_per_frame_cell_and_type(
     placed: pd.DataFrame, first: np.ndarray, leave: np.ndarray, cell_deg: float
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Incidents per (frame, cell) and each cell's most frequent event type in that frame.
-
-    Cells are placed at their centres, not their incidents' mean: a circle that stays put
-    from frame to frame reads as the same place changing.
-    """
+) -> pd.DataFrame:
+    """Incidents per ``frame``, ``cell_x``, ``cell_y`` and ``event_type``: each incident
+    counted in every frame it is in."""
     cell_x = np.floor(placed["longitude"].to_numpy(float) / cell_deg).astype("int64")
     cell_y = np.floor(placed["latitude"].to_numpy(float) / cell_deg).astype("int64")
     # One integer per cell (x and y packed): factorizing pairs of columns is much slower.
     low_x, low_y = cell_x.min(), cell_y.min()
     rows_y = int(cell_y.max() - low_y) + 1
-    codes, unique = pd.factorize((cell_x - low_x) * rows_y + (cell_y - low_y))
-    cells = pd.DataFrame(
-        {
-            "latitude": (unique % rows_y + low_y + 0.5) * cell_deg,
-            "longitude": (unique // rows_y + low_x + 0.5) * cell_deg,
-        }
-    ).round(4)
+    packed = (cell_x - low_x) * rows_y + (cell_y - low_y)
     # One row per (incident, frame it is in): most incidents last a day, so about
     # ``window`` rows each.
     spans = leave - first + 1
@@ -263,20 +318,55 @@ def _cell_frames(
         np.arange(len(rows)) - np.repeat(np.cumsum(spans) - spans, spans)
     )
     # Counted on integer codes (types, cells, frames): strings would cost seconds.
-    type_codes, type_names = pd.factorize(placed["event_type"].astype(str))
+    type_codes, type_names = pd.factorize(placed["event_type"].astype(str), sort=True)
     per_type = pd.DataFrame(
-        {"frame": frame, "cell": codes[rows], "kind": type_codes[rows]}
+        {"frame": frame, "cell": packed[rows], "kind": type_codes[rows]}
     ).value_counts()
-    per_type = per_type.rename("n").reset_index()
-    per_cell = per_type.groupby(["frame", "cell"])["n"].sum().rename("incidents")
+    out = per_type.rename("incidents").reset_index()
+    return pd.DataFrame(
+        {
+            "frame": out["frame"].to_numpy("int64"),
+            "cell_x": out["cell"].to_numpy("int64") // rows_y + low_x,
+            "cell_y": out["cell"].to_numpy("int64") % rows_y + low_y,
+            "event_type": np.asarray(type_names, dtype=object)[out["kind"].to_numpy()],
+            "incidents": out["incidents"].to_numpy("int64"),
+        }
+    )
+
+
+def _cells_of_frames(per_type: pd.DataFrame, cell_deg: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cells (their centres, west to east then south to north) and, per (frame,
+    cell), the incidents and the most frequent event type (ties: the first by name), from
+    counts per frame, cell and type (:func:`_counts_per_frame_cell_and_type`' columns).
+
+    Cells are placed at their centres, not their incidents' mean: a circle that stays put
+    from frame to frame reads as the same place changing.
+    """
+    cell_codes, unique = pd.factorize(
+        pd.MultiIndex.from_arrays([per_type["cell_x"], per_type["cell_y"]]), sort=True
+    )
+    cells = pd.DataFrame(
+        {
+            "latitude": (unique.get_level_values(1).to_numpy(float) + 0.5) * cell_deg,
+            "longitude": (unique.get_level_values(0).to_numpy(float) + 0.5) * cell_deg,
+        }
+    ).round(4)
+    counted = pd.DataFrame(
+        {
+            "frame": per_type["frame"].to_numpy("int64"),
+            "cell": cell_codes,
+            "event_type": per_type["event_type"].astype(object).to_numpy(),
+            "n": per_type["incidents"].to_numpy("int64"),
+        }
+    )
+    per_cell = counted.groupby(["frame", "cell"])["n"].sum().rename("incidents")
     main = (
-        per_type.sort_values(["n", "kind"], ascending=[False, True])
+        counted.sort_values(["n", "event_type"], ascending=[False, True])
         .drop_duplicates(["frame", "cell"])
-        .set_index(["frame", "cell"])["kind"]
+        .set_index(["frame", "cell"])["event_type"]
+        .rename("main_type")
     )
     cell_frames = pd.concat([per_cell, main], axis=1).reset_index()
-    cell_frames["main_type"] = np.asarray(type_names)[cell_frames["kind"].to_numpy()]
-    cell_frames = cell_frames.drop(columns="kind")
     return cells, cell_frames.sort_values(["frame", "cell"]).reset_index(drop=True)
 
 
@@ -302,6 +392,40 @@ def frame_view(view: MapView, frames: Frames, index: int) -> MapView:
         title=f"{view.title}, {frames.labels[index]}",
         filter_description=f"{view.filter_description}; frame: {window}",
         incidents=frame_incidents(view.incidents, frames, index),
+        playback=None,
+        focus=None,
+    )
+
+
+def frame_cells_view(view: MapView, frames: Frames, index: int) -> MapView:
+    """``view`` showing only frame ``index`` of cell frames: its cells (incidents and most
+    frequent type; deaths are not counted per frame), titled as :func:`frame_view` does.
+    What the snapshot of a chosen frame draws when the incidents stay in the database."""
+    if frames.mode != "cells" or frames.cells is None or frames.cell_frames is None:
+        raise PlaybackError("These frames list incidents, not grid cells.")
+    chosen = frames.cell_frames[frames.cell_frames["frame"] == index]
+    at = frames.cells.iloc[chosen["cell"].to_numpy()]
+    cells = pd.DataFrame(
+        {
+            "longitude": at["longitude"].to_numpy(float),
+            "latitude": at["latitude"].to_numpy(float),
+            "incidents": chosen["incidents"].to_numpy("int64"),
+            "deaths_low": np.nan,
+            "deaths_best": np.nan,
+            "deaths_high": np.nan,
+            "main_type": chosen["main_type"].to_numpy(object),
+            "first": frames.starts[index],
+            "last": frames.ends[index],
+            "unknown_deaths": 0,
+        }
+    )
+    window = f"{frames.starts[index]:%Y-%m-%d} to {frames.ends[index]:%Y-%m-%d}"
+    return dataclasses.replace(
+        view,
+        title=f"{view.title}, {frames.labels[index]}",
+        filter_description=f"{view.filter_description}; frame: {window}",
+        cells=cells,
+        cell_deg=frames.cell_deg,
         playback=None,
         focus=None,
     )

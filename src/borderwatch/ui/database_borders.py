@@ -2,8 +2,7 @@
 zone asked of the database (:func:`borderwatch.app.borders.database_border_zone`).
 
 The page's other sections (lengths, regimes, crossings) are curated layers, the same in
-both modes; playback and cross-border links need every incident of the zone in the app's
-memory and are not offered here.
+both modes; cross-border links are not offered here yet.
 """
 
 from __future__ import annotations
@@ -20,9 +19,10 @@ from borderwatch.filters import IncidentFilter
 from borderwatch.mapping.view import MapView
 from borderwatch.tables import ranking_table
 from borderwatch.ui.data import PreparedData, data_settings, shared_answer
-from borderwatch.ui.database_map import counters, fetched_rows, table_section
+from borderwatch.ui.database_map import counters, export_rows, frames_maker, table_section
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
+from borderwatch.ui.playback import Played, played_views
 from borderwatch.ui.widgets import PRECISION_CAVEAT, data_table
 
 
@@ -55,9 +55,9 @@ def zone_overview(
     width_km: float,
     years: tuple[int, int] | None,
     basemap: str,
-) -> MapView:
-    """Counters, the map (incidents, or grid cells when many), the per-year chart and the
-    ranking of every border; returns the view the map drew (for the export)."""
+) -> Played:
+    """Counters, the map (incidents, or grid cells when many; played over time on demand),
+    the per-year chart and the ranking of every border; returns the map's views."""
     answers = zone.answers
     counted = answers.counters
     counters(counted)
@@ -75,7 +75,8 @@ def zone_overview(
         cells=rows.cells,
         cell_deg=rows.cell_deg,
     )
-    show_map(drawn, key="border-map", basemap=basemap)
+    played = played_views(drawn, frames_of=frames_maker(data, zone.selection, drawn))
+    show_map(played.map_view, key="border-map", basemap=basemap)
     unplaced = counted.incidents - counted.placed
     if unplaced:
         st.caption(
@@ -85,8 +86,7 @@ def zone_overview(
     st.caption(PRECISION_CAVEAT)
     st.caption(
         "Team mode: counted in the team database (reports of one event in several datasets "
-        "are counted once each); playback and cross-border links are not offered on this "
-        "page yet (they need every incident of the zone in the app's memory)."
+        "are counted once each); cross-border links are not offered on this page yet."
     )
     st.subheader(f"Per year in the {width_km} km zone")
     by_year = zone.chosen_by_year(pairs)
@@ -108,12 +108,12 @@ def zone_overview(
         "Deaths are the sourced range of the incidents whose toll is known; where every toll "
         "in a zone is unknown they read “unknown”, not 0."
     )
-    return drawn
+    return played
 
 
-def zone_incidents(data: PreparedData, zone: DatabaseBorderZone, view: MapView) -> None:
-    """The zone's newest incidents and the export panel."""
+def zone_incidents(data: PreparedData, zone: DatabaseBorderZone, played: Played) -> None:
+    """The zone's newest incidents and the export panel (of the picked frame when playing)."""
     st.subheader("Incidents in the zone")
     table_section(data, zone.answers.table)
-    rows = fetched_rows(data, zone.selection, zone.answers.counters.incidents)
-    export_panel(view, key="border", incidents=rows)
+    rows = export_rows(data, zone.selection, played)
+    export_panel(played.export_view, key="border", incidents=rows)

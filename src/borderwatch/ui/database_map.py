@@ -2,13 +2,14 @@
 
 The page's answers come from :func:`borderwatch.app.selection.select` (SQL there); this
 module only caches nothing, draws them, and says where team mode does less than the
-embedded mode (playback and cross-border links, which need every selected row in memory;
-data files, which carry at most ``export_row_limit`` rows, fetched when a file is made).
+embedded mode (cross-border links; data files, which carry at most ``export_row_limit``
+rows, fetched when a file is made).
 """
 
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 import geopandas as gpd
 import streamlit as st
@@ -26,6 +27,7 @@ from borderwatch.app.selection import (
 from borderwatch.config import settings
 from borderwatch.fatalities import FatalityRange
 from borderwatch.filters import IncidentFilter
+from borderwatch.mapping.playback import Frames, Step
 from borderwatch.mapping.view import MapView
 from borderwatch.search import country_search_names, focus_for
 from borderwatch.store import empty_incidents
@@ -40,6 +42,7 @@ from borderwatch.ui.find import (
     set_focus,
 )
 from borderwatch.ui.map import show_map
+from borderwatch.ui.playback import FramesMaker, Played, played_views
 from borderwatch.ui.sidebar import SidebarChoices
 from borderwatch.ui.widgets import (
     PRECISION_CAVEAT,
@@ -165,6 +168,41 @@ def fetched_rows(data: PreparedData, selection: IncidentFilter, total: int) -> F
     )
 
 
+def export_rows(
+    data: PreparedData, selection: IncidentFilter, played: Played
+) -> gpd.GeoDataFrame | FetchedRows:
+    """The data files' rows, fetched when a file is made: the selection's, or when playing
+    the picked frame's (every incident with a day in its window, placed or not)."""
+    if played.window is None:
+        return fetched_rows(data, selection, page_answers(data, selection).counters.incidents)
+    first, last = (day.date() for day in played.window)
+    if selection.dates is not None:
+        first, last = max(first, selection.dates[0]), min(last, selection.dates[1])
+    framed = replace(selection, dates=(first, last))
+    chosen = select(data, framed, data_settings())
+    count = shared_answer(data, ("count", framed), lambda: chosen.counters().incidents)
+    return fetched_rows(data, framed, count)
+
+
+def frames_maker(data: PreparedData, selection: IncidentFilter, view: MapView) -> FramesMaker:
+    """Playback frames of ``selection``, made in the team database once per process for a
+    step and a window (:meth:`borderwatch.app.selection.DatabaseSelection.playback_frames`)."""
+    chosen = select(data, selection, data_settings())
+    assert isinstance(chosen, DatabaseSelection)  # team mode only
+    max_points = settings().playback_max_points
+
+    def frames_of(step: Step, window: int) -> tuple[Frames, gpd.GeoDataFrame | None]:
+        return shared_answer(
+            data,
+            ("playback", selection, step, window, view.bounds, max_points),
+            lambda: chosen.playback_frames(
+                step=step, window=window, bounds=view.bounds, max_points=max_points
+            ),
+        )
+
+    return frames_of
+
+
 def _map_view(
     data: PreparedData,
     chosen: SidebarChoices,
@@ -231,7 +269,9 @@ def database_incident_map(data: PreparedData, chosen: SidebarChoices) -> None:
         explain_empty(selection, data.country_names, covered_years=data.incident_years)
         st.stop()
     view = _map_view(data, chosen, answers, focused_rows)
-    focused = follow_map_click(show_map(view, key="incident-map", basemap=chosen.basemap), focused)
+    played = played_views(view, frames_of=frames_maker(data, selection, view))
+    shown = show_map(played.map_view, key="incident-map", basemap=chosen.basemap)
+    focused = follow_map_click(shown, focused)
     unplaced = counted.incidents - counted.placed
     st.caption(
         f"{unplaced:,} selected incident(s) have no coordinates: they count in the figures "
@@ -241,11 +281,9 @@ def database_incident_map(data: PreparedData, chosen: SidebarChoices) -> None:
     )
     if selection.border_zone_km is not None or chosen.show_zones:
         st.caption(PRECISION_CAVEAT)
-    st.caption(
-        "Team mode: playback and cross-border links are not offered on this page yet (they "
-        "need every selected incident in the app's memory)."
-    )
     trend_section(answers.trends.__getitem__)
     st.subheader("Filtered incidents")
     table_section(data, answers.table, key="incident-table", focused=focused)
-    export_panel(view, key="incidents", incidents=fetched_rows(data, selection, counted.incidents))
+    export_panel(
+        played.export_view, key="incidents", incidents=export_rows(data, selection, played)
+    )

@@ -1053,3 +1053,85 @@ def dataset_rows(
     statement = sa.text(f"SELECT dataset, count(*) {source} GROUP BY dataset ORDER BY dataset")
     with connection(url) as conn:
         return {str(key): int(n) for key, n in conn.execute(statement, params).all()}
+
+
+#: The last day of a placed incident, as playback counts it (no end, or an end before the
+#: start: the start).
+_LAST_DAY = "greatest(coalesce(date_end, date_start), date_start)"
+_PLACED_ROWS = " AND latitude IS NOT NULL AND longitude IS NOT NULL AND date_start IS NOT NULL"
+
+
+def placed_span(
+    url: str,
+    selection: IncidentFilter,
+    *,
+    groups: tuple[str, ...] | None = None,
+    hidden: Collection[str] = (),
+) -> tuple[int, pd.Timestamp | None, pd.Timestamp | None]:
+    """How many incidents of ``selection`` are placed, the first start and the last day
+    among them: what playback frames need before anything else."""
+    source, params = _query(selection, None, groups, hidden)
+    statement = sa.text(
+        f"SELECT count(*), min(date_start), max({_LAST_DAY}) {source}{_PLACED_ROWS}"
+    )
+    with connection(url) as conn:
+        placed, first, last = conn.execute(statement, params).one()
+    if not placed:
+        return 0, None, None
+    return int(placed), pd.Timestamp(first), pd.Timestamp(last)
+
+
+def frame_cell_counts(
+    url: str,
+    selection: IncidentFilter,
+    *,
+    origin: pd.Timestamp,
+    step: str,
+    window: int,
+    frames: int,
+    cell_deg: float,
+    groups: tuple[str, ...] | None = None,
+    hidden: Collection[str] = (),
+) -> pd.DataFrame:
+    """Placed incidents of ``selection`` per playback frame, grid cell and event type, as
+    :func:`borderwatch.mapping.playback.frames_from_cell_counts` takes them: frames are
+    numbered by month or year (``step``) from ``origin``'s; an incident counts in the
+    frames from its start's to ``window - 1`` after its last day's (at most the last of
+    ``frames``)."""
+    source, params = _query(selection, None, groups, hidden)
+    params.update(
+        origin_year=origin.year,
+        origin_month=origin.month,
+        window=int(window),
+        frames=int(frames),
+        cell=float(cell_deg),
+    )
+
+    def period(day: str) -> str:
+        years = f"(extract(year FROM {day})::integer - :origin_year)"
+        if step == "year":
+            return years
+        return f"({years} * 12 + extract(month FROM {day})::integer - :origin_month)"
+
+    statement = sa.text(
+        "SELECT frame, cell_x, cell_y, event_type, count(*) AS incidents FROM (SELECT "
+        "floor(longitude / :cell)::bigint AS cell_x, floor(latitude / :cell)::bigint AS cell_y, "
+        f"event_type, {period('date_start')} AS first, "
+        f"least({period(_LAST_DAY)} + :window - 1, :frames - 1) AS leave "
+        f"{source}{_PLACED_ROWS}) AS placed "
+        "CROSS JOIN LATERAL generate_series(first, leave) AS frame GROUP BY 1, 2, 3, 4"
+    )
+    with connection(url) as conn:
+        conn.execute(sa.text("SET LOCAL work_mem = '64MB'"))
+        conn.execute(sa.text("SET LOCAL jit = off"))
+        table = pd.DataFrame(
+            conn.execute(statement, params).all(),
+            columns=["frame", "cell_x", "cell_y", "event_type", "incidents"],
+        )
+    for column in ("frame", "cell_x", "cell_y", "incidents"):
+        table[column] = table[column].astype("int64")
+    # As the in-memory frames name a missing type (its text).
+    table["event_type"] = (
+        table["event_type"].astype(object).where(table["event_type"].notna(), "nan")
+    )
+    return table
