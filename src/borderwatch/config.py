@@ -61,8 +61,9 @@ class Settings:
     #: Rows shown in an incidents table (the newest first); exports carry all rows.
     table_row_limit: int = 1_000
     #: Team mode: the most incidents one data file carries (the newest first), fetched from
-    #: the database when the file is made; a larger selection is better read in QGIS.
-    export_row_limit: int = 100_000
+    #: the database when the file is made (a KML file: at most 10,000); a larger selection
+    #: is better read in QGIS. 50,000 keeps the app process under 1 GB while it writes.
+    export_row_limit: int = 50_000
     #: Border-zone width the sidebar starts with, in km.
     default_zone_km: int = 50
     #: Chromium binary for browser tests and benchmarks (default: ``chromium`` on PATH).

@@ -61,6 +61,9 @@ DATA_FORMATS: dict[str, tuple[str, str]] = {
 INCIDENTS_LAYER = "incidents"
 PROVENANCE_LAYER = "provenance"
 CSV_MEMBER = "incidents.csv"
+#: Rows written at a time (CSV text, GeoJSON features), so a large export never holds all
+#: its text at once.
+WRITE_CHUNK_ROWS = 5_000
 PROVENANCE_MEMBER = "provenance.json"
 
 #: Foreign member of the GeoJSON FeatureCollection holding the provenance.
@@ -232,11 +235,16 @@ def to_csv(incidents: gpd.GeoDataFrame, provenance: Provenance) -> bytes:
     bytes
         The ZIP archive.
     """
-    table = pd.DataFrame(export_table(incidents).drop(columns="geometry"))
-    text = neutralise_formulas(table).to_csv(index=False, lineterminator="\r\n")
+    table = neutralise_formulas(pd.DataFrame(export_table(incidents).drop(columns="geometry")))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(CSV_MEMBER, text.encode("utf-8-sig"))
+        # Written into the archive a few thousand rows at a time: the whole text at once
+        # (a Python string, four bytes a character once one is Arabic) took gigabytes.
+        with archive.open(CSV_MEMBER, "w") as member:
+            text = io.TextIOWrapper(member, encoding="utf-8-sig", newline="")
+            table.to_csv(text, index=False, lineterminator="\r\n", chunksize=WRITE_CHUNK_ROWS)
+            text.flush()
+            text.detach()
         archive.writestr(PROVENANCE_MEMBER, _provenance_json(provenance).encode("utf-8"))
     return buffer.getvalue()
 
@@ -271,23 +279,27 @@ def to_geojson(incidents: gpd.GeoDataFrame, provenance: Provenance) -> bytes:
     """
     table = export_table(incidents)
     names = [c for c in table.columns if c != "geometry"]
-    features = []
-    for row, point in zip(
-        table[names].itertuples(index=False, name=None), table.geometry, strict=True
-    ):
+    out = io.BytesIO()
+    provenance_json = json.dumps(provenance.as_dict(), ensure_ascii=False, indent=1)
+    out.write(
+        f'{{\n "type": "FeatureCollection",\n "{GEOJSON_PROVENANCE_MEMBER}": '
+        f'{provenance_json},\n "features": [\n'.encode()
+    )
+    # One feature at a time into the bytes: the whole collection as Python objects and
+    # text at once took gigabytes for 100,000 incidents.
+    rows = table[names].itertuples(index=False, name=None)
+    for number, (row, point) in enumerate(zip(rows, table.geometry, strict=True)):
         geometry = (
             None
             if point is None or point.is_empty
             else {"type": "Point", "coordinates": [point.x, point.y]}
         )
         properties = {name: _json_value(value) for name, value in zip(names, row, strict=True)}
-        features.append({"type": "Feature", "geometry": geometry, "properties": properties})
-    collection = {
-        "type": "FeatureCollection",
-        GEOJSON_PROVENANCE_MEMBER: provenance.as_dict(),
-        "features": features,
-    }
-    return json.dumps(collection, ensure_ascii=False, indent=1).encode("utf-8")
+        feature = {"type": "Feature", "geometry": geometry, "properties": properties}
+        separator = ",\n" if number else ""
+        out.write((separator + json.dumps(feature, ensure_ascii=False)).encode("utf-8"))
+    out.write(b"\n ]\n}")
+    return out.getvalue()
 
 
 def provenance_table(provenance: Provenance) -> pd.DataFrame:

@@ -8,7 +8,6 @@ rows, fetched when a file is made).
 
 from __future__ import annotations
 
-import functools
 from dataclasses import replace
 
 import geopandas as gpd
@@ -163,7 +162,7 @@ def fetched_rows(data: PreparedData, selection: IncidentFilter, total: int) -> F
     return FetchedRows(
         total=total,
         limit=limit,
-        fetch=functools.partial(chosen.newest, limit),
+        fetch=chosen.newest,
         datasets=chosen.dataset_rows,
     )
 

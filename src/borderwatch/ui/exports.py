@@ -118,9 +118,10 @@ class FetchedRows:
     total
         How many incidents the selection keeps.
     limit
-        The most a data file carries (the newest, by start date).
+        The most a data file carries (the newest, by start date; a KML file at most
+        :data:`KML_ROW_LIMIT`).
     fetch
-        Makes those rows, every column.
+        Makes the newest rows, as many as it is given, every column.
     datasets
         Makes the selection's rows per dataset key: the provenance of the snapshot and the
         map file, which draw the whole selection.
@@ -128,13 +129,22 @@ class FetchedRows:
 
     total: int
     limit: int
-    fetch: Callable[[], gpd.GeoDataFrame]
+    fetch: Callable[[int], gpd.GeoDataFrame]
     datasets: Callable[[], Mapping[str, int]]
 
     @property
     def count(self) -> int:
         """How many incidents a data file carries."""
         return min(self.total, self.limit)
+
+    def limit_of(self, data_fmt: str) -> int:
+        """The most a file of ``data_fmt`` carries."""
+        return min(self.limit, KML_ROW_LIMIT) if data_fmt == "kml" else self.limit
+
+
+#: Team mode: the most incidents a KML file carries. Its writer holds the whole document
+#: (2.4 GB for 50,000 placemarks), and Google Earth slows long before.
+KML_ROW_LIMIT = 10_000
 
 
 def _title_key(view: MapView, key: str) -> str:
@@ -203,10 +213,10 @@ def _export_files(
         or view.title
     )
 
-    def rows() -> gpd.GeoDataFrame | None:
+    def rows(data_fmt: str = "") -> gpd.GeoDataFrame | None:
         # Every column, made when a file is (not kept between runs for each session).
         if isinstance(incidents, FetchedRows):
-            return incidents.fetch()
+            return incidents.fetch(incidents.limit_of(data_fmt))
         if incidents is None or columns_from is None:
             return incidents
         return full_rows(columns_from, incidents)
@@ -281,11 +291,11 @@ def _map_bytes(
 
 
 def _data_bytes(
-    rows: Callable[[], gpd.GeoDataFrame | None],
+    rows: Callable[[str], gpd.GeoDataFrame | None],
     provenance: Callable[[gpd.GeoDataFrame], Provenance],
     data_fmt: str,
 ) -> tuple[bytes, Provenance]:
-    incidents = rows()  # fetched once for the file, its provenance and its audit record
+    incidents = rows(data_fmt)  # fetched once for the file, its provenance and its audit record
     assert incidents is not None  # a data button is offered only with incidents
     made = provenance(incidents)
     return export_data(incidents, made, fmt=data_fmt), made
@@ -354,7 +364,7 @@ def _map_download(
 
 def _data_download(
     incidents: gpd.GeoDataFrame | FetchedRows | None,
-    rows: Callable[[], gpd.GeoDataFrame | None],
+    rows: Callable[[str], gpd.GeoDataFrame | None],
     key: str,
     title: str,
     provenance: Callable[[gpd.GeoDataFrame], Provenance],
@@ -369,10 +379,12 @@ def _data_download(
             st.caption(
                 f"The newest {incidents.limit:,} of the {incidents.total:,} incidents selected: "
                 "a team server's files stop there. Narrow the filters to export the others, or "
-                "open the team database in QGIS (see the Data & sources page)."
+                "open the team database in QGIS (docs/team-server.md says how)."
             )
         for data_fmt, label in DATA_LABELS.items():
             extension, mime = DATA_FORMATS[data_fmt]
+            if isinstance(incidents, FetchedRows) and incidents.limit_of(data_fmt) < count:
+                label = f"{label}, the newest {incidents.limit_of(data_fmt):,}"
             st.download_button(
                 label,
                 data=audited(

@@ -362,6 +362,10 @@ def select_incidents(
         return _rows_by_key(conn, keys)
 
 
+#: Rows fetched by key at a time (:func:`_rows_by_key`).
+FETCH_CHUNK_ROWS = 10_000
+
+
 def _rows_by_key(conn: sa.Connection, keys: list[tuple[str, int]]) -> gpd.GeoDataFrame:
     """Every column of the incidents with these (``dataset``, ``position``) keys, in their
     order, typed as the incident contract says."""
@@ -380,8 +384,14 @@ def _rows_by_key(conn: sa.Connection, keys: list[tuple[str, int]]) -> gpd.GeoDat
         "ORDER BY chosen.n"
     ).format(select_list("shown"), every)
     # COPY binds no parameters: psycopg binds them client-side, in its own placeholders.
-    params = {"keys": [key for key, _ in keys], "positions": [position for _, position in keys]}
-    frame = read_incidents_csv(copy_out(conn, statement, params), measured=True)
+    # A few thousand rows at a time: 100,000 rows' CSV, its Arrow table and the frame
+    # being built at once took a gigabyte.
+    frames = []
+    for start in range(0, max(len(keys), 1), FETCH_CHUNK_ROWS):
+        chunk = keys[start : start + FETCH_CHUNK_ROWS]
+        params = {"keys": [key for key, _ in chunk], "positions": [p for _, p in chunk]}
+        frames.append(read_incidents_csv(copy_out(conn, statement, params), measured=True))
+    frame = pd.concat(frames) if len(frames) > 1 else frames[0]
     return frame.reset_index(drop=True)
 
 
