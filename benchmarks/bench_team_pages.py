@@ -156,7 +156,10 @@ def main() -> None:
         print(json.dumps(_measure(options.mode, options.root, built["port"])))
         return
     environment = {**os.environ, "PGROOT": str(options.root / "pg"), "PGPORT": str(built["port"])}
-    subprocess.run([REPO / "scripts" / "pg.sh", "start"], env=environment, check=True)
+    # The cluster's messages on stderr: stdout is the JSON document.
+    subprocess.run(
+        [REPO / "scripts" / "pg.sh", "start"], env=environment, check=True, stdout=sys.stderr
+    )
     runs: dict[str, list[dict]] = {"team": [], "embedded": []}
     try:
         for _ in range(options.runs):
@@ -169,7 +172,9 @@ def main() -> None:
                 )
                 runs[mode].append(json.loads(out.stdout))
     finally:
-        subprocess.run([REPO / "scripts" / "pg.sh", "stop"], env=environment, check=True)
+        subprocess.run(
+            [REPO / "scripts" / "pg.sh", "stop"], env=environment, check=True, stdout=sys.stderr
+        )
 
     def median(mode: str, name: str, label: str) -> float:
         return round(statistics.median(r["times"][name][label] for r in runs[mode]), 3)
