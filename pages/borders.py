@@ -11,6 +11,7 @@ from borderwatch.store import empty_incidents
 from borderwatch.tables import crossing_table, ranking_table, regime_table
 from borderwatch.ui.data import data_or_stop, zones
 from borderwatch.ui.database_borders import border_zone, zone_incidents, zone_overview
+from borderwatch.ui.database_map import links_of
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.playback import playback_section
@@ -66,6 +67,7 @@ view_filters = (
 )
 if data.events_in_database:  # team mode: the zone counted in the database
     zone = border_zone(data, selection, width_km=width_km, pairs=pairs)
+    zone_links = links_of(data, zone.selection) if chosen.show_links else None
     view = border_map_view(
         title=view_title,
         filter_description=view_filters,
@@ -87,6 +89,7 @@ if data.events_in_database:  # team mode: the zone counted in the database
         width_km=width_km,
         years=selection.years,
         basemap=chosen.basemap,
+        links=zone_links,
     )
 else:
     chosen_border = select_border(
@@ -172,7 +175,7 @@ else:
     data_table(crossing_table(layers.crossings, border_names))
 
 if data.events_in_database:
-    zone_incidents(data, zone, played)
+    zone_incidents(data, zone, played, zone_links)
 else:
     st.subheader("Incidents in the zone")
     incidents_table(inside, names)

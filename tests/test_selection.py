@@ -160,3 +160,24 @@ def test_playback_frames_agree(loaded, countries, name, step, window):  # noqa: 
             pd.testing.assert_frame_equal(
                 _cell_frames_by_place(got), _cell_frames_by_place(expected), check_dtype=False
             )
+
+
+@pytest.mark.parametrize("name", ["everything", "countries", "years"])
+def test_cross_border_links_agree(loaded, name):  # noqa: F811
+    from borderwatch.links import country_anchors, cross_border_links
+
+    memory, database = _both(loaded, SELECTIONS[name])
+    anchors = country_anchors(loading.load_geodata().countries)
+    drawable, off_map = cross_border_links(memory.frame, anchors)
+    expected = len(drawable) + len(off_map)
+    got = database.links(anchors, limit=100_000)
+    assert expected > 0 and not got.capped
+    assert len(got.drawable) + len(got.off_map) == expected
+    key = ["incident_id", "origin_iso3"]
+    pd.testing.assert_frame_equal(
+        got.drawable.sort_values(key).reset_index(drop=True),
+        drawable.sort_values(key).reset_index(drop=True),
+        check_dtype=False,
+    )
+    few = database.links(anchors, limit=3)
+    assert few.capped and few.listed == 3 and few.total == got.total

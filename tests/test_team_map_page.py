@@ -165,3 +165,13 @@ def test_the_borders_page_plays_its_zone_from_the_database(team_app):
     zone = filter_incidents(shown, IncidentFilter(border_zone_km=50))
     placed = zone.dropna(subset=["latitude", "longitude"])
     assert sum(data["counts"]) >= len(placed) > 0  # each in one frame at least
+
+
+def test_cross_border_links_come_from_the_database(team_app):
+    at = _run({"links": "true"})
+    assert any(h.value == "Cross-border links" for h in at.subheader)
+    summary = next(d.value for d in at.dataframe if "From" in d.value.columns)
+    assert summary["Links"].sum() > 0
+    at.switch_page("pages/borders.py").run()
+    assert not at.exception, at.exception
+    assert any(h.value == "Cross-border links" for h in at.subheader)

@@ -28,6 +28,7 @@ import pandas as pd
 from borderwatch.aggregate import cell_size_deg, grid_cells
 from borderwatch.fatalities import incident_bounds, sum_fatalities
 from borderwatch.filters import IncidentFilter, filter_incidents
+from borderwatch.links import cross_border_links
 from borderwatch.mapping.playback import (
     Frames,
     PlaybackError,
@@ -158,6 +159,23 @@ class FrameSelection:
         return _per_country_frame(self.frame["country_iso3"], best)
 
 
+@dataclass(frozen=True)
+class CrossBorderLinks:
+    """A selection's cross-border links: those to draw, those whose origin is off the
+    map, and how many incidents with an origin the selection has (``total``) against how
+    many gave these links (``listed``, the newest)."""
+
+    drawable: pd.DataFrame
+    off_map: pd.DataFrame
+    total: int
+    listed: int
+
+    @property
+    def capped(self) -> bool:
+        """Whether some incidents with an origin are left out."""
+        return self.listed < self.total
+
+
 @dataclass
 class DatabaseSelection:
     """A selection of the incidents in the team database, over the curated layer and the
@@ -275,6 +293,18 @@ class DatabaseSelection:
             counted, span=(first, last), step=step, window=window, cell_deg=cell_deg
         )
         return frames, None
+
+    def links(self, anchors: Mapping[str, tuple[float, float]], *, limit: int) -> CrossBorderLinks:
+        """The cross-border links of the newest ``limit`` incidents that name an origin
+        country other than their own (:func:`borderwatch.links.cross_border_links`), and
+        how many such incidents the selection has."""
+        from borderwatch.team.db import query
+
+        total, rows = query.incidents_with_origin(
+            self.url, self.selection, limit=limit, hidden=self.hidden
+        )
+        drawable, off_map = cross_border_links(rows, anchors)
+        return CrossBorderLinks(drawable, off_map, total, len(rows))
 
     def dataset_rows(self) -> dict[str, int]:
         """How many incidents of the selection each dataset holds (``curated`` included)."""

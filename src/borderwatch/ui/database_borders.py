@@ -2,7 +2,7 @@
 zone asked of the database (:func:`borderwatch.app.borders.database_border_zone`).
 
 The page's other sections (lengths, regimes, crossings) are curated layers, the same in
-both modes; cross-border links are not offered here yet.
+both modes.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import dataclasses
 import streamlit as st
 
 from borderwatch.app.borders import DatabaseBorderZone, database_border_zone
+from borderwatch.app.selection import CrossBorderLinks
 from borderwatch.border_stats import ranking_from_counts
 from borderwatch.charts import zone_trend_chart
 from borderwatch.config import settings
@@ -19,7 +20,13 @@ from borderwatch.filters import IncidentFilter
 from borderwatch.mapping.view import MapView
 from borderwatch.tables import ranking_table
 from borderwatch.ui.data import PreparedData, data_settings, shared_answer
-from borderwatch.ui.database_map import counters, export_rows, frames_maker, table_section
+from borderwatch.ui.database_map import (
+    counters,
+    export_rows,
+    frames_maker,
+    links_part,
+    table_section,
+)
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.playback import Played, played_views
@@ -33,7 +40,10 @@ def border_zone(
     config, chosen = settings(), data_settings()
     return shared_answer(
         data,
-        ("border zone", selection, width_km, pairs, config.max_individual_points),
+        (
+            *("border zone", selection, width_km, pairs),
+            *(config.max_individual_points, config.table_row_limit),
+        ),
         lambda: database_border_zone(
             data,
             selection,
@@ -55,6 +65,7 @@ def zone_overview(
     width_km: float,
     years: tuple[int, int] | None,
     basemap: str,
+    links: CrossBorderLinks | None = None,
 ) -> Played:
     """Counters, the map (incidents, or grid cells when many; played over time on demand),
     the per-year chart and the ranking of every border; returns the map's views."""
@@ -74,6 +85,7 @@ def zone_overview(
         incidents=rows.incidents if rows.incidents is not None else view.incidents,
         cells=rows.cells,
         cell_deg=rows.cell_deg,
+        links=links.drawable if links is not None else None,
     )
     played = played_views(drawn, frames_of=frames_maker(data, zone.selection, drawn))
     show_map(played.map_view, key="border-map", basemap=basemap)
@@ -86,7 +98,7 @@ def zone_overview(
     st.caption(PRECISION_CAVEAT)
     st.caption(
         "Team mode: counted in the team database (reports of one event in several datasets "
-        "are counted once each); cross-border links are not offered on this page yet."
+        "are counted once each)."
     )
     st.subheader(f"Per year in the {width_km} km zone")
     by_year = zone.chosen_by_year(pairs)
@@ -111,9 +123,16 @@ def zone_overview(
     return played
 
 
-def zone_incidents(data: PreparedData, zone: DatabaseBorderZone, played: Played) -> None:
-    """The zone's newest incidents and the export panel (of the picked frame when playing)."""
+def zone_incidents(
+    data: PreparedData,
+    zone: DatabaseBorderZone,
+    played: Played,
+    links: CrossBorderLinks | None = None,
+) -> None:
+    """The zone's newest incidents, its links (when shown) and the export panel (of the
+    picked frame when playing)."""
     st.subheader("Incidents in the zone")
     table_section(data, zone.answers.table)
+    links_part(data, links)
     rows = export_rows(data, zone.selection, played)
     export_panel(played.export_view, key="border", incidents=rows)

@@ -2,8 +2,8 @@
 
 The page's answers come from :func:`borderwatch.app.selection.select` (SQL there); this
 module only caches nothing, draws them, and says where team mode does less than the
-embedded mode (cross-border links; data files, which carry at most ``export_row_limit``
-rows, fetched when a file is made).
+embedded mode (data files carry at most ``export_row_limit`` rows, fetched when a file is
+made; links, those of the newest ``table_row_limit`` incidents naming an origin).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import streamlit as st
 
 from borderwatch.app.selection import (
     Counters,
+    CrossBorderLinks,
     DatabaseSelection,
     IncidentMapAnswers,
     TableRows,
@@ -48,6 +49,7 @@ from borderwatch.ui.widgets import (
     counters_row,
     explain_empty,
     incidents_table,
+    links_section,
     trend_section,
 )
 
@@ -207,6 +209,7 @@ def _map_view(
     chosen: SidebarChoices,
     answers: IncidentMapAnswers,
     focused_rows: gpd.GeoDataFrame,
+    links: CrossBorderLinks | None = None,
 ) -> MapView:
     """The map's view: the placed incidents, or the database's grid cells when many."""
     rows = answers.map_rows
@@ -226,7 +229,31 @@ def _map_view(
         cells=rows.cells,
         cell_deg=rows.cell_deg,
         country_counts=answers.per_country,
+        links=links.drawable if links is not None else None,
     )
+
+
+def links_of(data: PreparedData, selection: IncidentFilter) -> CrossBorderLinks:
+    """The cross-border links of ``selection``'s newest ``table_row_limit`` incidents that
+    name an origin, asked of the database once per process and selection."""
+    limit = settings().table_row_limit
+    chosen = select(data, selection, data_settings())
+    assert isinstance(chosen, DatabaseSelection)  # team mode only
+    return shared_answer(
+        data, ("links", selection, limit), lambda: chosen.links(data.anchors, limit=limit)
+    )
+
+
+def links_part(data: PreparedData, links: CrossBorderLinks | None) -> None:
+    """The links section, saying when it lists only the newest incidents' links."""
+    if links is None:
+        return
+    links_section(links.drawable, links.off_map, data.country_names)
+    if links.capped:
+        st.caption(
+            f"Links of the {links.listed:,} newest of the {links.total:,} selected incidents "
+            "that name an origin country; narrow the filters to see the others."
+        )
 
 
 def table_section(
@@ -267,7 +294,8 @@ def database_incident_map(data: PreparedData, chosen: SidebarChoices) -> None:
     if not counted.incidents:
         explain_empty(selection, data.country_names, covered_years=data.incident_years)
         st.stop()
-    view = _map_view(data, chosen, answers, focused_rows)
+    links = links_of(data, selection) if chosen.show_links else None
+    view = _map_view(data, chosen, answers, focused_rows, links)
     played = played_views(view, frames_of=frames_maker(data, selection, view))
     shown = show_map(played.map_view, key="incident-map", basemap=chosen.basemap)
     focused = follow_map_click(shown, focused)
@@ -283,6 +311,7 @@ def database_incident_map(data: PreparedData, chosen: SidebarChoices) -> None:
     trend_section(answers.trends.__getitem__)
     st.subheader("Filtered incidents")
     table_section(data, answers.table, key="incident-table", focused=focused)
+    links_part(data, links)
     export_panel(
         played.export_view, key="incidents", incidents=export_rows(data, selection, played)
     )

@@ -20,7 +20,7 @@ from borderwatch.config import ConfigError
 from borderwatch.errors import DataFileError, Problem
 
 #: The schema revision this code reads and writes (``migrations/versions``).
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0006"
 
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()

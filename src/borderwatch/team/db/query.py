@@ -1145,3 +1145,24 @@ def frame_cell_counts(
         table["event_type"].astype(object).where(table["event_type"].notna(), "nan")
     )
     return table
+
+
+def incidents_with_origin(
+    url: str,
+    selection: IncidentFilter,
+    *,
+    limit: int,
+    groups: tuple[str, ...] | None = None,
+    hidden: Collection[str] = (),
+) -> tuple[int, gpd.GeoDataFrame]:
+    """How many incidents of ``selection`` name an origin country other than their own
+    (a cross-border link, :func:`borderwatch.links.cross_border_links`), and the newest
+    ``limit`` of them, every column."""
+    source, params = _query(selection, None, groups, hidden, narrow=False)
+    source += (
+        " AND cardinality(origin_countries) > 0 AND EXISTS (SELECT 1 FROM "
+        "unnest(origin_countries) AS origin WHERE origin IS DISTINCT FROM country_iso3)"
+    )
+    with connection(url) as conn:
+        total = int(conn.execute(sa.text(f"SELECT count(*) {source}"), params).scalar_one())
+    return total, _fetch(url, source, params, order=_NEWEST_FIRST, limit=limit)
