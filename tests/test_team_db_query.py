@@ -192,12 +192,18 @@ def _scanned(selection: IncidentFilter) -> IncidentFilter:
         IncidentFilter(countries=("LBY", "TUN"), years=(2013, 2015)),
         IncidentFilter(years=(2014, 2014), event_types=("armed_assault", "air_strike")),
         IncidentFilter(countries=("ESH",)),
+        IncidentFilter(datasets=("curated",), event_types=("bombing",)),
+        IncidentFilter(datasets=("curated", "<synthetic>"), years=(2013, 2016)),
     ],
 )
 @pytest.mark.parametrize("visibility", ["everyone", "outsider", "hidden"])
 @pytest.mark.parametrize("cell_deg", [0.5, 2.0, 0.3])  # 0.3: no cells counted ahead
 def test_the_overview_counted_at_import_equals_the_scan(loaded, selection, visibility, cell_deg):
     url, _, (synthetic, _) = loaded
+    if "<synthetic>" in selection.datasets:
+        named = tuple(synthetic if d == "<synthetic>" else d for d in selection.datasets)
+        selection = dataclasses.replace(selection, datasets=named)
+    assert query._counted_selection(selection)
     options = {
         "everyone": {},
         "outsider": {"groups": ("analysts",)},

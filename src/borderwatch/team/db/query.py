@@ -32,7 +32,7 @@ import sqlalchemy as sa
 
 from borderwatch.aggregate import CELL_SIZES_DEG
 from borderwatch.filters import TWO_SOURCES, IncidentFilter
-from borderwatch.schemas import LOCATION_ERROR_KM
+from borderwatch.schemas import CURATED_DATASET, LOCATION_ERROR_KM
 from borderwatch.search import normalise
 from borderwatch.team.db.copying import (
     CONTRACT_COLUMNS,
@@ -703,8 +703,9 @@ _TRUNCATED = (
 
 def _counted_selection(selection: IncidentFilter) -> bool:
     """Whether ``incident_counts`` can answer ``selection``: it filters on countries, whole
-    years and event types, nothing else."""
-    return replace(selection, countries=(), years=None, event_types=()) == IncidentFilter()
+    years, event types and datasets, nothing else."""
+    rest = replace(selection, countries=(), years=None, event_types=(), datasets=())
+    return rest == IncidentFilter()
 
 
 def _counts_where(selection: IncidentFilter, params: dict[str, object], *, started: str) -> str:
@@ -721,6 +722,8 @@ def _counts_where(selection: IncidentFilter, params: dict[str, object], *, start
         params.update(first_year=first, last_year=last, last_month=datetime.date(last, 12, 1))
     if selection.event_types:
         clauses.append("event_type = ANY(:event_types)")
+    if selection.datasets:
+        clauses.append("dataset = ANY(:datasets)")
     return " AND ".join(clauses)
 
 
@@ -734,9 +737,9 @@ def _cells_from_counts(
     (and the curated incidents, counted on the fly)."""
     where = _counts_where(selection, params, started="start_year <= :last_year")
     counts = (
-        f"SELECT {CELL_COUNT_COLUMNS} FROM incident_cell_counts WHERE cell_deg = :cell AND "
-        f"dataset IN {_visible_datasets(groups, bool(hidden))} UNION ALL "
-        f"{cell_counts_select('curated_incidents')}"
+        f"SELECT dataset, {CELL_COUNT_COLUMNS} FROM incident_cell_counts WHERE cell_deg = :cell "
+        f"AND dataset IN {_visible_datasets(groups, bool(hidden))} UNION ALL SELECT "
+        f"'{CURATED_DATASET}' AS dataset, * FROM ({cell_counts_select('curated_incidents')}) AS c"
     )
     params["cell_sizes"] = [params["cell"]]  # the curated ones: this size only
     return (
@@ -756,9 +759,9 @@ def _overview_from_counts(
     curated incidents, counted on the fly: a hundred rows)."""
     where = _counts_where(selection, params, started="month <= :last_month")
     counts = (
-        f"SELECT {COUNT_COLUMNS} FROM incident_counts WHERE dataset IN "
-        f"{_visible_datasets(groups, bool(hidden))} UNION ALL "
-        f"{counts_select('curated_incidents')}"
+        f"SELECT dataset, {COUNT_COLUMNS} FROM incident_counts WHERE dataset IN "
+        f"{_visible_datasets(groups, bool(hidden))} UNION ALL SELECT "
+        f"'{CURATED_DATASET}' AS dataset, * FROM ({counts_select('curated_incidents')}) AS c"
     )
     grouped = "GROUPING(country_iso3, year, month, event_type)"
     return (
