@@ -470,6 +470,41 @@ def country_totals(
     return table
 
 
+#: Sums of death bounds in a grouped table: floats, missing where every toll is unknown.
+_DEATH_SUMS = ("deaths_low", "deaths_best", "deaths_high")
+
+
+def _grouped_table(
+    url: str,
+    statement: sa.TextClause,
+    params: dict[str, object],
+    columns: list[str],
+    *,
+    text: tuple[str, ...] = (),
+    dates: tuple[str, ...] = (),
+    hashed: bool = False,
+) -> pd.DataFrame:
+    """The rows of a grouping query as a frame: ``text`` columns as Python objects,
+    ``dates`` as timestamps, the death sums as floats (missing where none is known), every
+    other column as int64. ``hashed``: groups hashed in ``work_mem`` 64 MB and no JIT (a
+    scan of a million rows into a few thousand groups), for this query only."""
+    with connection(url) as conn:
+        if hashed:
+            conn.execute(sa.text("SET LOCAL work_mem = '64MB'"))
+            conn.execute(sa.text("SET LOCAL jit = off"))
+        table = pd.DataFrame(conn.execute(statement, params).all(), columns=columns)
+    for column in columns:
+        if column in text:
+            table[column] = table[column].astype(object)
+        elif column in dates:
+            table[column] = pd.to_datetime(table[column]).astype("datetime64[ns]")
+        elif column in _DEATH_SUMS:
+            table[column] = pd.to_numeric(table[column]).astype("float64")
+        else:
+            table[column] = table[column].astype("int64")
+    return table
+
+
 #: ``date_trunc`` units of the trend's periods.
 _TRUNC_UNITS = {"year": "year", "month": "month"}
 
@@ -499,15 +534,7 @@ def trend_counts(
         *("period", "event_type", "incidents", "deaths_low", "deaths_best", "deaths_high"),
         "unknown_tolls",
     ]
-    with connection(url) as conn:
-        table = pd.DataFrame(conn.execute(statement, params).all(), columns=columns)
-    table["period"] = pd.to_datetime(table["period"]).astype("datetime64[ns]")
-    table["event_type"] = table["event_type"].astype(object)
-    for column in ("incidents", "unknown_tolls"):
-        table[column] = table[column].astype("int64")
-    for column in ("deaths_low", "deaths_best", "deaths_high"):
-        table[column] = pd.to_numeric(table[column]).astype("float64")
-    return table
+    return _grouped_table(url, statement, params, columns, text=("event_type",), dates=("period",))
 
 
 def _fetch(
@@ -881,21 +908,19 @@ def unit_months(
         "GROUP BY GROUPING SETS ((country_iso3, month), (zone, month), (month)) "
         "ORDER BY 1, 2, 3, 4"
     )
-    with connection(url) as conn:
-        conn.execute(sa.text("SET LOCAL work_mem = '64MB'"))
-        conn.execute(sa.text("SET LOCAL jit = off"))
-        rows = pd.DataFrame(
-            conn.execute(statement, params).all(),
-            columns=[
-                *("grouped", "country_iso3", "zone", "month", "incidents"),
-                *("deaths_low", "deaths_best", "deaths_high", "unknown_tolls"),
-            ],
-        )
-    rows["month"] = pd.to_datetime(rows["month"]).astype("datetime64[ns]")
-    for column in ("incidents", "unknown_tolls"):
-        rows[column] = rows[column].astype("int64")
-    for column in ("deaths_low", "deaths_best", "deaths_high"):
-        rows[column] = pd.to_numeric(rows[column]).astype("float64")
+    columns = [
+        *("grouped", "country_iso3", "zone", "month", "incidents"),
+        *("deaths_low", "deaths_best", "deaths_high", "unknown_tolls"),
+    ]
+    rows = _grouped_table(
+        url,
+        statement,
+        params,
+        columns,
+        text=("country_iso3", "zone"),
+        dates=("month",),
+        hashed=True,
+    )
     # GROUPING() bits: country, zone (set where the set leaves the column out).
     kinds = {"country": (0b01, "country_iso3"), "zone": (0b10, "zone"), "all": (0b11, None)}
     out = {}
@@ -945,17 +970,8 @@ def zone_counts_by_year(
         f"count(*) FILTER (WHERE {DEATHS_BEST} IS NULL) AS unknown_tolls "
         f"{source} AND nearest_border IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
     )
-    columns = ["pair", "year", "incidents", "deaths_low", "deaths_best", "deaths_high"]
-    with connection(url) as conn:
-        table = pd.DataFrame(
-            conn.execute(statement, params).all(), columns=[*columns, "unknown_tolls"]
-        )
-    table["pair"] = table["pair"].astype(object)
-    for column in ("year", "incidents", "unknown_tolls"):
-        table[column] = table[column].astype("int64")
-    for column in ("deaths_low", "deaths_best", "deaths_high"):
-        table[column] = pd.to_numeric(table[column]).astype("float64")
-    return table
+    columns = ["pair", "year", "incidents", *_DEATH_SUMS, "unknown_tolls"]
+    return _grouped_table(url, statement, params, columns, text=("pair",))
 
 
 def possibly_in_zone(
@@ -1008,18 +1024,8 @@ def security_by_country_year(
         "count(*) FILTER (WHERE border_distance_km <= :width_km) AS in_border_zone "
         f"{source} AND country_iso3 IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
     )
-    columns = [
-        *("country_iso3", "year", "incidents", "deaths_low", "deaths_best", "deaths_high"),
-        "in_border_zone",
-    ]
-    with connection(url) as conn:
-        table = pd.DataFrame(conn.execute(statement, params).all(), columns=columns)
-    table["country_iso3"] = table["country_iso3"].astype(object)
-    for column in ("year", "incidents", "in_border_zone"):
-        table[column] = table[column].astype("int64")
-    for column in ("deaths_low", "deaths_best", "deaths_high"):
-        table[column] = pd.to_numeric(table[column]).astype("float64")
-    return table
+    columns = ["country_iso3", "year", "incidents", *_DEATH_SUMS, "in_border_zone"]
+    return _grouped_table(url, statement, params, columns, text=("country_iso3",))
 
 
 def sums_by_start(
@@ -1134,15 +1140,8 @@ def frame_cell_counts(
         f"{source}{_PLACED_ROWS}) AS placed "
         "CROSS JOIN LATERAL generate_series(first, leave) AS frame GROUP BY 1, 2, 3, 4"
     )
-    with connection(url) as conn:
-        conn.execute(sa.text("SET LOCAL work_mem = '64MB'"))
-        conn.execute(sa.text("SET LOCAL jit = off"))
-        table = pd.DataFrame(
-            conn.execute(statement, params).all(),
-            columns=["frame", "cell_x", "cell_y", "event_type", "incidents"],
-        )
-    for column in ("frame", "cell_x", "cell_y", "incidents"):
-        table[column] = table[column].astype("int64")
+    columns = ["frame", "cell_x", "cell_y", "event_type", "incidents"]
+    table = _grouped_table(url, statement, params, columns, text=("event_type",), hashed=True)
     # As the in-memory frames name a missing type (its text).
     table["event_type"] = (
         table["event_type"].astype(object).where(table["event_type"].notna(), "nan")
