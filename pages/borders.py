@@ -4,11 +4,10 @@ import streamlit as st
 
 from borderwatch.app.borders import border_layers, select_border
 from borderwatch.border_stats import border_lengths_table, zone_ranking
-from borderwatch.charts import zone_trend_chart
 from borderwatch.links import cross_border_links
 from borderwatch.mapping.border_map import border_map_view
 from borderwatch.store import empty_incidents
-from borderwatch.tables import crossing_table, ranking_table, regime_table
+from borderwatch.tables import crossing_table, regime_table
 from borderwatch.ui.data import data_or_stop, zones
 from borderwatch.ui.database_borders import border_zone, zone_incidents, zone_overview
 from borderwatch.ui.database_map import links_of
@@ -23,6 +22,8 @@ from borderwatch.ui.widgets import (
     incidents_table,
     links_section,
     not_placed_notice,
+    zone_ranking_section,
+    zone_year_section,
 )
 
 ALL_BORDERS = "all"
@@ -61,26 +62,34 @@ st.caption(
     "Change the zone width and filters in the sidebar."
 )
 layers = border_layers(data, pairs=pairs, regime_year=regime_year)
-view_title = f"Incidents within {width_km} km of {label}"
-view_filters = (
-    f"{selection.describe(names)}; zone {width_km} km of {label}; regimes in force in {regime_year}"
-)
 if data.events_in_database:  # team mode: the zone counted in the database
     zone = border_zone(data, selection, width_km=width_km, pairs=pairs)
     zone_links = links_of(data, zone.selection) if chosen.show_links else None
-    view = border_map_view(
-        title=view_title,
-        filter_description=view_filters,
-        countries=data.display_countries,
-        borders=data.display_borders,
-        zones=zones(width_km, list(pairs) or None),
-        incidents=empty_incidents(),
-        crossings=layers.crossings,
-        regimes=layers.regime_lines,
-        regime_year=regime_year,
-        country_names=names,
-        selected_pairs=pairs,
+    drawn, drawn_links = empty_incidents(), None  # the database's rows or cells, below
+else:
+    chosen_border = select_border(
+        data, selection, width_km=width_km, pairs=pairs, regime_year=regime_year
     )
+    inside, filtered = chosen_border.inside, chosen_border.filtered
+    # Links only when shown: with imported data the selection can be a million rows.
+    links = cross_border_links(inside, data.anchors) if chosen.show_links else None
+    drawn, drawn_links = inside, (links[0] if links else None)
+view = border_map_view(
+    title=f"Incidents within {width_km} km of {label}",
+    filter_description=f"{selection.describe(names)}; zone {width_km} km of {label}; "
+    f"regimes in force in {regime_year}",
+    countries=data.display_countries,
+    borders=data.display_borders,
+    zones=zones(width_km, list(pairs) or None),
+    incidents=drawn,
+    crossings=layers.crossings,
+    regimes=layers.regime_lines,
+    regime_year=regime_year,
+    country_names=names,
+    selected_pairs=pairs,
+    links=drawn_links,
+)
+if data.events_in_database:
     played = zone_overview(
         data,
         zone,
@@ -92,10 +101,6 @@ if data.events_in_database:  # team mode: the zone counted in the database
         links=zone_links,
     )
 else:
-    chosen_border = select_border(
-        data, selection, width_km=width_km, pairs=pairs, regime_year=regime_year
-    )
-    inside, filtered = chosen_border.inside, chosen_border.filtered
     incident_counters(inside)
     maybe = chosen_border.possibly_inside
     if not maybe.empty:
@@ -103,23 +108,6 @@ else:
             f"{len(maybe)} more incident(s) lie outside the zone but could be inside given "
             f"their location precision: {', '.join(maybe['incident_id'])}."
         )
-    # Links only when shown: with imported data the selection can be a million rows.
-    links = cross_border_links(inside, data.anchors) if chosen.show_links else None
-
-    view = border_map_view(
-        title=view_title,
-        filter_description=view_filters,
-        countries=data.display_countries,
-        borders=data.display_borders,
-        zones=zones(width_km, list(pairs) or None),
-        incidents=inside,
-        crossings=layers.crossings,
-        regimes=layers.regime_lines,
-        regime_year=regime_year,
-        country_names=names,
-        selected_pairs=pairs,
-        links=links[0] if links else None,
-    )
     map_view, export_view = playback_section(view)
     show_map(map_view, key="border-map", basemap=chosen.basemap)
     not_placed_notice(
@@ -128,27 +116,8 @@ else:
         what=f"incidents matching the filters ({len(inside):,} of them in this zone)",
     )
     st.caption(PRECISION_CAVEAT)
-
-    by_year = chosen_border.by_year
-    st.subheader(f"Per year in the {width_km} km zone")
-    if by_year.empty:
-        st.info("No incidents in this zone with the current filters.", icon=":material/info:")
-    else:
-        chart = zone_trend_chart(by_year, border_names, years=selection.years)
-        st.altair_chart(chart, width="stretch")
-        unknown_tolls = int(by_year["unknown_tolls"].sum())
-        if unknown_tolls:
-            st.caption(
-                f"{unknown_tolls} incident(s) in the zone have no reported toll: they are "
-                "counted as incidents, and left out of the deaths (unknown, not zero)."
-            )
-
-    st.subheader("Borders ranked by incidents in their zone")
-    data_table(ranking_table(zone_ranking(filtered, width_km, border_names)), placeholder="unknown")
-    st.caption(
-        "Deaths are the sourced range of the incidents whose toll is known; where every toll "
-        "in a zone is unknown they read “unknown”, not 0."
-    )
+    zone_year_section(chosen_border.by_year, border_names, width_km=width_km, years=selection.years)
+    zone_ranking_section(zone_ranking(filtered, width_km, border_names))
 
 st.subheader("Border lengths: measured and published")
 lengths = border_lengths_table(data.geodata.border_lengths, pairs)

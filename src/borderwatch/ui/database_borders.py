@@ -14,11 +14,9 @@ import streamlit as st
 from borderwatch.app.borders import DatabaseBorderZone, database_border_zone
 from borderwatch.app.selection import CrossBorderLinks
 from borderwatch.border_stats import ranking_from_counts
-from borderwatch.charts import zone_trend_chart
 from borderwatch.config import settings
 from borderwatch.filters import IncidentFilter
 from borderwatch.mapping.view import MapView
-from borderwatch.tables import ranking_table
 from borderwatch.ui.data import PreparedData, data_settings, shared_answer
 from borderwatch.ui.database_map import (
     counters,
@@ -30,7 +28,7 @@ from borderwatch.ui.database_map import (
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.playback import Played, played_views
-from borderwatch.ui.widgets import PRECISION_CAVEAT, data_table
+from borderwatch.ui.widgets import PRECISION_CAVEAT, zone_ranking_section, zone_year_section
 
 
 def border_zone(
@@ -100,26 +98,8 @@ def zone_overview(
         "Team mode: counted in the team database (reports of one event in several datasets "
         "are counted once each)."
     )
-    st.subheader(f"Per year in the {width_km} km zone")
-    by_year = zone.chosen_by_year(pairs)
-    if by_year.empty:
-        st.info("No incidents in this zone with the current filters.", icon=":material/info:")
-    else:
-        chart = zone_trend_chart(by_year, data.border_names, years=years)
-        st.altair_chart(chart, width="stretch")
-        unknown_tolls = int(by_year["unknown_tolls"].sum())
-        if unknown_tolls:
-            st.caption(
-                f"{unknown_tolls:,} incident(s) in the zone have no reported toll: they are "
-                "counted as incidents, and left out of the deaths (unknown, not zero)."
-            )
-    st.subheader("Borders ranked by incidents in their zone")
-    ranking = ranking_from_counts(zone.by_year, data.border_names)
-    data_table(ranking_table(ranking), placeholder="unknown")
-    st.caption(
-        "Deaths are the sourced range of the incidents whose toll is known; where every toll "
-        "in a zone is unknown they read “unknown”, not 0."
-    )
+    zone_year_section(zone.chosen_by_year(pairs), data.border_names, width_km=width_km, years=years)
+    zone_ranking_section(ranking_from_counts(zone.by_year, data.border_names))
     return played
 
 

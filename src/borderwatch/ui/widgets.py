@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 import streamlit as st
 
-from borderwatch.charts import incident_trend_chart
+from borderwatch.charts import incident_trend_chart, zone_trend_chart
 from borderwatch.config import settings
 from borderwatch.fatalities import FatalityRange, sum_fatalities
 from borderwatch.filters import IncidentFilter, full_rows
 from borderwatch.links import link_summary
 from borderwatch.proximity import is_placed
-from borderwatch.tables import incident_table, link_columns
+from borderwatch.tables import incident_table, link_columns, ranking_table
 from borderwatch.trends import PERIODS, Period
 
 #: A source link in a table shows the site's name; the address opens in a new tab.
@@ -135,6 +135,39 @@ def links_section(
                 for r in off_map.itertuples()
             )
         )
+
+
+def zone_year_section(
+    by_year: pd.DataFrame,
+    border_names: Mapping[str, str],
+    *,
+    width_km: float,
+    years: tuple[int, int] | None,
+) -> None:
+    """Incidents and deaths per year in a border zone
+    (:func:`borderwatch.border_stats.zone_counts_by_year`' columns), unknown tolls apart."""
+    st.subheader(f"Per year in the {width_km} km zone")
+    if by_year.empty:
+        st.info("No incidents in this zone with the current filters.", icon=":material/info:")
+        return
+    st.altair_chart(zone_trend_chart(by_year, border_names, years=years), width="stretch")
+    unknown_tolls = int(by_year["unknown_tolls"].sum())
+    if unknown_tolls:
+        st.caption(
+            f"{unknown_tolls:,} incident(s) in the zone have no reported toll: they are "
+            "counted as incidents, and left out of the deaths (unknown, not zero)."
+        )
+
+
+def zone_ranking_section(ranking: pd.DataFrame) -> None:
+    """Borders ranked by incidents in their zone
+    (:func:`borderwatch.border_stats.ranking_from_counts`)."""
+    st.subheader("Borders ranked by incidents in their zone")
+    data_table(ranking_table(ranking), placeholder="unknown")
+    st.caption(
+        "Deaths are the sourced range of the incidents whose toll is known; where every toll "
+        "in a zone is unknown they read “unknown”, not 0."
+    )
 
 
 def data_table(
