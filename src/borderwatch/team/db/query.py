@@ -470,6 +470,11 @@ def country_totals(
     return table
 
 
+#: Incidents and the sums of their death bounds, per group of a grouping query.
+_INCIDENTS_AND_DEATHS = (
+    f"count(*) AS incidents, sum({DEATHS_LOW}) AS deaths_low, "
+    f"sum({DEATHS_BEST}) AS deaths_best, sum({DEATHS_HIGH}) AS deaths_high"
+)
 #: Sums of death bounds in a grouped table: floats, missing where every toll is unknown.
 _DEATH_SUMS = ("deaths_low", "deaths_best", "deaths_high")
 
@@ -525,8 +530,7 @@ def trend_counts(
     unit = _TRUNC_UNITS[period]
     statement = sa.text(
         f"SELECT date_trunc('{unit}', date_start::timestamp)::date AS period, event_type, "
-        f"count(*) AS incidents, sum({DEATHS_LOW}) AS deaths_low, "
-        f"sum({DEATHS_BEST}) AS deaths_best, sum({DEATHS_HIGH}) AS deaths_high, "
+        f"{_INCIDENTS_AND_DEATHS}, "
         f"count(*) FILTER (WHERE {DEATHS_BEST} IS NULL) AS unknown_tolls "
         f"{source} AND event_type IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
     )
@@ -965,8 +969,7 @@ def zone_counts_by_year(
     source, params = _query(zoned, None, groups, hidden)
     statement = sa.text(
         "SELECT nearest_border AS pair, extract(year FROM date_start)::integer AS year, "
-        f"count(*) AS incidents, sum({DEATHS_LOW}) AS deaths_low, "
-        f"sum({DEATHS_BEST}) AS deaths_best, sum({DEATHS_HIGH}) AS deaths_high, "
+        f"{_INCIDENTS_AND_DEATHS}, "
         f"count(*) FILTER (WHERE {DEATHS_BEST} IS NULL) AS unknown_tolls "
         f"{source} AND nearest_border IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
     )
@@ -1019,8 +1022,7 @@ def security_by_country_year(
     params["width_km"] = float(width_km)
     statement = sa.text(
         "SELECT country_iso3, extract(year FROM date_start)::integer AS year, "
-        f"count(*) AS incidents, sum({DEATHS_LOW}) AS deaths_low, "
-        f"sum({DEATHS_BEST}) AS deaths_best, sum({DEATHS_HIGH}) AS deaths_high, "
+        f"{_INCIDENTS_AND_DEATHS}, "
         "count(*) FILTER (WHERE border_distance_km <= :width_km) AS in_border_zone "
         f"{source} AND country_iso3 IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
     )
