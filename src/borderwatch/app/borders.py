@@ -134,7 +134,7 @@ class DatabaseBorderZone:
 
 
 #: Ids of incidents possibly in the zone that the page lists by name.
-POSSIBLY_INSIDE_LISTED = 20
+POSSIBLY_INSIDE_LISTED = 5
 
 
 def database_border_zone(
