@@ -25,6 +25,10 @@ CELLS_DRAWN = """() => [...document.querySelectorAll("iframe")].some(f => {
     try { return f.contentDocument.querySelectorAll("path.bw-cell").length > 0; }
     catch (e) { return false; }
 })"""
+#: The fill of the first grid cell drawn (cells are filled in their main type's colour).
+CELL_FILL = """() => { for (const f of document.querySelectorAll("iframe")) {
+    try { const cell = f.contentDocument.querySelector("path.bw-cell");
+          if (cell) { return cell.getAttribute("fill"); } } catch (e) {} } return null; }"""
 #: Any circle or cell drawn on a map.
 MARKS_DRAWN = CELLS_DRAWN.replace("path.bw-cell", "path.leaflet-interactive")
 
@@ -49,6 +53,7 @@ def test_the_incident_map_asks_the_team_database(browser, empty_team_database, t
         page.goto(app.url, wait_until="domcontentloaded")
         expect(metric_value(page, "Incidents")).to_have_text(f"{everything:,}", timeout=TIMEOUT_MS)
         page.wait_for_function(CELLS_DRAWN, timeout=TIMEOUT_MS)  # above 1,500: grid cells
+        assert page.evaluate(CELL_FILL) not in (None, "none")  # filled, not bare outlines
         expect(
             page.get_by_text(f"Showing the 1,000 newest of {everything:,} incidents")
         ).to_be_visible(timeout=TIMEOUT_MS)

@@ -581,6 +581,9 @@ def add_incident_cells(m: Parent, cells: pd.DataFrame, *, cell_deg: float) -> fo
             "radius": f["properties"]["radius"],
             "color": style.INCIDENT_OUTLINE,
             "weight": 1,
+            # folium's CircleMarker starts with fill off: without this the cells were
+            # drawn as bare outlines.
+            "fill": True,
             "fillColor": f["properties"]["color"],
             "fillOpacity": style.CELL_FILL_OPACITY,
             "className": "bw-cell",
@@ -609,7 +612,18 @@ var {{ this.get_name() }} = (function() {
         var view = map.getBounds().pad(0.05);
         var shown = cells.filter(function(c) { return view.contains([c[0], c[1]]); });
         if (shown.length > {{ this.max_labels }}) { return; }
+        // Busiest first; a label that would overlap one already written is left out
+        // (zoom in to read it): overlapping numbers read as none.
+        shown.sort(function(a, b) { return b[2] - a[2]; });
+        var written = [];
         shown.forEach(function(c) {
+            var at = map.latLngToContainerPoint([c[0], c[1]]);
+            var width = 8 + 7 * String(c[2]).length;
+            var overlaps = written.some(function(w) {
+                return Math.abs(w.x - at.x) < (w.width + width) / 2 && Math.abs(w.y - at.y) < 14;
+            });
+            if (overlaps) { return; }
+            written.push({x: at.x, y: at.y, width: width});
             group.addLayer(L.marker([c[0], c[1]], {
                 interactive: false, keyboard: false,
                 icon: L.divIcon({className: "bw-count", html: String(c[2]),
@@ -628,7 +642,7 @@ var {{ this.get_name() }} = (function() {
 
 class CellCounts(Layer):
     """The number of incidents written on each grid cell, when at most ``max_labels``
-    cells are in view (zoom in to read them)."""
+    cells are in view (zoom in to read them); the busiest first, none over another."""
 
     _template = _CELL_COUNTS_TEMPLATE
 
