@@ -114,5 +114,5 @@ def zone_incidents(
     st.subheader("Incidents in the zone")
     table_section(data, zone.answers.table)
     links_part(data, links)
-    rows = export_rows(data, zone.selection, played)
+    rows = export_rows(data, zone.selection, zone.answers.counters.incidents, played)
     export_panel(played.export_view, key="border", incidents=rows)

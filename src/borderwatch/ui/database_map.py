@@ -170,12 +170,13 @@ def fetched_rows(data: PreparedData, selection: IncidentFilter, total: int) -> F
 
 
 def export_rows(
-    data: PreparedData, selection: IncidentFilter, played: Played
-) -> gpd.GeoDataFrame | FetchedRows:
-    """The data files' rows, fetched when a file is made: the selection's, or when playing
-    the picked frame's (every incident with a day in its window, placed or not)."""
+    data: PreparedData, selection: IncidentFilter, total: int, played: Played
+) -> FetchedRows:
+    """The data files' rows, fetched when a file is made: the selection's (``total``
+    incidents, as its counters say), or when playing the picked frame's (every incident
+    with a day in its window, placed or not)."""
     if played.window is None:
-        return fetched_rows(data, selection, page_answers(data, selection).counters.incidents)
+        return fetched_rows(data, selection, total)
     first, last = (day.date() for day in played.window)
     if selection.dates is not None:
         first, last = max(first, selection.dates[0]), min(last, selection.dates[1])
@@ -312,6 +313,5 @@ def database_incident_map(data: PreparedData, chosen: SidebarChoices) -> None:
     st.subheader("Filtered incidents")
     table_section(data, answers.table, key="incident-table", focused=focused)
     links_part(data, links)
-    export_panel(
-        played.export_view, key="incidents", incidents=export_rows(data, selection, played)
-    )
+    rows = export_rows(data, selection, counted.incidents, played)
+    export_panel(played.export_view, key="incidents", incidents=rows)
