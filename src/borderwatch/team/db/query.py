@@ -510,6 +510,38 @@ def _grouped_table(
     return table
 
 
+#: The year an incident starts in.
+_START_YEAR = "extract(year FROM date_start)::integer"
+#: Incidents whose toll is unknown (no bound given), per group.
+_UNKNOWN_TOLLS = f"count(*) FILTER (WHERE {DEATHS_BEST} IS NULL)"
+
+
+def _tally(
+    url: str,
+    source: str,
+    params: dict[str, object],
+    by: dict[str, str],
+    more: dict[str, str],
+    *,
+    text: tuple[str, ...] = (),
+    dates: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Incidents and their death sums per group of ``by`` (column -> SQL), with the
+    counts ``more`` adds (column -> SQL), over ``source`` (``FROM … WHERE …``) whose ``by``
+    values are all known; ordered by the groups. As
+    :func:`borderwatch.fatalities.tally` counts in memory."""
+    keys = ", ".join(f"{sql} AS {name}" for name, sql in by.items())
+    extra = "".join(f", {sql} AS {name}" for name, sql in more.items())
+    known = "".join(f" AND {sql} IS NOT NULL" for sql in by.values())
+    groups = ", ".join(str(n) for n in range(1, len(by) + 1))
+    statement = sa.text(
+        f"SELECT {keys}, {_INCIDENTS_AND_DEATHS}{extra} {source}{known} "
+        f"GROUP BY {groups} ORDER BY {groups}"
+    )
+    columns = [*by, "incidents", *_DEATH_SUMS, *more]
+    return _grouped_table(url, statement, params, columns, text=text, dates=dates)
+
+
 #: ``date_trunc`` units of the trend's periods.
 _TRUNC_UNITS = {"year": "year", "month": "month"}
 
@@ -527,18 +559,16 @@ def trend_counts(
     / ``deaths_high`` (sums of the known tolls; missing where every toll is unknown) and
     ``unknown_tolls``; :func:`borderwatch.trends.complete_trend` finishes it."""
     source, params = _query(selection, None, groups, hidden)
-    unit = _TRUNC_UNITS[period]
-    statement = sa.text(
-        f"SELECT date_trunc('{unit}', date_start::timestamp)::date AS period, event_type, "
-        f"{_INCIDENTS_AND_DEATHS}, "
-        f"count(*) FILTER (WHERE {DEATHS_BEST} IS NULL) AS unknown_tolls "
-        f"{source} AND event_type IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
+    started = f"date_trunc('{_TRUNC_UNITS[period]}', date_start::timestamp)::date"
+    return _tally(
+        url,
+        source,
+        params,
+        {"period": started, "event_type": "event_type"},
+        {"unknown_tolls": _UNKNOWN_TOLLS},
+        text=("event_type",),
+        dates=("period",),
     )
-    columns = [
-        *("period", "event_type", "incidents", "deaths_low", "deaths_best", "deaths_high"),
-        "unknown_tolls",
-    ]
-    return _grouped_table(url, statement, params, columns, text=("event_type",), dates=("period",))
 
 
 def _fetch(
@@ -967,14 +997,14 @@ def zone_counts_by_year(
     toll is unknown), ``unknown_tolls``), grouped in SQL."""
     zoned = replace(selection, border_zone_km=float(width_km))
     source, params = _query(zoned, None, groups, hidden)
-    statement = sa.text(
-        "SELECT nearest_border AS pair, extract(year FROM date_start)::integer AS year, "
-        f"{_INCIDENTS_AND_DEATHS}, "
-        f"count(*) FILTER (WHERE {DEATHS_BEST} IS NULL) AS unknown_tolls "
-        f"{source} AND nearest_border IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
+    return _tally(
+        url,
+        source,
+        params,
+        {"pair": "nearest_border", "year": _START_YEAR},
+        {"unknown_tolls": _UNKNOWN_TOLLS},
+        text=("pair",),
     )
-    columns = ["pair", "year", "incidents", *_DEATH_SUMS, "unknown_tolls"]
-    return _grouped_table(url, statement, params, columns, text=("pair",))
 
 
 def possibly_in_zone(
@@ -1020,14 +1050,14 @@ def security_by_country_year(
     ``in_border_zone``: those within ``width_km`` of a border), grouped in SQL."""
     source, params = _query(selection, None, groups, hidden)
     params["width_km"] = float(width_km)
-    statement = sa.text(
-        "SELECT country_iso3, extract(year FROM date_start)::integer AS year, "
-        f"{_INCIDENTS_AND_DEATHS}, "
-        "count(*) FILTER (WHERE border_distance_km <= :width_km) AS in_border_zone "
-        f"{source} AND country_iso3 IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
+    return _tally(
+        url,
+        source,
+        params,
+        {"country_iso3": "country_iso3", "year": _START_YEAR},
+        {"in_border_zone": "count(*) FILTER (WHERE border_distance_km <= :width_km)"},
+        text=("country_iso3",),
     )
-    columns = ["country_iso3", "year", "incidents", *_DEATH_SUMS, "in_border_zone"]
-    return _grouped_table(url, statement, params, columns, text=("country_iso3",))
 
 
 def sums_by_start(
@@ -1044,14 +1074,11 @@ def sums_by_start(
     columns = []
     for number, (begin, after) in enumerate(periods.values()):
         params[f"begin_{number}"], params[f"after_{number}"] = begin, after
-        within = f"FILTER (WHERE date_start >= :begin_{number} AND date_start < :after_{number})"
+        within = f"date_start >= :begin_{number} AND date_start < :after_{number}"
         columns += [
-            f"count(*) {within}",
-            f"count(*) FILTER (WHERE placed AND date_start >= :begin_{number} "
-            f"AND date_start < :after_{number})",
-            *(f"coalesce(sum({bound}) {within}, 0)" for bound in ("low", "best", "high")),
-            f"count(*) FILTER (WHERE low IS NULL AND date_start >= :begin_{number} "
-            f"AND date_start < :after_{number})",
+            *(f"count(*) FILTER (WHERE {also}{within})" for also in ("", "placed AND ")),
+            *(f"coalesce(sum({b}) FILTER (WHERE {within}), 0)" for b in ("low", "best", "high")),
+            f"count(*) FILTER (WHERE low IS NULL AND {within})",
         ]
     statement = sa.text(
         f"SELECT {', '.join(columns)} FROM (SELECT date_start, {_ROW_TOLLS} {source}) AS chosen"
