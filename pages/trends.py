@@ -14,7 +14,6 @@ from borderwatch.app.trends import (
     select_changes,
     select_trends,
     snapshot_trend,
-    start_span,
     unit_names,
 )
 from borderwatch.changes import (
@@ -116,8 +115,7 @@ else:
         )
 
 st.header("What changed")
-span = shared_answer(data, ("start span",), lambda: start_span(data, source))
-months = month_choices(span)
+months = month_choices(data)
 if not months:
     st.info("There are no incidents to compare.", icon=":material/search_off:")
     st.stop()
@@ -146,9 +144,7 @@ windows = ChangeWindows(pd.Timestamp(f"{end}-01"), int(recent_months), int(basel
 changes = shared_answer(
     data,
     ("changes", selection, windows, zone_km),
-    lambda: select_changes(
-        data, selection, windows=windows, zone_km=zone_km, data_settings=source, span=span
-    ),
+    lambda: select_changes(data, selection, windows=windows, zone_km=zone_km, data_settings=source),
 )
 table = changes.table
 st.caption(

@@ -133,6 +133,9 @@ class PreparedData:
     #: sidebar needs them on every rerun, over possibly a million rows).
     incident_countries: tuple[str, ...] = ()
     incident_years: tuple[int, int] = (2011, 2019)
+    #: The first and last start date of every incident shown (``None``: no incident): the
+    #: months the Trends page's windows can end in, and whether they lie inside the data.
+    incident_starts: tuple[pd.Timestamp, pd.Timestamp] | None = None
     #: The key it was built under (see :func:`data_fingerprint`).
     fingerprint: str = field(default="", compare=False)
     #: Enabled datasets left out because they cannot be shown (the Data page says why).
@@ -346,6 +349,12 @@ def _curated_only(
     )
 
 
+def _start_span(incidents: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The first and last start date of ``incidents`` (``None`` when there is none)."""
+    dates = incidents["date_start"]
+    return None if dates.empty else (pd.Timestamp(dates.min()), pd.Timestamp(dates.max()))
+
+
 def _build_team(data_settings: DataSettings, fingerprint: str) -> PreparedData:
     """Team mode: the curated layer only, with the countries and years of everything shown
     (asked of the database), so a process's memory does not grow with the imported events."""
@@ -354,14 +363,15 @@ def _build_team(data_settings: DataSettings, fingerprint: str) -> PreparedData:
     geodata = loading.load_geodata(data_settings.geodata_dir)
     incidents = _curated_only(geodata, data_settings, BorderIndex.from_borders(geodata.borders))
     hidden = data_settings.hidden_datasets
-    countries, years = query.shown_span(data_settings.database_url, hidden=hidden)
+    shown_span = query.shown_span(data_settings.database_url, hidden=hidden)
     store = data_settings.store()
     shown = tuple(info.key for info in store.list() if info.enabled and info.key not in hidden)
     return PreparedData(
         geodata=geodata,
         incidents=_contiguous(incidents),
-        incident_countries=countries,
-        incident_years=years or year_span(incidents),
+        incident_countries=shown_span.countries,
+        incident_years=shown_span.years or year_span(incidents),
+        incident_starts=shown_span.starts,
         anchors=country_anchors(geodata.countries),
         display_countries=simplify_for_display(geodata.countries),
         display_borders=simplify_for_display(geodata.borders),
@@ -414,6 +424,7 @@ def _build(data_settings: DataSettings, fingerprint: str) -> PreparedData:
         incidents=_contiguous(incidents),
         incident_countries=tuple(sorted(incidents["country_iso3"].dropna().unique())),
         incident_years=years,
+        incident_starts=_start_span(incidents),
         anchors=country_anchors(geodata.countries),
         display_countries=simplify_for_display(geodata.countries),
         display_borders=simplify_for_display(geodata.borders),

@@ -190,23 +190,10 @@ class ChangeSelection:
         }
 
 
-def start_span(
-    prepared: PreparedData, data_settings: DataSettings | None = None
-) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """The first and last start date of every incident shown (the selection aside), from
-    the prepared frame or the team database; ``None`` when there is none."""
-    if data_settings is not None and data_settings.database_url:
-        from borderwatch.team.db import query
-
-        return query.start_span(data_settings.database_url, hidden=data_settings.hidden_datasets)
-    dates = prepared.incidents["date_start"]
-    return None if dates.empty else (dates.min(), dates.max())
-
-
-def month_choices(span: tuple[pd.Timestamp, pd.Timestamp] | None) -> list[str]:
-    """Every month from the first to the last incident (:func:`start_span`), as
-    ``YYYY-MM`` (the recent window's possible ends; text, so a link carries them as they
-    read), oldest first."""
+def month_choices(prepared: PreparedData) -> list[str]:
+    """Every month from the first to the last incident, as ``YYYY-MM`` (the recent
+    window's possible ends; text, so a link carries them as they read), oldest first."""
+    span = prepared.incident_starts
     if span is None:
         return []
     first = span[0].to_period("M").to_timestamp()
@@ -221,16 +208,13 @@ def select_changes(
     zone_km: float,
     test: ChangeTest | None = None,
     data_settings: DataSettings | None = None,
-    span: tuple[pd.Timestamp, pd.Timestamp] | None = None,
 ) -> ChangeSelection:
     """Test every country and border zone (of ``zone_km``) for a change between the
     windows, on the incidents the sidebar keeps (its years and dates aside): from the
-    prepared frame, or counted in the team database when ``data_settings`` names one.
-    ``span`` (:func:`start_span`, computed when not given) says whether the windows lie
-    inside the data."""
+    prepared frame, or counted in the team database when ``data_settings`` names one."""
     test = test or ChangeTest.from_config()
     timeless = replace(selection, years=None, dates=None)
-    span = span if span is not None else start_span(prepared, data_settings)
+    span = prepared.incident_starts
     outside = span is not None and windows.outside(*span)
     names = unit_names(prepared)
     if data_settings is not None and data_settings.database_url:

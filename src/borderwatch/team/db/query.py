@@ -24,6 +24,7 @@ import datetime
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import geopandas as gpd
 import pandas as pd
@@ -663,20 +664,34 @@ def search(
         return _rows_by_key(conn, keys), int(found[0][2]) if found else 0
 
 
+class ShownSpan(NamedTuple):
+    """What the shown incidents cover: the countries where they happened (sorted), the
+    years (first start, last end) and the first and last start date (``None`` when there
+    is no incident)."""
+
+    countries: tuple[str, ...]
+    years: tuple[int, int] | None
+    starts: tuple[pd.Timestamp, pd.Timestamp] | None
+
+
 def shown_span(
     url: str, *, groups: tuple[str, ...] | None = None, hidden: Collection[str] = ()
-) -> tuple[tuple[str, ...], tuple[int, int] | None]:
-    """The countries where shown incidents happened (sorted) and the years they cover
-    (first start, last end; ``None`` when there is none): what the sidebar offers."""
+) -> ShownSpan:
+    """What the shown incidents cover (:class:`ShownSpan`), in one scan: what the sidebar
+    and the Trends page's windows offer."""
     source, params = _query(IncidentFilter(), None, groups, hidden)
     statement = sa.text(
         "SELECT array_agg(DISTINCT country_iso3) FILTER (WHERE country_iso3 IS NOT NULL), "
-        f"min(extract(year FROM date_start))::int, max(extract(year FROM date_end))::int {source}"
+        "min(extract(year FROM date_start))::int, max(extract(year FROM date_end))::int, "
+        f"min(date_start), max(date_start) {source}"
     )
     with connection(url) as conn:
-        countries, first, last = conn.execute(statement, params).one()
-    years = None if first is None or last is None else (int(first), int(last))
-    return tuple(sorted(countries or ())), years
+        countries, first, last, first_day, last_day = conn.execute(statement, params).one()
+    return ShownSpan(
+        tuple(sorted(countries or ())),
+        None if first is None or last is None else (int(first), int(last)),
+        None if first_day is None else (pd.Timestamp(first_day), pd.Timestamp(last_day)),
+    )
 
 
 #: The groups :func:`overview` counts in one scan, by the ``GROUPING()`` bits they leave
@@ -969,17 +984,6 @@ def unit_months(
             }
         ).reset_index(drop=True)
     return out
-
-
-def start_span(
-    url: str, *, groups: tuple[str, ...] | None = None, hidden: Collection[str] = ()
-) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """The first and last start date of the shown incidents (``None`` when there is none)."""
-    source, params = _query(IncidentFilter(), None, groups, hidden)
-    statement = sa.text(f"SELECT min(date_start), max(date_start) {source}")
-    with connection(url) as conn:
-        first, last = conn.execute(statement, params).one()
-    return None if first is None else (pd.Timestamp(first), pd.Timestamp(last))
 
 
 def zone_counts_by_year(
