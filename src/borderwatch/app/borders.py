@@ -8,7 +8,12 @@ import geopandas as gpd
 import pandas as pd
 
 from borderwatch.app.prepared import DataSettings, PreparedData
-from borderwatch.app.selection import IncidentMapAnswers, incident_map_answers, select
+from borderwatch.app.selection import (
+    IncidentMapAnswers,
+    database_selection,
+    incident_map_answers,
+    select,
+)
 from borderwatch.border_stats import in_zone, possibly_in_zone, zone_counts_by_year
 from borderwatch.cooperation import border_regimes, regime_lines
 from borderwatch.filters import IncidentFilter, filter_incidents
@@ -150,11 +155,13 @@ def database_border_zone(
     """The zone of ``pairs`` (every border when empty) for the sidebar's ``selection``
     (its "only within the zone" switch aside: here the zone is the subject), counted in
     the team database ``data_settings`` names."""
-    from borderwatch.team.db import query
-
-    url, hidden = data_settings.database_url, data_settings.hidden_datasets
     unzoned = replace(selection, border_zone_km=None)
     zone = zone_selection(selection, width_km=width_km, pairs=pairs)
+    every_border = database_selection(prepared, unzoned, data_settings)
+    on_borders = database_selection(
+        prepared, replace(unzoned, border_pairs=tuple(pairs)), data_settings
+    )
+    assert every_border is not None and on_borders is not None  # team mode only
     return DatabaseBorderZone(
         selection=zone,
         answers=incident_map_answers(
@@ -163,12 +170,6 @@ def database_border_zone(
             max_points=max_points,
             table_limit=table_limit,
         ),
-        by_year=query.zone_counts_by_year(url, unzoned, width_km=width_km, hidden=hidden),
-        possibly_inside=query.possibly_in_zone(
-            url,
-            replace(unzoned, border_pairs=tuple(pairs)),
-            width_km=width_km,
-            limit=POSSIBLY_INSIDE_LISTED,
-            hidden=hidden,
-        ),
+        by_year=every_border.zone_counts_by_year(width_km),
+        possibly_inside=on_borders.possibly_in_zone(width_km, limit=POSSIBLY_INSIDE_LISTED),
     )

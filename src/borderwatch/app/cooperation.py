@@ -8,6 +8,7 @@ from dataclasses import replace
 import pandas as pd
 
 from borderwatch.app.prepared import DataSettings, PreparedData
+from borderwatch.app.selection import database_selection
 from borderwatch.border_stats import in_zone
 from borderwatch.cooperation import (
     BeforeAfter,
@@ -16,7 +17,6 @@ from borderwatch.cooperation import (
     comparison_periods,
     period_counts,
 )
-from borderwatch.fatalities import FatalityRange
 from borderwatch.filters import IncidentFilter, filter_incidents
 
 
@@ -36,33 +36,13 @@ def select_before_after(
     one."""
     timeless = replace(selection, years=None, border_zone_km=None)
     covered = prepared.incident_years
-    if data_settings is not None and data_settings.database_url:
-        from borderwatch.team.db import query
-
-        url, hidden = data_settings.database_url, data_settings.hidden_datasets
-        on_border = replace(timeless, border_pairs=(pair,))
+    zone = replace(timeless, border_zone_km=float(width_km), border_pairs=(pair,))
+    database = database_selection(prepared, zone, data_settings)
+    if database is not None:
         periods = comparison_periods(start, window_years)
-        sums = query.sums_by_start(
-            url,
-            replace(on_border, border_zone_km=float(width_km)),
-            {name: (begin.date(), end.date()) for name, (begin, end) in periods.items()},
-            hidden=hidden,
-        )
-        counted = {
-            name: (
-                summed.incidents,
-                FatalityRange(
-                    low=summed.deaths_low,
-                    best=summed.deaths_best,
-                    high=summed.deaths_high,
-                    unknown=summed.unknown_deaths,
-                ),
-            )
-            for name, summed in sums.items()
-        }
         return before_after_from_counts(
-            query.zone_counts_by_year(url, on_border, width_km=width_km, hidden=hidden),
-            period_counts(periods, counted),
+            database.zone_counts_by_year(width_km),
+            period_counts(periods, database.sums_by_start(periods)),
             pair=pair,
             start=start,
             window_years=window_years,

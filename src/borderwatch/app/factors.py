@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from borderwatch.app.prepared import DataSettings, PreparedData
+from borderwatch.app.selection import database_selection
 from borderwatch.factors import security_by_country_year, with_border_share
 from borderwatch.filters import IncidentFilter, filter_incidents
 
@@ -19,14 +20,7 @@ def select_security(
 ) -> pd.DataFrame:
     """:func:`borderwatch.factors.security_by_country_year` of the incidents ``selection``
     keeps: counted in the team database when ``data_settings`` names one."""
-    if data_settings is not None and data_settings.database_url:
-        from borderwatch.team.db import query
-
-        counted = query.security_by_country_year(
-            data_settings.database_url,
-            selection,
-            width_km=width_km,
-            hidden=data_settings.hidden_datasets,
-        )
-        return with_border_share(counted)
+    database = database_selection(prepared, selection, data_settings)
+    if database is not None:
+        return with_border_share(database.security_by_country_year(width_km))
     return security_by_country_year(filter_incidents(prepared.incidents, selection), width_km)

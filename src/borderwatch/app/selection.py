@@ -26,7 +26,7 @@ import geopandas as gpd
 import pandas as pd
 
 from borderwatch.aggregate import cell_size_deg, grid_cells
-from borderwatch.fatalities import incident_bounds, sum_fatalities
+from borderwatch.fatalities import FatalityRange, incident_bounds, sum_fatalities
 from borderwatch.filters import IncidentFilter, filter_incidents
 from borderwatch.links import cross_border_links
 from borderwatch.mapping.playback import (
@@ -312,6 +312,63 @@ class DatabaseSelection:
 
         return query.dataset_rows(self.url, self.selection, hidden=self.hidden)
 
+    def unit_months(self, zone_km: float) -> dict[str, pd.DataFrame]:
+        """Incidents and deaths per month, per country and per border zone of ``zone_km``
+        (:func:`borderwatch.team.db.query.unit_months`)."""
+        from borderwatch.team.db import query
+
+        return query.unit_months(self.url, self.selection, zone_km=zone_km, hidden=self.hidden)
+
+    def zone_counts_by_year(self, width_km: float) -> pd.DataFrame:
+        """Incidents and deaths per border pair and year within ``width_km`` of the border
+        (:func:`borderwatch.border_stats.zone_counts_by_year`' columns)."""
+        from borderwatch.team.db import query
+
+        return query.zone_counts_by_year(
+            self.url, self.selection, width_km=width_km, hidden=self.hidden
+        )
+
+    def possibly_in_zone(self, width_km: float, *, limit: int) -> tuple[int, list[str]]:
+        """How many incidents lie outside ``width_km`` of their border but could be inside
+        given their location precision, and the ids of the newest ``limit``."""
+        from borderwatch.team.db import query
+
+        return query.possibly_in_zone(
+            self.url, self.selection, width_km=width_km, limit=limit, hidden=self.hidden
+        )
+
+    def security_by_country_year(self, width_km: float) -> pd.DataFrame:
+        """Incidents and deaths per country and year, and those within ``width_km`` of a
+        border (before :func:`borderwatch.factors.with_border_share`)."""
+        from borderwatch.team.db import query
+
+        return query.security_by_country_year(
+            self.url, self.selection, width_km=width_km, hidden=self.hidden
+        )
+
+    def sums_by_start(
+        self, periods: dict[str, tuple[pd.Timestamp, pd.Timestamp]]
+    ) -> dict[str, tuple[int, FatalityRange]]:
+        """The incidents that start in each period (name -> (first day, day after the
+        last)) and their deaths, as :func:`borderwatch.cooperation.period_counts` takes
+        them; every period counted in one scan."""
+        from borderwatch.team.db import query
+
+        days = {name: (begin.date(), end.date()) for name, (begin, end) in periods.items()}
+        sums = query.sums_by_start(self.url, self.selection, days, hidden=self.hidden)
+        return {
+            name: (
+                summed.incidents,
+                FatalityRange(
+                    low=summed.deaths_low,
+                    best=summed.deaths_best,
+                    high=summed.deaths_high,
+                    unknown=summed.unknown_deaths,
+                ),
+            )
+            for name, summed in sums.items()
+        }
+
     def trend(self, period: Period) -> pd.DataFrame:
         """The trend counted in SQL, completed as :func:`borderwatch.trends.incident_trend`."""
         from borderwatch.team.db import query
@@ -340,18 +397,29 @@ def expected_cell_deg(prepared: PreparedData, selection: IncidentFilter) -> floa
     )
 
 
+def database_selection(
+    prepared: PreparedData, selection: IncidentFilter, data_settings: DataSettings | None
+) -> DatabaseSelection | None:
+    """The team database's answers about ``selection`` when ``data_settings`` names a
+    database (over the datasets the user may see); ``None`` in the embedded mode."""
+    if data_settings is None or not data_settings.database_url:
+        return None
+    return DatabaseSelection(
+        selection,
+        data_settings.database_url,
+        frozenset(data_settings.hidden_datasets),
+        expected_cell_deg(prepared, selection),
+    )
+
+
 def select(
     prepared: PreparedData, selection: IncidentFilter, data_settings: DataSettings
 ) -> Selection:
     """The page's answers about ``selection``: from the prepared frame (embedded), or from
     the team database when ``data_settings`` names one."""
-    if data_settings.database_url:
-        return DatabaseSelection(
-            selection,
-            data_settings.database_url,
-            frozenset(data_settings.hidden_datasets),
-            expected_cell_deg(prepared, selection),
-        )
+    database = database_selection(prepared, selection, data_settings)
+    if database is not None:
+        return database
     return FrameSelection(selection, filter_incidents(prepared.incidents, selection))
 
 

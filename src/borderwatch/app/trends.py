@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from borderwatch.app.prepared import DataSettings, PreparedData
-from borderwatch.app.selection import DatabaseSelection
+from borderwatch.app.selection import DatabaseSelection, database_selection
 from borderwatch.changes import (
     FLAG_LABELS,
     UNIT_KINDS,
@@ -85,8 +85,9 @@ def select_trends(
     """The series of every ``kind`` unit (country or border zone of ``zone_km``) in the
     sidebar's selection: from the prepared frame (embedded), or counted in the team
     database when ``data_settings`` names one."""
-    if data_settings is not None and data_settings.database_url:
-        return _database_trends(selection, kind, zone_km, data_settings)
+    database = database_selection(prepared, selection, data_settings)
+    if database is not None:
+        return _database_trends(database, kind, zone_km)
     selected = filter_incidents(prepared.incidents, selection)
     units = unit_labels(selected, kind, zone_km)
     span = None
@@ -101,31 +102,13 @@ def select_trends(
     )
 
 
-def _unit_months(
-    selection: IncidentFilter, zone_km: float, data_settings: DataSettings
-) -> dict[str, pd.DataFrame]:
-    from borderwatch.team.db import query
-
-    return query.unit_months(
-        data_settings.database_url,
-        selection,
-        zone_km=zone_km,
-        hidden=data_settings.hidden_datasets,
-    )
-
-
-def _database_trends(
-    selection: IncidentFilter, kind: UnitKind, zone_km: float, data_settings: DataSettings
-) -> TrendSelection:
+def _database_trends(database: DatabaseSelection, kind: UnitKind, zone_km: float) -> TrendSelection:
     """:func:`select_trends` counted in the team database (one scan for every unit)."""
-    counted = _unit_months(selection, zone_km, data_settings)
+    counted = database.unit_months(zone_km)
     whole, per_unit = counted["all"], counted[kind]
     span = None
     if not whole.empty:
         span = (whole["month"].min(), whole["month"].max())
-    database = DatabaseSelection(
-        selection, data_settings.database_url, frozenset(data_settings.hidden_datasets)
-    )
     return TrendSelection(
         ranking=_ranking(per_unit.groupby("unit")["incidents"].sum()),
         series=complete_unit_series(per_unit, span=span),
@@ -217,8 +200,9 @@ def select_changes(
     span = prepared.incident_starts
     outside = span is not None and windows.outside(*span)
     names = unit_names(prepared)
-    if data_settings is not None and data_settings.database_url:
-        counted = _unit_months(timeless, zone_km, data_settings)
+    database = database_selection(prepared, timeless, data_settings)
+    if database is not None:
+        counted = database.unit_months(zone_km)
         table = change_table_from_months(
             {"country": counted["country"], "zone": counted["zone"]},
             windows,

@@ -19,6 +19,7 @@ from borderwatch.app.selection import (
     DatabaseSelection,
     IncidentMapAnswers,
     TableRows,
+    database_selection,
     incident_map_answers,
     incidents_by_id,
     search_database,
@@ -138,6 +139,13 @@ def _focused_row(selection: IncidentFilter, incident_id: str | None) -> gpd.GeoD
     return row
 
 
+def _database(data: PreparedData, selection: IncidentFilter) -> DatabaseSelection:
+    """The team database's answers about ``selection`` (this module is team mode only)."""
+    chosen = database_selection(data, selection, data_settings())
+    assert chosen is not None, "the team-mode pages need a database"
+    return chosen
+
+
 def page_answers(data: PreparedData, selection: IncidentFilter) -> IncidentMapAnswers:
     """The Incident map's answers about ``selection``, counted in the team database once
     per process and selection (:func:`borderwatch.app.selection.incident_map_answers`)."""
@@ -159,8 +167,7 @@ def fetched_rows(data: PreparedData, selection: IncidentFilter, total: int) -> F
     """The data files' rows of ``selection`` (``total`` incidents): the newest
     ``export_row_limit``, fetched from the database when a file is made."""
     limit = settings().export_row_limit
-    chosen = select(data, selection, data_settings())
-    assert isinstance(chosen, DatabaseSelection)  # team mode only
+    chosen = _database(data, selection)
     return FetchedRows(
         total=total,
         limit=limit,
@@ -181,7 +188,7 @@ def export_rows(
     if selection.dates is not None:
         first, last = max(first, selection.dates[0]), min(last, selection.dates[1])
     framed = replace(selection, dates=(first, last))
-    chosen = select(data, framed, data_settings())
+    chosen = _database(data, framed)
     count = shared_answer(data, ("count", framed), lambda: chosen.counters().incidents)
     return fetched_rows(data, framed, count)
 
@@ -189,8 +196,7 @@ def export_rows(
 def frames_maker(data: PreparedData, selection: IncidentFilter, view: MapView) -> FramesMaker:
     """Playback frames of ``selection``, made in the team database once per process for a
     step and a window (:meth:`borderwatch.app.selection.DatabaseSelection.playback_frames`)."""
-    chosen = select(data, selection, data_settings())
-    assert isinstance(chosen, DatabaseSelection)  # team mode only
+    chosen = _database(data, selection)
     max_points = settings().playback_max_points
 
     def frames_of(step: Step, window: int) -> tuple[Frames, gpd.GeoDataFrame | None]:
@@ -238,8 +244,7 @@ def links_of(data: PreparedData, selection: IncidentFilter) -> CrossBorderLinks:
     """The cross-border links of ``selection``'s newest ``table_row_limit`` incidents that
     name an origin, asked of the database once per process and selection."""
     limit = settings().table_row_limit
-    chosen = select(data, selection, data_settings())
-    assert isinstance(chosen, DatabaseSelection)  # team mode only
+    chosen = _database(data, selection)
     return shared_answer(
         data, ("links", selection, limit), lambda: chosen.links(data.anchors, limit=limit)
     )
