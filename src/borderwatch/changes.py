@@ -224,27 +224,63 @@ def window_counts(
     """
     inside, in_recent = in_windows(incidents["date_start"], windows)
     rows = np.flatnonzero(inside & units.notna().to_numpy())
-    codes, uniques = pd.factorize(units.iloc[rows])
     tolls = incidents[list(FATALITY_COLUMNS)].iloc[rows]
     best = incident_bounds(tolls)[1].to_numpy(dtype="float64", na_value=np.nan)
-    recent = in_recent[rows]
+    known = ~np.isnan(best)
+    return _per_unit_and_window(
+        units.iloc[rows],
+        in_recent[rows],
+        incidents=np.ones(len(rows)),
+        deaths=np.where(known, best, 0.0),
+        unknown=(~known).astype("float64"),
+    )
+
+
+def window_counts_from_months(unit_months: pd.DataFrame, windows: ChangeWindows) -> pd.DataFrame:
+    """:func:`window_counts` from counts per unit and month (``unit``, ``month`` (first
+    day), ``incidents``, ``deaths_best`` (sum of the known tolls, missing where none is
+    known), ``unknown_tolls``; e.g. counted in the team database): the windows are whole
+    months, so adding up a unit's months in each window gives the same figures."""
+    inside, in_recent = in_windows(unit_months["month"], windows)
+    rows = np.flatnonzero(
+        inside & unit_months["unit"].notna().to_numpy() & (unit_months["incidents"] > 0).to_numpy()
+    )
+    chosen = unit_months.iloc[rows]
+    return _per_unit_and_window(
+        chosen["unit"],
+        in_recent[rows],
+        incidents=chosen["incidents"].to_numpy(dtype="float64"),
+        deaths=chosen["deaths_best"].fillna(0).to_numpy(dtype="float64"),
+        unknown=chosen["unknown_tolls"].to_numpy(dtype="float64"),
+    )
+
+
+def _per_unit_and_window(
+    units: pd.Series,
+    recent: np.ndarray,
+    *,
+    incidents: np.ndarray,
+    deaths: np.ndarray,
+    unknown: np.ndarray,
+) -> pd.DataFrame:
+    """:func:`window_counts`' table from rows in either window (an incident, or a unit's
+    month): their unit, whether in the recent window, and what each adds to the unit's
+    incidents, deaths and unknown tolls. One factorisation and one ``bincount`` a figure."""
+    codes, uniques = pd.factorize(units)
     size = len(uniques)
 
-    def per_unit(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-        chosen = weights[mask] if weights is not None else None
-        return np.bincount(codes[mask], weights=chosen, minlength=size)
+    def per_unit(mask: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        return np.bincount(codes[mask], weights=weights[mask], minlength=size)
 
-    known = ~np.isnan(best)
-    deaths = np.where(known, best, 0.0)
     return pd.DataFrame(
         {
             "unit": np.asarray(uniques, dtype=object),
-            "baseline": per_unit(~recent).astype("int64"),
-            "recent": per_unit(recent).astype("int64"),
+            "baseline": per_unit(~recent, incidents).round().astype("int64"),
+            "recent": per_unit(recent, incidents).round().astype("int64"),
             "deaths_baseline": per_unit(~recent, deaths).round().astype("int64"),
             "deaths_recent": per_unit(recent, deaths).round().astype("int64"),
-            "unknown_tolls_baseline": per_unit(~recent & ~known).astype("int64"),
-            "unknown_tolls_recent": per_unit(recent & ~known).astype("int64"),
+            "unknown_tolls_baseline": per_unit(~recent, unknown).round().astype("int64"),
+            "unknown_tolls_recent": per_unit(recent, unknown).round().astype("int64"),
         }
     )
 
@@ -337,43 +373,6 @@ def change_table(
         for kind in ("country", "zone")
     }
     return _ordered_table(parts, windows, test, names)
-
-
-def window_counts_from_months(unit_months: pd.DataFrame, windows: ChangeWindows) -> pd.DataFrame:
-    """:func:`window_counts` from counts per unit and month (``unit``, ``month`` (first
-    day), ``incidents``, ``deaths_best`` (sum of the known tolls, missing where none is
-    known), ``unknown_tolls``; e.g. counted in the team database): the windows are whole
-    months, so adding up a unit's months in each window gives the same figures."""
-    months = month_number(unit_months["month"])
-    inside = (months >= windows.baseline[0]) & (months <= windows.recent[1])
-    chosen = unit_months[inside]
-    recent = months[inside] >= windows.recent[0]
-    sums = pd.DataFrame(
-        {
-            "unit": chosen["unit"].astype(object).to_numpy(),
-            "recent": recent,
-            "incidents": chosen["incidents"].to_numpy(dtype="int64"),
-            "deaths": chosen["deaths_best"].fillna(0).to_numpy(dtype="float64"),
-            "unknown": chosen["unknown_tolls"].to_numpy(dtype="int64"),
-        }
-    )
-    sums = sums[sums["incidents"] > 0]
-    per = sums.groupby(["unit", "recent"], sort=False)[["incidents", "deaths", "unknown"]].sum()
-    wide = per.unstack("recent", fill_value=0).reindex(
-        columns=pd.MultiIndex.from_product([["incidents", "deaths", "unknown"], [False, True]]),
-        fill_value=0,
-    )
-    return pd.DataFrame(
-        {
-            "unit": wide.index.to_numpy(dtype=object),
-            "baseline": wide[("incidents", False)].to_numpy(dtype="int64"),
-            "recent": wide[("incidents", True)].to_numpy(dtype="int64"),
-            "deaths_baseline": wide[("deaths", False)].round().to_numpy(dtype="int64"),
-            "deaths_recent": wide[("deaths", True)].round().to_numpy(dtype="int64"),
-            "unknown_tolls_baseline": wide[("unknown", False)].to_numpy(dtype="int64"),
-            "unknown_tolls_recent": wide[("unknown", True)].to_numpy(dtype="int64"),
-        }
-    )
 
 
 def change_table_from_months(

@@ -21,7 +21,7 @@ from borderwatch.changes import (
     change_table,
     change_table_from_months,
     expected_false_flags,
-    month_number,
+    in_windows,
     unit_labels,
 )
 from borderwatch.filters import IncidentFilter, filter_incidents
@@ -209,15 +209,13 @@ def select_changes(
             test=test,
             names=names,
         )
-        in_windows = None
+        windowed = None
     else:
         selected = filter_incidents(prepared.incidents, timeless)
-        months = month_number(selected["date_start"])
-        inside = (months >= windows.baseline[0]) & (months <= windows.recent[1])
         table = change_table(selected, windows, zone_km=zone_km, test=test, names=names)
-        in_windows = selected[np.asarray(inside, dtype=bool)]
+        windowed = selected[in_windows(selected["date_start"], windows)[0]]
     return ChangeSelection(
-        incidents=in_windows,
+        incidents=windowed,
         table=table,
         windows=windows,
         test=test,
