@@ -211,33 +211,26 @@ def build_frames(
         raise PlaybackError("No incident in the selection has both a place and a date to play.")
     begin = pd.Timestamp(placed["date_start"].min())
     end_days = placed["date_end"].fillna(placed["date_start"]).clip(lower=placed["date_start"])
-    axis = _axis(begin, pd.Timestamp(end_days.max()), step, window)
+    span = (begin, pd.Timestamp(end_days.max()))
     origin = period_starts(begin, begin, step)[0]
     first = _period_index(placed["date_start"], step, origin)
-    last = _period_index(end_days, step, origin)
-    frames = len(axis["starts"])
+    frames = len(period_starts(*span, step))
     # An incident is in frames first .. last + window - 1 (its days overlap their windows).
-    leave = np.minimum(last + window - 1, frames - 1)
+    leave = np.minimum(_period_index(end_days, step, origin) + window - 1, frames - 1)
+    limit = settings().playback_max_points if max_points is None else max_points
+    if len(placed) > limit:
+        cell_deg = cell_size_deg(bounds)
+        per_type = _counts_per_frame_cell_and_type(placed, first, leave, cell_deg)
+        return frames_from_cell_counts(
+            per_type, span=span, step=step, window=window, cell_deg=cell_deg
+        )
     counts = np.bincount(first, minlength=frames + 1)[:frames]
     counts = np.cumsum(counts - np.bincount(leave + 1, minlength=frames + 1)[:frames])
-    limit = settings().playback_max_points if max_points is None else max_points
-    if len(placed) <= limit:
-        return Frames(
-            mode="points",
-            points=_points(placed, first, leave),
-            counts=counts.astype("int64"),
-            **axis,
-        )
-    cell_deg = cell_size_deg(bounds)
-    per_type = _counts_per_frame_cell_and_type(placed, first, leave, cell_deg)
-    cells, cell_frames = _cells_of_frames(per_type, cell_deg)
     return Frames(
-        mode="cells",
-        cells=cells,
-        cell_frames=cell_frames,
-        cell_deg=cell_deg,
+        mode="points",
+        points=_points(placed, first, leave),
         counts=counts.astype("int64"),
-        **axis,
+        **_axis(*span, step, window),
     )
 
 
