@@ -348,19 +348,34 @@ def draw_incidents(frame: MapFrame, incidents: pd.DataFrame) -> set[str]:
         + [to_rgba(style.UNKNOWN_COLOR, INCIDENT_ALPHA)]
     )
     colors = palette[codes]  # code -1 (missing type) takes the trailing unknown colour
-    order = np.argsort(-radii, kind="stable")  # large circles under small ones
+    _circles(frame, lon[placed], lat[placed], radii, colors, many=len(incidents))
+    return {INCIDENTS_KEY} | {event_key(str(t)) for t in types if pd.notna(t)}
+
+
+def _circles(
+    frame: MapFrame,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    radii: np.ndarray,
+    colors: np.ndarray,
+    *,
+    many: int,
+) -> None:
+    """Outlined circles of ``radii`` pixels, the large under the small, as the interactive
+    map draws incidents and cells; embedded as an image in vector formats above
+    :data:`RASTERIZE_ABOVE` (``many``: how many the layer holds)."""
+    order = np.argsort(-radii, kind="stable")
     frame.ax.scatter(
-        lon[placed][order],
-        lat[placed][order],
+        lon[order],
+        lat[order],
         s=(2 * radii[order] * PX_TO_PT) ** 2,
         c=colors[order],
         edgecolors=INCIDENT_EDGE_COLOR,
         linewidths=1 * PX_TO_PT,
         marker="o",
         zorder=8,
-        rasterized=frame.vector and len(incidents) > RASTERIZE_ABOVE,
+        rasterized=frame.vector and many > RASTERIZE_ABOVE,
     )
-    return {INCIDENTS_KEY} | {event_key(str(t)) for t in types if pd.notna(t)}
 
 
 def draw_cells(frame: MapFrame, cells: pd.DataFrame, cell_deg: float | None) -> set[str]:
@@ -372,18 +387,11 @@ def draw_cells(frame: MapFrame, cells: pd.DataFrame, cell_deg: float | None) -> 
         return set()
     radii = style.cell_radii_px(cells["incidents"]).to_numpy(float)
     types = cells["main_type"].astype(object).to_numpy()
-    colors = [to_rgba(style.event_style(str(t)).color, style.CELL_FILL_OPACITY) for t in types]
-    order = np.argsort(-radii, kind="stable")  # large circles under small ones
-    frame.ax.scatter(
-        cells["longitude"].to_numpy(float)[order],
-        cells["latitude"].to_numpy(float)[order],
-        s=(2 * radii[order] * PX_TO_PT) ** 2,
-        c=[colors[i] for i in order],
-        edgecolors=INCIDENT_EDGE_COLOR,
-        linewidths=1 * PX_TO_PT,
-        marker="o",
-        zorder=8,
+    colors = np.array(
+        [to_rgba(style.event_style(str(t)).color, style.CELL_FILL_OPACITY) for t in types]
     )
+    lon, lat = cells["longitude"].to_numpy(float), cells["latitude"].to_numpy(float)
+    _circles(frame, lon, lat, radii, colors, many=len(cells))
     size = f"{cell_deg:g}° " if cell_deg else ""
     frame.ax.text(
         0.99,
