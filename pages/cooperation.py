@@ -21,6 +21,7 @@ from borderwatch.ui.data import data_or_stop, data_settings, shared_answer
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
+from borderwatch.ui.widgets import TEAM_COUNTS
 
 data = data_or_stop()
 names = data.country_names
@@ -195,7 +196,7 @@ st.altair_chart(
 st.dataframe(period_table(comparison.periods), hide_index=True, width="stretch")
 st.caption(
     "Descriptive only: these counts come from the incidents in the zone"
-    + (" (counted in the team database)" if data.events_in_database else "")
+    + (f" ({TEAM_COUNTS})" if data.events_in_database else "")
     + " and do not "
     "show that the arrangement caused any change. Few incidents are recorded per border, "
     "and incidents placed at a town centroid may fall in or out of the zone by their "

@@ -1,6 +1,5 @@
 """Regional factors: why no region-wide security structure emerged (El-Katiri, 2016)."""
 
-import dataclasses
 from dataclasses import replace
 
 import streamlit as st
@@ -30,7 +29,7 @@ from borderwatch.ui.database_map import fetched_rows
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
-from borderwatch.ui.widgets import data_table
+from borderwatch.ui.widgets import TEAM_COUNTS, data_table
 
 data = data_or_stop()
 names = data.country_names
@@ -72,7 +71,7 @@ with fluid_tab:
         f"({selection.describe(names)}); border share = incidents within {width_km} km of an "
         "international land border. Choose other countries or the zone width in the sidebar. "
         "Sources: each incident's citations (table on the Incident map page)."
-        + (" Counted in the team database." if data.events_in_database else "")
+        + (f" {TEAM_COUNTS.capitalize()}." if data.events_in_database else "")
     )
     if table.empty:
         st.info("No incidents for these countries and years.", icon=":material/search_off:")
@@ -138,12 +137,12 @@ with rivalry_tab:
         f"Western Sahara's disputed status. {esh['status_note']}"
     )
     layers = border_layers(data, pairs=(pair,), regime_year=last_year)
-    cells = None
+    zone_rows = None
     if data.events_in_database:  # the zone's incidents, or their cells, from the database
         zone = border_zone(data, IncidentFilter(), width_km=width_km, pairs=(pair,))
-        cells = zone.answers.map_rows
+        zone_rows = zone.answers.map_rows
         near = fetched_rows(data, zone.selection, zone.answers.counters.incidents)
-        drawn = cells.incidents if cells.incidents is not None else empty_incidents()
+        drawn = zone_rows.incidents if zone_rows.incidents is not None else empty_incidents()
     else:
         near = select_border(
             data, IncidentFilter(), width_km=width_km, pairs=(pair,), regime_year=last_year
@@ -162,8 +161,8 @@ with rivalry_tab:
         country_names=names,
         pair=pair,
     )
-    if cells is not None and cells.cells is not None:
-        rivalry = dataclasses.replace(rivalry, cells=cells.cells, cell_deg=cells.cell_deg)
+    if zone_rows is not None and zone_rows.cells is not None:
+        rivalry = replace(rivalry, cells=zone_rows.cells, cell_deg=zone_rows.cell_deg)
     show_map(rivalry, key="rivalry-map", basemap=chosen.basemap, height=520)
     export_panel(rivalry, key="rivalry", incidents=near)
     st.subheader("Key dates")

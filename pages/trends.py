@@ -32,6 +32,7 @@ from borderwatch.ui.data import data_or_stop, data_settings, shared_answer, zone
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.sidebar import choices
+from borderwatch.ui.widgets import TEAM_COUNTS
 
 #: Units charted when the analyst has not chosen: the busiest few.
 DEFAULT_UNITS = 3
@@ -48,12 +49,7 @@ st.caption(
     "Incidents and deaths per month for the sidebar's selection, per country or per border "
     f"zone ({zone_km} km either side of a border, each incident counted for its nearest "
     "border), then what changed in the last months compared with the months before."
-    + (
-        " Counted in the team database (reports of one event in several datasets are "
-        "counted once each)."
-        if data.events_in_database
-        else ""
-    )
+    + (f" {TEAM_COUNTS.capitalize()}." if data.events_in_database else "")
 )
 
 st.header("Trends per month")

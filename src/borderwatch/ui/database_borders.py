@@ -28,7 +28,12 @@ from borderwatch.ui.database_map import (
 from borderwatch.ui.exports import export_panel
 from borderwatch.ui.map import show_map
 from borderwatch.ui.playback import Played, played_views
-from borderwatch.ui.widgets import PRECISION_CAVEAT, zone_ranking_section, zone_year_section
+from borderwatch.ui.widgets import (
+    PRECISION_CAVEAT,
+    TEAM_COUNTS,
+    zone_ranking_section,
+    zone_year_section,
+)
 
 
 def border_zone(
@@ -94,10 +99,7 @@ def zone_overview(
             "figures above but cannot be drawn."
         )
     st.caption(PRECISION_CAVEAT)
-    st.caption(
-        "Team mode: counted in the team database (reports of one event in several datasets "
-        "are counted once each)."
-    )
+    st.caption(f"Team mode: {TEAM_COUNTS}.")
     zone_year_section(zone.chosen_by_year(pairs), data.border_names, width_km=width_km, years=years)
     zone_ranking_section(ranking_from_counts(zone.by_year, data.border_names))
     return played

@@ -47,6 +47,7 @@ from borderwatch.ui.playback import FramesMaker, Played, played_views
 from borderwatch.ui.sidebar import SidebarChoices
 from borderwatch.ui.widgets import (
     PRECISION_CAVEAT,
+    TEAM_COUNTS,
     counters_row,
     explain_empty,
     incidents_table,
@@ -288,8 +289,7 @@ def database_incident_map(data: PreparedData, chosen: SidebarChoices) -> None:
     st.caption(
         f"{selection.describe(data.country_names)}. Circles are coloured by event type and "
         "sized by deaths; click one for what happened, how precisely it is placed, and who "
-        "reported it. Counted in the team database (reports of one event in several "
-        "datasets are counted once each)."
+        f"reported it. {TEAM_COUNTS.capitalize()}."
     )
     search_box(data, selection)
     focused = focused_id()

@@ -20,6 +20,10 @@ from borderwatch.trends import PERIODS, Period
 #: A source link in a table shows the site's name; the address opens in a new tab.
 LINK_TEXT = r"https?://(?:www\.)?([^/?#]+)"
 
+#: What team mode's figures are, for the captions of the pages that count in the database.
+TEAM_COUNTS = (
+    "counted in the team database (reports of one event in several datasets are counted once each)"
+)
 PRECISION_CAVEAT = (
     "Distances are measured from each incident's coordinate on the WGS84 ellipsoid. They "
     "are only as good as the location precision: an incident placed at a town centroid "
