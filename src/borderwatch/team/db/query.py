@@ -1194,6 +1194,8 @@ def incidents_with_origin(
     (a cross-border link, :func:`borderwatch.links.cross_border_links`), and the newest
     ``limit`` of them, every column."""
     source, params = _query(selection, None, groups, hidden, narrow=False)
+    # The cardinality test is what migration 0006's partial indexes are on; the EXISTS
+    # leaves out an origin that is the incident's own country.
     source += (
         " AND cardinality(origin_countries) > 0 AND EXISTS (SELECT 1 FROM "
         "unnest(origin_countries) AS origin WHERE origin IS DISTINCT FROM country_iso3)"
